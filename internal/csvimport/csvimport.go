@@ -1,0 +1,490 @@
+// Package csvimport loads a OneRoster CSV package into a store. The whole
+// package is one transaction: it is read, validated and written file by
+// file in dependency order, and committed only when no problem was found,
+// so a package with any error leaves the store exactly as it was. Rows are
+// streamed and written in batches; what must be remembered across rows
+// (ids seen, forward references) is kept in the database transaction, not
+// in memory, so memory stays flat whatever the package size.
+package csvimport
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// Supported lists the files this version stores. A package that marks any
+// other file bulk or delta is refused rather than half imported.
+var Supported = map[string]bool{
+	"orgs.csv": true, "academicSessions.csv": true, "courses.csv": true, "classes.csv": true,
+	"users.csv": true, "userProfiles.csv": true, "roles.csv": true, "demographics.csv": true,
+	"enrollments.csv": true,
+}
+
+// CodeUnsupportedFile and CodeMissingRole are the importer's own problem
+// codes, beside those of csvpkg.
+const (
+	CodeUnsupportedFile = "UNSUPPORTED_FILE"
+	CodeMissingRole     = "MISSING_ROLE"
+)
+
+// Options tune an import.
+type Options struct {
+	// MaxProblems caps the problems reported (default 200); the rest are
+	// only counted.
+	MaxProblems int
+	// Progress, when set, is called after every batch with the file and
+	// the rows read from it so far.
+	Progress func(file string, rows int)
+	// Source names the package in the import record.
+	Source string
+	// SHA256 is the package's hash, recorded with the import.
+	SHA256 string
+	// Now gives the import time (tests fix it); default time.Now.
+	Now func() time.Time
+}
+
+// FileStats counts what an import did with one file.
+type FileStats struct {
+	File      string `json:"file"`
+	Mode      string `json:"mode"`
+	Rows      int    `json:"rows"`
+	Added     int    `json:"added"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Deleted   int    `json:"deleted"`
+}
+
+// Report is the outcome of an import.
+type Report struct {
+	ImportID int64             `json:"importId,omitempty"`
+	OK       bool              `json:"ok"`
+	Files    []FileStats       `json:"files"`
+	Problems []csvpkg.Problem  `json:"problems"`
+	Dropped  int               `json:"problemsNotShown"`
+	Elapsed  time.Duration     `json:"elapsedNs"`
+	Touched  int64             `json:"usersTouchedByRoleChanges"`
+	byFile   map[string]*FileStats
+}
+
+func (r *Report) add(max int, p csvpkg.Problem) {
+	if len(r.Problems) < max {
+		r.Problems = append(r.Problems, p)
+	} else {
+		r.Dropped++
+	}
+}
+
+// Failed reports whether any problem was found.
+func (r *Report) Failed() bool { return len(r.Problems)+r.Dropped > 0 }
+
+// refSpec describes the references of one column.
+type refSpec struct {
+	col    int
+	target string // table (CSV base name)
+	list   bool
+	typ    string // required org/session type of the target, "" for any
+}
+
+// Import reads the package at path (a zip file or a folder) into st. It
+// returns an error only when the import could not run (I/O, database);
+// problems with the package are in the report, and then nothing is stored.
+func Import(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = 200
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	start := time.Now()
+	rep := &Report{byFile: map[string]*FileStats{}}
+	defer func() { rep.Elapsed = time.Since(start) }()
+
+	pkg, err := csvpkg.Open(path)
+	if err != nil {
+		var p csvpkg.Problem
+		if errors.As(err, &p) {
+			rep.add(o.MaxProblems, p)
+			return rep, nil
+		}
+		return nil, err
+	}
+	defer pkg.Close()
+	man, probs := pkg.Manifest()
+	for _, p := range probs {
+		rep.add(o.MaxProblems, p)
+	}
+	if man == nil || rep.Failed() {
+		return rep, nil
+	}
+	for _, spec := range csvpkg.Files {
+		if man.Mode(spec.Name) != csvpkg.Absent && !Supported[spec.Name] {
+			rep.add(o.MaxProblems, csvpkg.Problem{File: "manifest.csv", Code: CodeUnsupportedFile,
+				Message: fmt.Sprintf("%s is marked %s, but this version does not import %s files yet; mark it absent to import the rest",
+					spec.Name, man.Mode(spec.Name), spec.Service)})
+		}
+	}
+	if rep.Failed() {
+		return rep, nil
+	}
+
+	tx, err := st.BeginImport(ctx, o.Source, o.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+		}
+	}()
+	now := formatTime(o.Now())
+	im := &importer{tx: tx, rep: rep, o: o, now: now}
+	for _, spec := range csvpkg.Files {
+		mode := man.Mode(spec.Name)
+		if mode == csvpkg.Absent {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := im.file(ctx, pkg, spec, mode); err != nil {
+			return nil, err
+		}
+	}
+	if rep.byFile["users.csv"] != nil {
+		missing, err := tx.UsersWithoutRole(ctx, o.MaxProblems)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range missing {
+			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: m.Line, Column: 1, Code: CodeMissingRole,
+				Message: fmt.Sprintf("user %q has no active role; a OneRoster 1.2 user needs at least one row in roles.csv", m.ID)})
+		}
+	}
+	if rep.Failed() {
+		return rep, nil
+	}
+	if rep.Touched, err = tx.TouchUsers(ctx, now); err != nil {
+		return nil, err
+	}
+	rep.ImportID = tx.ID()
+	rep.OK = true
+	rep.Elapsed = time.Since(start)
+	summary, _ := json.Marshal(rep)
+	if err := tx.Finish(ctx, "imported", string(summary)); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+	return rep, nil
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+type importer struct {
+	tx  store.ImportTx
+	rep *Report
+	o   Options
+	now string
+}
+
+type row struct {
+	line int
+	vals []string
+	meta string
+}
+
+const batchSize = 500
+
+func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
+
+func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
+	table := strings.TrimSuffix(spec.Name, ".csv")
+	stats := &FileStats{File: spec.Name, Mode: mode.String()}
+	im.rep.Files = append(im.rep.Files, *stats)
+	im.rep.byFile[spec.Name] = stats
+	defer func() { im.rep.Files[len(im.rep.Files)-1] = *stats }()
+
+	r, err := pkg.OpenFile(spec, mode)
+	if err != nil {
+		var p csvpkg.Problem
+		if errors.As(err, &p) {
+			im.problem(p)
+			return nil
+		}
+		return err
+	}
+	defer r.Close()
+
+	var refs []refSpec
+	for i, c := range spec.Columns {
+		if c.Ref == "" {
+			continue
+		}
+		rs := refSpec{col: i, target: strings.TrimSuffix(c.Ref, ".csv"), list: c.Format == csvpkg.GUIDRefList}
+		switch {
+		case c.Ref == "orgs.csv" && c.Name == "schoolSourcedId":
+			rs.typ = "school"
+		case c.Name == "schoolYearSourcedId":
+			rs.typ = "schoolYear"
+		}
+		refs = append(refs, rs)
+	}
+	if table == "demographics" {
+		// A demographics record shares the sourcedId of its user.
+		refs = append(refs, refSpec{col: 0, target: "users"})
+	}
+
+	batch := make([]row, 0, batchSize)
+	for {
+		rw, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		stats.Rows++
+		if len(rw.Problems) > 0 {
+			for _, p := range rw.Problems {
+				im.problem(p)
+			}
+			continue
+		}
+		batch = append(batch, row{line: rw.Line, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
+		if len(batch) == batchSize {
+			if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
+				return err
+			}
+			batch = batch[:0]
+			if im.o.Progress != nil {
+				im.o.Progress(spec.Name, stats.Rows)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
+		return err
+	}
+	if im.o.Progress != nil {
+		im.o.Progress(spec.Name, stats.Rows)
+	}
+	for _, p := range r.Problems() {
+		im.problem(p)
+	}
+	for _, rs := range refs {
+		if rs.target != table {
+			continue
+		}
+		missing, err := im.tx.CheckPending(ctx, table, table, im.o.MaxProblems)
+		if err != nil {
+			return err
+		}
+		for _, m := range missing {
+			im.problem(csvpkg.Problem{File: spec.Name, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef,
+				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", spec.Columns[m.Column-1].Name, m.ID, spec.Name)})
+		}
+		break
+	}
+	if mode == csvpkg.Bulk {
+		n, err := im.tx.MarkMissing(ctx, table, im.now)
+		if err != nil {
+			return err
+		}
+		stats.Deleted += int(n)
+	}
+	return nil
+}
+
+func metadataJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	obj := make(map[string]string, len(m))
+	for k, v := range m {
+		if v != "" {
+			obj[strings.TrimPrefix(k, "metadata.")] = v
+		}
+	}
+	if len(obj) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(obj) // map keys are sorted, so equal content gives equal text
+	return string(b)
+}
+
+// flush writes one batch: duplicate check, reference check, then an
+// upsert of the rows that are new or changed.
+func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table string, mode csvpkg.Mode, refs []refSpec, batch []row, stats *FileStats) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	ids := make([]string, len(batch))
+	lines := make([]int, len(batch))
+	for i, r := range batch {
+		ids[i], lines[i] = r.vals[0], r.line
+	}
+	dups, err := im.tx.Seen(ctx, table, ids, lines)
+	if err != nil {
+		return err
+	}
+	bad := make([]bool, len(batch))
+	for i, first := range dups {
+		bad[i] = true
+		im.problem(csvpkg.Problem{File: spec.Name, Line: batch[i].line, Column: 1, Code: csvpkg.CodeDuplicateID,
+			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
+	}
+	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
+		return err
+	}
+
+	existing, err := im.tx.Existing(ctx, table, ids)
+	if err != nil {
+		return err
+	}
+	cols := make([]string, 0, len(spec.Columns)+2)
+	for _, c := range spec.Columns {
+		cols = append(cols, c.Name)
+	}
+	cols = append(cols, "metadata", "contentHash")
+	var out [][]string
+	for i, r := range batch {
+		if bad[i] {
+			continue
+		}
+		hash := contentHash(r.vals[3:], r.meta)
+		old, exists := existing[r.vals[0]]
+		status, dlm := "active", im.now
+		if mode == csvpkg.Delta {
+			status, dlm = r.vals[1], normTime(r.vals[2])
+		}
+		switch {
+		case !exists:
+			stats.Added++
+		case old.Hash == hash && old.Status == status:
+			stats.Unchanged++
+			continue
+		case status == "tobedeleted":
+			stats.Deleted++
+		default:
+			stats.Updated++
+		}
+		vals := make([]string, 0, len(cols))
+		vals = append(vals, r.vals[0], status, dlm)
+		vals = append(vals, r.vals[3:]...)
+		vals = append(vals, r.meta, hash)
+		out = append(out, vals)
+	}
+	// Rows are written even after a problem was found elsewhere: later
+	// files resolve their references against them, and the transaction is
+	// rolled back at the end anyway.
+	return im.tx.Upsert(ctx, table, cols, out)
+}
+
+// checkRefs resolves the batch's references against the store (which,
+// inside the transaction, already holds the earlier files and batches).
+func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table string, refs []refSpec, batch []row, bad []bool) error {
+	inBatch := map[string]bool{}
+	for _, r := range batch {
+		inBatch[r.vals[0]] = true
+	}
+	for _, rs := range refs {
+		want := map[string]bool{}
+		for _, r := range batch {
+			for _, id := range idsOf(r.vals[rs.col], rs.list) {
+				want[id] = true
+			}
+		}
+		if len(want) == 0 {
+			continue
+		}
+		ids := make([]string, 0, len(want))
+		for id := range want {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		found, err := im.tx.Resolve(ctx, rs.target, ids)
+		if err != nil {
+			return err
+		}
+		var pending []store.PendingRef
+		for i, r := range batch {
+			active := r.vals[1] != "tobedeleted"
+			for _, id := range idsOf(r.vals[rs.col], rs.list) {
+				t, ok := found[id]
+				col := spec.Columns[rs.col].Name
+				switch {
+				case !ok && rs.target == table:
+					if !inBatch[id] {
+						pending = append(pending, store.PendingRef{Line: r.line, Column: rs.col + 1, ID: id})
+					}
+				case !ok:
+					bad[i] = true
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeDanglingRef,
+						Message: fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)})
+				case active && t.Status == "tobedeleted":
+					bad[i] = true
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeDanglingRef,
+						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
+				case rs.typ != "" && t.Type != rs.typ:
+					bad[i] = true
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeRefType,
+						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
+				}
+			}
+		}
+		if len(pending) > 0 {
+			if err := im.tx.AddPending(ctx, table, pending); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func idsOf(v string, list bool) []string {
+	if v == "" {
+		return nil
+	}
+	if list {
+		return csvpkg.SplitList(v)
+	}
+	return []string{v}
+}
+
+func contentHash(vals []string, meta string) string {
+	h := sha256.New()
+	for _, v := range vals {
+		io.WriteString(h, v)
+		h.Write([]byte{0})
+	}
+	io.WriteString(h, meta)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// normTime renders a valid CSV date-time in the stored form.
+func normTime(s string) string {
+	t, err := csvpkg.ParseDateTime(s)
+	if err != nil {
+		return s
+	}
+	return formatTime(t)
+}

@@ -1,0 +1,464 @@
+package csvpkg
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// metadataPrefix starts the only extra columns the binding allows.
+const metadataPrefix = "metadata."
+
+// Row is one data row of a file.
+//
+// To keep reading allocation-free, a Row shares its slices and map with the
+// Reader: Values, Metadata and Problems are overwritten by the next call to
+// Next. The strings themselves are never reused, so copying the slice (or
+// the strings you need) is enough to keep them.
+type Row struct {
+	Line int // line of the row's first cell
+	// Values holds the standard columns, indexed like FileSpec.Columns. It
+	// always has len(FileSpec.Columns) entries; missing cells of a row with
+	// a COLUMN_COUNT problem read as "".
+	Values []string
+	// Metadata maps the suffix of each metadata.* column ("houseName" for
+	// metadata.houseName) to the row's cell, blank cells included. It is nil
+	// when the file has no metadata columns.
+	Metadata map[string]string
+	// Problems holds the row's problems; a row with problems must not be
+	// imported.
+	Problems []Problem
+}
+
+// Reader streams the rows of one data file and checks every rule that can be
+// checked one row at a time. It holds one record in memory, whatever the size
+// of the file.
+type Reader struct {
+	spec  *FileSpec
+	mode  Mode
+	s     *stream
+	close func() error
+
+	names    []string // header cells
+	meta     []string // metadata keys, for cells len(spec.Columns)...
+	headerOK bool
+	rows     int
+
+	pad      []string
+	metadata map[string]string
+	probs    []Problem
+}
+
+// NewReader reads one data file from rd, checking it against spec as a file
+// in the given mode, which must be Bulk or Delta. It reads the header at
+// once, so header problems are in Problems before the first Next. Closing
+// the Reader does not close rd.
+func NewReader(rd io.Reader, spec *FileSpec, mode Mode) *Reader {
+	return newReader(rd, nil, spec, mode, DefaultMaxRecordSize, 0)
+}
+
+func newReader(rd io.Reader, closeFn func() error, spec *FileSpec, mode Mode, maxRecord, maxEntry int64) *Reader {
+	if mode != Bulk && mode != Delta {
+		panic(fmt.Sprintf("csvpkg: reader for %s needs mode bulk or delta, not %v", spec.Name, mode))
+	}
+	s := newStream(spec.Name, rd, maxRecord)
+	s.maxEntry = maxEntry
+	r := &Reader{spec: spec, mode: mode, s: s, close: closeFn}
+	r.readHeader()
+	return r
+}
+
+// Problems returns the file-level problems found so far: header, syntax,
+// encoding of the header, EMPTY_FILE, read errors. Row problems are only in
+// each Row. Call it after Next returns io.EOF for the complete list.
+func (r *Reader) Problems() []Problem { return r.s.probs }
+
+// Close releases the file. It is safe to call more than once.
+func (r *Reader) Close() error {
+	if r.close == nil {
+		return nil
+	}
+	c := r.close
+	r.close = nil
+	return c()
+}
+
+// Next returns the next data row, or io.EOF when there are no more rows to
+// read: at the end of the file, or earlier when a HEADER or CSV_SYNTAX
+// problem (see Problems) makes the rest of the file untrustworthy. It never
+// returns another error; input faults are problems, not errors.
+func (r *Reader) Next() (Row, error) {
+	if !r.headerOK {
+		return Row{}, io.EOF
+	}
+	rec := r.s.read()
+	if rec == nil {
+		if !r.s.failed && r.rows == 0 {
+			r.s.add(0, 0, CodeEmptyFile, "the file has a header but no data rows; leave it out of the package and mark it absent in manifest.csv")
+		}
+		r.headerOK = false // later calls return io.EOF without re-reporting
+		return Row{}, io.EOF
+	}
+	r.rows++
+	line, _ := r.s.cr.FieldPos(0)
+	row := Row{Line: line, Metadata: r.metadata}
+	r.probs = r.probs[:0]
+	nstd := len(r.spec.Columns)
+	if len(rec) != len(r.names) {
+		r.probs = append(r.probs, Problem{r.spec.Name, line, 0, CodeColumnCount,
+			fmt.Sprintf("the row has %d cells but the header has %d", len(rec), len(r.names))})
+		r.pad = append(r.pad[:0], rec[:min(len(rec), nstd)]...)
+		for len(r.pad) < nstd {
+			r.pad = append(r.pad, "")
+		}
+		row.Values = r.pad
+	} else {
+		row.Values = rec[:nstd]
+		for i, v := range rec {
+			if r.s.cellOK(i, r.names[i], v, &r.probs) && i < nstd {
+				r.checkValue(i, v)
+			}
+		}
+	}
+	if r.metadata != nil {
+		clear(r.metadata)
+		for j, key := range r.meta {
+			if nstd+j < len(rec) {
+				r.metadata[key] = rec[nstd+j]
+			}
+		}
+	}
+	row.Problems = r.probs
+	return row, nil
+}
+
+// add records a problem about cell i of the current row.
+func (r *Reader) add(i int, code, format string, args ...any) {
+	line, col := r.s.cr.FieldPos(i)
+	r.probs = append(r.probs, Problem{r.spec.Name, line, col, code, fmt.Sprintf(format, args...)})
+}
+
+// checkValue applies the column's rules to cell i. Each cell gets at most
+// one problem: the first broken rule is the one worth fixing.
+func (r *Reader) checkValue(i int, v string) {
+	col := &r.spec.Columns[i]
+	name := col.Name
+	switch {
+	case col.Required == ReqDelta && r.mode == Bulk:
+		if v != "" {
+			r.add(i, CodeStatusInBulk, "%s must be blank in a bulk file, got %s; send change records in a file marked delta", name, show(v))
+		}
+		return
+	case col.Required == ReqDelta && v == "":
+		r.add(i, CodeDeltaFields, "%s is required in a delta file", name)
+		return
+	case v == "":
+		if col.Required == ReqYes {
+			r.add(i, CodeRequired, "%s is required", name)
+		}
+		return
+	}
+	switch col.Format {
+	case GUID, GUIDRef:
+		if why := guidProblem(v); why != "" {
+			r.add(i, CodeSourcedID, "%s %s %s", name, show(v), why)
+		}
+	case GUIDRefList:
+		r.eachItem(i, name, v, func(item string) {
+			if why := guidProblem(item); why != "" {
+				r.add(i, CodeSourcedID, "%s item %s %s", name, show(item), why)
+			}
+		})
+	case StringList:
+		r.eachItem(i, name, v, nil)
+	case Enum:
+		if msg := enumProblem(col, v); msg != "" {
+			r.add(i, CodeEnum, "%s", msg)
+		}
+	case EnumList:
+		r.eachItem(i, name, v, func(item string) {
+			if msg := enumProblem(col, item); msg != "" {
+				r.add(i, CodeEnum, "%s", msg)
+			}
+		})
+	case Boolean:
+		if v != "true" && v != "false" {
+			r.add(i, CodeBoolean, "%s", vocabProblem(v, name, []string{"true", "false"}, false))
+		}
+	case Integer:
+		if !validInteger(v) {
+			r.add(i, CodeInteger, "%s is not a valid %s; expected a whole number", show(v), name)
+		}
+	case Float:
+		if !validFloat(v) {
+			r.add(i, CodeNumber, "%s is not a valid %s; expected a decimal number such as 87.5", show(v), name)
+		}
+	case Date:
+		if why := dateProblem(v); why != "" {
+			r.add(i, CodeDate, "%s is not a valid %s: %s", show(v), name, why)
+		}
+	case DateTime:
+		if why := dateTimeProblem(v); why != "" {
+			r.add(i, CodeDateTime, "%s is not a valid %s: %s", show(v), name, why)
+		}
+	case Year:
+		if len(v) != 4 || !digits(v) {
+			r.add(i, CodeYear, "%s is not a valid %s; expected four digits (YYYY)", show(v), name)
+		}
+	case UserIDList, ScoreScaleValueList:
+		shape := "{type:identifier}"
+		if col.Format == ScoreScaleValueList {
+			shape = "{LHS:RHS}"
+		}
+		if err := eachPair(v, shape, func(string, string) {}); err != nil {
+			r.add(i, CodeList, "%s is not a valid %s: %v", show(v), name, err)
+		}
+	}
+}
+
+// eachItem reports empty items of a list cell as LIST problems and passes
+// the others to fn, without allocating.
+func (r *Reader) eachItem(i int, name, v string, fn func(string)) {
+	for n := 1; ; n++ {
+		item, rest, more := strings.Cut(v, ",")
+		if item == "" {
+			r.add(i, CodeList, "%s item %d is empty; lists are written a,b,c with no empty items", name, n)
+		} else if fn != nil {
+			fn(item)
+		}
+		if !more {
+			return
+		}
+		v = rest
+	}
+}
+
+// enumProblem explains why v is not a token of col's vocabulary, or "".
+func enumProblem(col *Column, v string) string {
+	if slices.Contains(col.Values, v) {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(v, "ext:"); ok {
+		if !col.Extensible {
+			return fmt.Sprintf("%s is not a valid %s; this vocabulary is closed, so ext: values are not allowed (expected %s)", show(v), col.Name, orList(col.Values))
+		}
+		if validExtName(rest) {
+			return ""
+		}
+		return fmt.Sprintf("%s is not a valid %s; an ext: value must match ext:[A-Za-z0-9._-]+", show(v), col.Name)
+	}
+	return vocabProblem(v, col.Name, col.Values, col.Extensible)
+}
+
+// vocabProblem builds the message for a token outside a vocabulary, with a
+// suggestion when the token differs only in case or surrounding spaces —
+// by far the most common mistake, since the binding is case-sensitive.
+func vocabProblem(v, name string, values []string, extensible bool) string {
+	t := strings.TrimSpace(v)
+	for _, w := range values {
+		if strings.EqualFold(t, w) {
+			return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, w)
+		}
+	}
+	if extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && validExtName(t[4:]) {
+		return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, "ext:"+t[4:])
+	}
+	exp := orList(values)
+	if extensible {
+		exp = strings.Join(values, ", ") + " or ext:<name>"
+	}
+	return fmt.Sprintf("%s is not a valid %s; expected %s", show(v), name, exp)
+}
+
+func validExtName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// orList writes "a, b or c".
+func orList(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
+// show quotes a cell for a message, shortening long ones so that a runaway
+// cell cannot flood a report.
+func show(v string) string {
+	const max = 40
+	if len(v) <= max {
+		return fmt.Sprintf("%q", v)
+	}
+	cut := max
+	for cut > 0 && !utf8RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q…", v[:cut])
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// readHeader checks the header row. Rows are only read when it is right:
+// with a column missing or shifted, every row would report noise.
+func (r *Reader) readHeader() {
+	rec := r.s.read()
+	if rec == nil {
+		if !r.s.failed {
+			r.s.add(0, 0, CodeHeader, "the file is empty; the header row is mandatory")
+		}
+		return
+	}
+	names := slices.Clone(rec)
+	std := r.spec.Columns
+	headerLine, _ := r.s.cr.FieldPos(0)
+	before := len(r.s.probs)
+
+	present := make(map[string]bool, len(names))
+	lastStd := -1
+	for i, n := range names {
+		present[n] = true
+		if r.spec.Index(n) >= 0 {
+			lastStd = i
+		}
+	}
+	var missing []string
+	for _, c := range std {
+		if !present[c.Name] {
+			missing = append(missing, c.Name)
+		}
+	}
+
+	seen := make(map[string]bool, len(names))
+	var stdCells []int
+	for i, n := range names {
+		line, col := r.s.cr.FieldPos(i)
+		if !r.s.cellOK(i, fmt.Sprintf("header cell %d", i+1), n, &r.s.probs) {
+			continue
+		}
+		if seen[n] {
+			r.s.add(line, col, CodeHeader, "duplicate column %q", n)
+			continue
+		}
+		seen[n] = true
+		switch {
+		case strings.HasPrefix(n, metadataPrefix):
+			switch {
+			case n == metadataPrefix:
+				r.s.add(line, col, CodeHeader, "metadata column needs a name after %q", metadataPrefix)
+			case i < lastStd:
+				r.s.add(line, col, CodeHeader, "metadata column %q must come after all standard columns", n)
+			default:
+				r.meta = append(r.meta, n[len(metadataPrefix):])
+			}
+		case r.spec.Index(n) >= 0:
+			stdCells = append(stdCells, i)
+		default:
+			r.s.add(line, col, CodeHeader, "%s", unknownColumn(r.spec, n, missing))
+		}
+	}
+	for _, m := range missing {
+		r.s.add(headerLine, 0, CodeHeader, "missing column %q", m)
+	}
+	if len(r.s.probs) == before {
+		for k, i := range stdCells {
+			if names[i] != std[k].Name {
+				line, col := r.s.cr.FieldPos(i)
+				r.s.add(line, col, CodeHeader, "column %q is out of order; %q belongs here (the standard order is %s)",
+					names[i], std[k].Name, strings.Join(columnNames(r.spec), ","))
+				break
+			}
+		}
+	}
+	r.names = names
+	r.headerOK = len(r.s.probs) == before
+	if len(r.meta) > 0 {
+		r.metadata = make(map[string]string, len(r.meta))
+	}
+}
+
+func columnNames(spec *FileSpec) []string {
+	out := make([]string, len(spec.Columns))
+	for i, c := range spec.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// unknownColumn words the problem for a header cell that is not a column
+// of spec, pointing at the likely intended column when there is one.
+func unknownColumn(spec *FileSpec, n string, missing []string) string {
+	if n == "" {
+		return "empty column name; is there a stray comma in the header?"
+	}
+	if hint, ok := legacyHints[spec.Name][n]; ok {
+		return fmt.Sprintf("unknown column %q; %s", n, hint)
+	}
+	if s := suggest(n, missing); s != "" {
+		return fmt.Sprintf("unknown column %q; did you mean %q?", n, s)
+	}
+	return fmt.Sprintf("unknown column %q; extra columns must be named metadata.<name> and come after the standard columns", n)
+}
+
+// suggest returns the candidate that n most plausibly misspells: one that
+// differs only in case or surrounding spaces, else the single nearest within
+// two edits. It returns "" rather than guess between equals.
+func suggest(n string, candidates []string) string {
+	t := strings.TrimSpace(n)
+	for _, c := range candidates {
+		if strings.EqualFold(t, c) {
+			return c
+		}
+	}
+	best, bestD, tie := "", 3, false
+	lt := strings.ToLower(t)
+	for _, c := range candidates {
+		d := editDistance(lt, strings.ToLower(c))
+		switch {
+		case d < bestD:
+			best, bestD, tie = c, d, false
+		case d == bestD:
+			tie = true
+		}
+	}
+	if tie || best == "" || bestD*2 >= len(best) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance, in bytes: like
+// Levenshtein, but a swap of two neighbours ("nmae") counts as one edit,
+// because that is how people mistype.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

@@ -1,0 +1,484 @@
+package csvpkg
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	orgsHeader  = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId"
+	usersHeader = "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
+	sessHeader  = "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear"
+)
+
+// readProblems drains r and returns every problem, rows first (in row order)
+// then the file's own, as strings.
+func readProblems(t testing.TB, r *Reader) []string {
+	t.Helper()
+	var out []string
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		for _, p := range row.Problems {
+			out = append(out, p.String())
+		}
+	}
+	for _, p := range r.Problems() {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func TestReaderProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		file string
+		mode Mode
+		data string
+		want []string
+	}{
+		{
+			name: "valid bulk",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,District,district,,\no2,,,School,school,NCES1,o1\n",
+		},
+		{
+			name: "valid delta",
+			file: "orgs.csv", mode: Delta,
+			data: orgsHeader + "\no1,active,2023-01-01T00:00:00.000Z,District,district,,\no2,tobedeleted,2023-01-01T00:00:00+00:00,S,school,,o1\n",
+		},
+		{
+			name: "BOM accepted, columns counted after it",
+			file: "orgs.csv", mode: Bulk,
+			data: "\xEF\xBB\xBF" + orgsHeader + "\no1,,,District,Bogus,,\n",
+			want: []string{`orgs.csv:2:15: ENUM: "Bogus" is not a valid type; expected department, school, district, local, state, national or ext:<name>`},
+		},
+		{
+			name: "CRLF accepted",
+			file: "orgs.csv", mode: Bulk,
+			data: strings.ReplaceAll(orgsHeader+"\no1,,,District,district,,\no2,,,\"S, the school\",school,,o1\n", "\n", "\r\n"),
+		},
+		{
+			name: "no final newline",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,District,district,,",
+		},
+		{
+			name: "header out of order",
+			file: "orgs.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,type,name,identifier,parentSourcedId\no1,,,district,D,,\n",
+			want: []string{`orgs.csv:1:35: HEADER: column "type" is out of order; "name" belongs here (the standard order is sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId)`},
+		},
+		{
+			name: "header misspelt",
+			file: "orgs.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,nmae,type,identifier,parentSourcedId\no1,,,D,district,,\n",
+			want: []string{
+				`orgs.csv:1:35: HEADER: unknown column "nmae"; did you mean "name"?`,
+				`orgs.csv:1:0: HEADER: missing column "name"`,
+			},
+		},
+		{
+			name: "header wrong case",
+			file: "orgs.csv", mode: Bulk,
+			data: "SourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\no1,,,D,district,,\n",
+			want: []string{
+				`orgs.csv:1:1: HEADER: unknown column "SourcedId"; did you mean "sourcedId"?`,
+				`orgs.csv:1:0: HEADER: missing column "sourcedId"`,
+			},
+		},
+		{
+			name: "header duplicate column",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + ",name\no1,,,D,district,,,D\n",
+			want: []string{`orgs.csv:1:72: HEADER: duplicate column "name"`},
+		},
+		{
+			name: "header trailing comma",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + ",\no1,,,D,district,,,\n",
+			want: []string{`orgs.csv:1:72: HEADER: empty column name; is there a stray comma in the header?`},
+		},
+		{
+			name: "users.csv in the 2022 layout",
+			file: "users.csv", mode: Bulk,
+			data: strings.Replace(usersHeader, "userMasterIdentifier,", "userMasterIdentifier,resourceSourcedIds,", 1) + "\n",
+			want: []string{`users.csv:1:176: HEADER: unknown column "resourceSourcedIds"; the 1.2.1 binding removed it from users.csv; send user resources in userResources.csv`},
+		},
+		{
+			name: "metadata column after the standard ones",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + ",metadata.house\no1,,,D,district,,,Red\n",
+		},
+		{
+			name: "metadata column before a standard one",
+			file: "orgs.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,name,metadata.house,type,identifier,parentSourcedId\no1,,,D,Red,district,,\n",
+			want: []string{`orgs.csv:1:40: HEADER: metadata column "metadata.house" must come after all standard columns`},
+		},
+		{
+			name: "metadata column without a name",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + ",metadata.\no1,,,D,district,,,x\n",
+			want: []string{`orgs.csv:1:72: HEADER: metadata column needs a name after "metadata."`},
+		},
+		{
+			name: "empty file",
+			file: "orgs.csv", mode: Bulk,
+			data: "",
+			want: []string{`orgs.csv:0:0: HEADER: the file is empty; the header row is mandatory`},
+		},
+		{
+			name: "header only",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\r\n\r\n",
+			want: []string{`orgs.csv:0:0: EMPTY_FILE: the file has a header but no data rows; leave it out of the package and mark it absent in manifest.csv`},
+		},
+		{
+			name: "required value missing",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,,district,,\n",
+			want: []string{`orgs.csv:2:6: REQUIRED: name is required`},
+		},
+		{
+			name: "wrong-case enum",
+			file: "orgs.csv", mode: Delta,
+			data: orgsHeader + "\no1,Active,2023-01-01T00:00:00Z,D,District,,\n",
+			want: []string{
+				`orgs.csv:2:4: ENUM: "Active" is not a valid status; did you mean "active"?`,
+				`orgs.csv:2:34: ENUM: "District" is not a valid type; did you mean "district"?`,
+			},
+		},
+		{
+			name: "ext: where allowed",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,D,ext:campus,,\n",
+		},
+		{
+			name: "ext: refused",
+			file: "orgs.csv", mode: Delta,
+			data: orgsHeader + "\no1,ext:gone,2023-01-01T00:00:00Z,D,ext:,,\no2,active,2023-01-01T00:00:00Z,D,ext:a b,,\no3,active,2023-01-01T00:00:00Z,D,EXT:campus,,\n",
+			want: []string{
+				`orgs.csv:2:4: ENUM: "ext:gone" is not a valid status; this vocabulary is closed, so ext: values are not allowed (expected active or tobedeleted)`,
+				`orgs.csv:2:36: ENUM: "ext:" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
+				`orgs.csv:3:34: ENUM: "ext:a b" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
+				`orgs.csv:4:34: ENUM: "EXT:campus" is not a valid type; did you mean "ext:campus"?`,
+			},
+		},
+		{
+			name: "bad dates and year",
+			file: "academicSessions.csv", mode: Bulk,
+			data: sessHeader + "\ns1,,,Fall,term,2023-02-30,2023-13-01,,23\ns2,,,Fall,term,2023/02/01,2024-02-29,,2024\n",
+			want: []string{
+				`academicSessions.csv:2:16: DATE: "2023-02-30" is not a valid startDate: February 2023 has no day 30`,
+				`academicSessions.csv:2:27: DATE: "2023-13-01" is not a valid endDate: month out of range`,
+				`academicSessions.csv:2:39: YEAR: "23" is not a valid schoolYear; expected four digits (YYYY)`,
+				`academicSessions.csv:3:16: DATE: "2023/02/01" is not a valid startDate: expected YYYY-MM-DD`,
+			},
+		},
+		{
+			name: "bad date-times",
+			file: "orgs.csv", mode: Delta,
+			data: orgsHeader + "\no1,active,2023-01-01T00:00:00,D,school,,\no2,active,2023-01-01T10:00:00+02:00,D,school,,\no3,active,2023-01-01,D,school,,\n",
+			want: []string{
+				`orgs.csv:2:11: DATETIME: "2023-01-01T00:00:00" is not a valid dateLastModified: no time zone; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
+				`orgs.csv:3:11: DATETIME: "2023-01-01T10:00:00+02:00" is not a valid dateLastModified: offset +02:00 is not UTC; convert to UTC and write Z`,
+				`orgs.csv:4:11: DATETIME: "2023-01-01" is not a valid dateLastModified: a date without a time; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
+			},
+		},
+		{
+			name: "illegal sourcedId characters",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\na b,,,D,school,,\né,,,D,school,,o/1@x.y_z-9\n",
+			want: []string{
+				`orgs.csv:2:1: SOURCEDID: sourcedId "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+				`orgs.csv:3:1: SOURCEDID: sourcedId "é" contains 'é', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+			},
+		},
+		{
+			name: "sourcedId too long",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\n" + strings.Repeat("x", 256) + ",,,D,school,,\n",
+			want: []string{`orgs.csv:2:1: SOURCEDID: sourcedId "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… is 256 characters long; the limit is 255`},
+		},
+		{
+			name: "quoted line break",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,\"Line\r\nbreak\",school,,\no2,,,D,school,,\n",
+			want: []string{`orgs.csv:2:6: LINE_BREAK: name contains a line break; the CSV binding forbids line breaks inside cells`},
+		},
+		{
+			name: "bare quote stops the file",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,D,school,,\no2,,,The \"Best\" School,school,,\no3,,,D,Bogus,,\n",
+			want: []string{`orgs.csv:3:10: CSV_SYNTAX: bare " in an unquoted field; quote the whole field and double the quotes inside it ("")`},
+		},
+		{
+			name: "stray quote after a closing quote",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,\"The \"Best\" School\",school,,\n",
+			want: []string{`orgs.csv:2:11: CSV_SYNTAX: unexpected " in a quoted field; a quote inside a quoted field must be doubled ("")`},
+		},
+		{
+			name: "unterminated quote",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,D,school,,\no2,,,\"Unclosed,school,,\no3,,,D,school,,\n",
+			want: []string{`orgs.csv:3:6: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+		},
+		{
+			name: "unterminated quote at end of file",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,\"Unclosed",
+			want: []string{`orgs.csv:2:6: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+		},
+		{
+			name: "unterminated quote in the header after a BOM",
+			file: "orgs.csv", mode: Bulk,
+			data: "\xEF\xBB\xBF\"sourcedId,status\n",
+			want: []string{`orgs.csv:1:1: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+		},
+		{
+			name: "invalid UTF-8",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,Caf\xe9,school,,\n",
+			want: []string{`orgs.csv:2:6: ENCODING: name is not valid UTF-8 (byte 0xE9 at offset 3 of the cell); save the file as UTF-8`},
+		},
+		{
+			name: "status set in a bulk file",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,active,2023-01-01T00:00:00.000Z,D,school,,\n",
+			want: []string{
+				`orgs.csv:2:4: STATUS_IN_BULK: status must be blank in a bulk file, got "active"; send change records in a file marked delta`,
+				`orgs.csv:2:11: STATUS_IN_BULK: dateLastModified must be blank in a bulk file, got "2023-01-01T00:00:00.000Z"; send change records in a file marked delta`,
+			},
+		},
+		{
+			name: "status missing in a delta file",
+			file: "orgs.csv", mode: Delta,
+			data: orgsHeader + "\no1,,,D,school,,\n",
+			want: []string{
+				`orgs.csv:2:4: DELTA_FIELDS: status is required in a delta file`,
+				`orgs.csv:2:5: DELTA_FIELDS: dateLastModified is required in a delta file`,
+			},
+		},
+		{
+			name: "column count",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,D,school\no2,,,D,school,,,extra\n",
+			want: []string{
+				`orgs.csv:2:0: COLUMN_COUNT: the row has 5 cells but the header has 7`,
+				`orgs.csv:3:0: COLUMN_COUNT: the row has 8 cells but the header has 7`,
+			},
+		},
+		{
+			name: "booleans, lists and structured lists",
+			file: "users.csv", mode: Bulk,
+			data: usersHeader + "\n" +
+				"u1,,,TRUE,jd,\"{LDAP:cn=jd,ou=x},{LTI:1}\",J,D,,,,,,,\"9,10\",,,,,,,\n" +
+				"u2,,,yes,jd,{LDAP},J,D,,,,,,\"u1,,u3\",\"9,\",,,,,,,\n" +
+				"u3,,,false,jd,{LDAP:a}{LTI:b},J,D,,,,,,a b,,,,,,,,\n",
+			want: []string{
+				`users.csv:2:6: BOOLEAN: "TRUE" is not a valid enabledUser; did you mean "true"?`,
+				`users.csv:3:6: BOOLEAN: "yes" is not a valid enabledUser; expected true or false`,
+				`users.csv:3:13: LIST: "{LDAP}" is not a valid userIds: item 1 {LDAP} has no colon; expected {type:identifier}`,
+				`users.csv:3:29: LIST: agentSourcedIds item 2 is empty; lists are written a,b,c with no empty items`,
+				`users.csv:3:38: LIST: grades item 2 is empty; lists are written a,b,c with no empty items`,
+				`users.csv:4:15: LIST: "{LDAP:a}{LTI:b}" is not a valid userIds: item 1 is malformed; expected items of the form {type:identifier} separated by commas, with no spaces`,
+				`users.csv:4:40: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+			},
+		},
+		{
+			name: "numbers",
+			file: "categories.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,title,weight\nc1,,,Homework,1.5\nc2,,,Tests,+40\n",
+			want: []string{`categories.csv:2:15: INTEGER: "1.5" is not a valid weight; expected a whole number`},
+		},
+		{
+			name: "floats and enum lists",
+			file: "resources.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId\n" +
+				"r1,,,v1,T,\"teacher,ext:coach,Student\",Primary,,\n",
+			want: []string{
+				`resources.csv:2:11: ENUM: "Student" is not a valid roles; did you mean "student"?`,
+				`resources.csv:2:39: ENUM: "Primary" is not a valid importance; did you mean "primary"?`,
+			},
+		},
+		{
+			name: "scores",
+			file: "resultLearningObjectiveIds.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore\n" +
+				"x1,,,r1,case,urn:uuid:1,87.5,\nx2,,,r1,unknown,lo,NaN,\nx3,,,r1,unknown,lo,1e999,\nx4,,,r1,unknown,lo,-.5e3,\n",
+			want: []string{
+				`resultLearningObjectiveIds.csv:3:20: NUMBER: "NaN" is not a valid score; expected a decimal number such as 87.5`,
+				`resultLearningObjectiveIds.csv:4:20: NUMBER: "1e999" is not a valid score; expected a decimal number such as 87.5`,
+			},
+		},
+		{
+			name: "score scale values",
+			file: "scoreScales.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,title,type,orgSourcedId,courseSourcedId,classSourcedId,scoreScaleValue\n" +
+				"s1,,,Letters,letter,o1,c1,k1,\"{A+:100},{A:94},{60-69:B}\"\ns2,,,Letters,letter,o1,c1,k1,{:50}\n",
+			want: []string{`scoreScales.csv:3:30: LIST: "{:50}" is not a valid scoreScaleValue: item 1 {:50} has an empty side; expected {LHS:RHS}`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := NewReader(strings.NewReader(tt.data), FileByName(tt.file), tt.mode)
+			got := readProblems(t, r)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReaderRows(t *testing.T) {
+	t.Parallel()
+	data := orgsHeader + ",metadata.house,metadata.motto\r\n" +
+		"o1,,,District,district,,,Red,\"Onward, upward\"\r\n" +
+		"\r\n" + // blank lines are skipped but still counted
+		"o2,,,School,school,NCES1,o1\r\n"
+	r := NewReader(strings.NewReader(data), FileByName("orgs.csv"), Bulk)
+	defer r.Close()
+	type got struct {
+		Line     int
+		Values   []string
+		Metadata map[string]string
+		Problems []string
+	}
+	var rows []got
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		g := got{Line: row.Line, Values: append([]string(nil), row.Values...), Metadata: map[string]string{}}
+		for k, v := range row.Metadata {
+			g.Metadata[k] = v
+		}
+		for _, p := range row.Problems {
+			g.Problems = append(g.Problems, p.String())
+		}
+		rows = append(rows, g)
+	}
+	want := []got{
+		{Line: 2, Values: []string{"o1", "", "", "District", "district", "", ""}, Metadata: map[string]string{"house": "Red", "motto": "Onward, upward"}},
+		{Line: 4, Values: []string{"o2", "", "", "School", "school", "NCES1", "o1"}, Metadata: map[string]string{},
+			Problems: []string{"orgs.csv:4:0: COLUMN_COUNT: the row has 7 cells but the header has 9"}},
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("rows mismatch (-want +got):\n%s", diff)
+	}
+	if p := r.Problems(); len(p) != 0 {
+		t.Errorf("file problems: %v", p)
+	}
+	// Without metadata columns, Metadata stays nil so callers can skip it.
+	r = NewReader(strings.NewReader(orgsHeader+"\no1,,,D,district,,\n"), FileByName("orgs.csv"), Bulk)
+	if row, err := r.Next(); err != nil || row.Metadata != nil {
+		t.Errorf("Next = %+v, %v; want nil Metadata", row, err)
+	}
+}
+
+func TestReaderRecordCap(t *testing.T) {
+	t.Parallel()
+	// An unterminated quote must fail fast instead of buffering the rest of
+	// a large file.
+	var b strings.Builder
+	b.WriteString(orgsHeader + "\no1,,,\"Unclosed,school,,\n")
+	for b.Len() < 3*DefaultMaxRecordSize {
+		b.WriteString("o2,,,D,school,,\n")
+	}
+	r := NewReader(strings.NewReader(b.String()), FileByName("orgs.csv"), Bulk)
+	got := readProblems(t, r)
+	want := []string{`orgs.csv:2:6: CSV_SYNTAX: quoted field is still open after 1048576 bytes; a closing quote is probably missing`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(usersHeader + "\nu1,,,true,jd,{LDAP:x},J,D,,,,,,,\"9,10\",,,,,,,\n"))
+	f.Add([]byte("\xEF\xBB\xBF" + usersHeader + ",metadata.x\r\nu1,active,2023-01-01T00:00:00Z,false,a,,b,c,,,,,,,,,,,,,,,m\r\n"))
+	f.Add([]byte(usersHeader + "\nu1,\"a\nb\",x\n\"unterminated"))
+	f.Add([]byte("a\"b,c\n"))
+	f.Add([]byte(""))
+	spec := FileByName("users.csv")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, mode := range []Mode{Bulk, Delta} {
+			r := NewReader(bytes.NewReader(data), spec, mode)
+			for {
+				row, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("Next: %v", err)
+				}
+				if len(row.Values) != len(spec.Columns) {
+					t.Fatalf("len(Values) = %d", len(row.Values))
+				}
+				for _, p := range row.Problems {
+					if p.File != "users.csv" || p.Line < 1 || p.Column < 0 {
+						t.Fatalf("bad problem %v", p)
+					}
+				}
+			}
+			if _, err := r.Next(); err != io.EOF {
+				t.Fatalf("Next after EOF: %v", err)
+			}
+		}
+	})
+}
+
+// BenchmarkReader reads a 100k-row enrollments.csv; run with
+// go test -bench Reader -run '^$' ./internal/csvpkg/ to see ns/row and allocs/row.
+func BenchmarkReader(b *testing.B) {
+	const rows = 100_000
+	var buf bytes.Buffer
+	buf.WriteString("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n")
+	for i := range rows {
+		fmt.Fprintf(&buf, "enr-%d,,,class-%d,school-%d,user-%d,student,false,2023-09-01,2024-06-30\n", i, i%500, i%10, i)
+	}
+	data := buf.Bytes()
+	spec := FileByName("enrollments.csv")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	b.ResetTimer()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(data), spec, Bulk)
+		n := 0
+		for {
+			row, err := r.Next()
+			if err != nil {
+				break
+			}
+			if len(row.Problems) != 0 {
+				b.Fatal(row.Problems)
+			}
+			n++
+		}
+		if n != rows {
+			b.Fatalf("read %d rows", n)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms1)
+	total := float64(b.N) * rows
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/row")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/total, "allocs/row")
+}

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+)
+
+// statusOf is the one table from code-minor to HTTP status
+// (rest-query.md §5.1).
+var statusOf = map[oneroster.Code]int{
+	oneroster.CodeInvalidFilterField:    http.StatusBadRequest,
+	oneroster.CodeInvalidSelectionField: http.StatusBadRequest,
+	oneroster.CodeInvalidSortField:      http.StatusBadRequest,
+	oneroster.CodeInvalidData:           http.StatusBadRequest,
+	oneroster.CodeUnauthorised:          http.StatusUnauthorized,
+	oneroster.CodeForbidden:             http.StatusForbidden,
+	oneroster.CodeUnknownObject:         http.StatusNotFound,
+	oneroster.CodeServerBusy:            http.StatusTooManyRequests,
+	oneroster.CodeUnsupported:           http.StatusMethodNotAllowed,
+	oneroster.CodeDeleteFailure:         http.StatusInternalServerError,
+	oneroster.CodeInternal:              http.StatusInternalServerError,
+}
+
+// writeError is the one place an error becomes a response: an
+// imsx_StatusInfo object. Errors that carry no OneRoster code are logged
+// and reach the client only as internal_server_error.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := oneroster.CodeOf(err)
+	status := statusOf[code]
+	var oe *oneroster.Error
+	if errors.As(err, &oe) && oe.Status != 0 {
+		status = oe.Status
+	}
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
+	}
+	major := "failure"
+	if code == oneroster.CodeUnsupported {
+		major = "unsupported"
+	}
+	var b buf
+	b.raw(`{"imsx_codeMajor":`)
+	b.str(major)
+	b.raw(`,"imsx_severity":"error","imsx_description":`)
+	b.str(oneroster.MessageOf(err))
+	b.raw(`,"imsx_CodeMinor":{"imsx_codeMinorField":[{"imsx_codeMinorFieldName":"TargetEndSystem","imsx_codeMinorFieldValue":`)
+	b.str(string(code))
+	b.raw(`}]}}`)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("X-Total-Count")
+	h.Del("Link")
+	w.WriteHeader(status)
+	w.Write(b)
+}

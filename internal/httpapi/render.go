@@ -1,0 +1,265 @@
+package httpapi
+
+import (
+	"net/url"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// buf is a byte slice that JSON is written into by hand: the schemas are
+// fixed, so a direct writer is both exact (no nulls, property order as in
+// the OpenAPI, booleans as strings) and cheap.
+type buf []byte
+
+func (b *buf) raw(s string) { *b = append(*b, s...) }
+
+const hexDigits = "0123456789abcdef"
+
+// str writes s as a JSON string. Invalid UTF-8 becomes U+FFFD; U+2028 and
+// U+2029 are escaped so the output is also safe to embed in JavaScript.
+func (b *buf) str(s string) {
+	out := append(*b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				out = append(out, '\\', c)
+			case c == '\n':
+				out = append(out, '\\', 'n')
+			case c == '\r':
+				out = append(out, '\\', 'r')
+			case c == '\t':
+				out = append(out, '\\', 't')
+			case c < 0x20:
+				out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				out = append(out, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			out = append(out, `\u202`...)
+			out = append(out, hexDigits[r&0xf])
+		default:
+			out = append(out, s[i:i+size]...)
+		}
+		i += size
+	}
+	*b = append(out, '"')
+}
+
+// renderer writes records of the store as OneRoster JSON objects.
+type renderer struct {
+	cols  store.Reader
+	mu    sync.Mutex
+	index map[*oneroster.Entity]map[string]int
+}
+
+// colIndex maps an entity's CSV column names to positions in Record.Vals.
+func (rd *renderer) colIndex(e *oneroster.Entity) map[string]int {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	if m, ok := rd.index[e]; ok {
+		return m
+	}
+	m := map[string]int{}
+	for i, c := range rd.cols.Columns(e) {
+		m[c] = i
+	}
+	if rd.index == nil {
+		rd.index = map[*oneroster.Entity]map[string]int{}
+	}
+	rd.index[e] = m
+	return m
+}
+
+// object writes one record. base is the absolute URL prefix (scheme and
+// host) for GUIDRef hrefs; fields, when non-nil, selects the properties.
+func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base string, fields map[string]bool) {
+	idx := rd.colIndex(e)
+	b.raw("{")
+	first := true
+	key := func(name string) {
+		if !first {
+			b.raw(",")
+		}
+		first = false
+		b.str(name)
+		b.raw(":")
+	}
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		if fields != nil && !fields[f.Name] {
+			continue
+		}
+		v := ""
+		if f.Col != "" {
+			v = rec.Vals[idx[f.Col]]
+		}
+		switch f.Kind {
+		case oneroster.String, oneroster.Enum, oneroster.Date, oneroster.DateTime, oneroster.Bool:
+			if v == "" && !f.Required {
+				continue
+			}
+			key(f.Name)
+			b.str(v)
+		case oneroster.ProfileID:
+			if v == "" && !f.Required {
+				continue
+			}
+			key(f.Name)
+			b.str(oneroster.ProfileURI(v))
+		case oneroster.DateAsTime:
+			if v == "" && !f.Required {
+				continue
+			}
+			key(f.Name)
+			if len(v) == 10 {
+				v += "T00:00:00.000Z"
+			}
+			b.str(v)
+		case oneroster.Number:
+			if v == "" {
+				continue
+			}
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
+			key(f.Name)
+			b.raw(v)
+		case oneroster.Metadata:
+			if v == "" {
+				continue
+			}
+			key(f.Name)
+			b.raw(v)
+		case oneroster.Ref:
+			if v == "" {
+				continue
+			}
+			key(f.Name)
+			guidRef(b, base, f.RefType, v)
+		case oneroster.RefList:
+			ids := csvpkg.SplitList(v)
+			if len(ids) == 0 && !f.Required {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, id := range ids {
+				if j > 0 {
+					b.raw(",")
+				}
+				guidRef(b, base, f.RefType, id)
+			}
+			b.raw("]")
+		case oneroster.StringList:
+			items := csvpkg.SplitList(v)
+			if len(items) == 0 {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, s := range items {
+				if j > 0 {
+					b.raw(",")
+				}
+				b.str(s)
+			}
+			b.raw("]")
+		case oneroster.UserIDs:
+			ids, err := csvpkg.ParseUserIDs(v)
+			if err != nil || len(ids) == 0 {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, u := range ids {
+				if j > 0 {
+					b.raw(",")
+				}
+				b.raw(`{"type":`)
+				b.str(u.Type)
+				b.raw(`,"identifier":`)
+				b.str(u.Identifier)
+				b.raw("}")
+			}
+			b.raw("]")
+		case oneroster.Children:
+			subs := rec.Sub[f.Name]
+			if len(subs) == 0 {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, s := range subs {
+				if j > 0 {
+					b.raw(",")
+				}
+				guidRef(b, base, f.RefType, s.Vals[0])
+			}
+			b.raw("]")
+		case oneroster.Embedded:
+			subs := rec.Sub[f.Name]
+			if len(subs) == 0 && !f.Required {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, s := range subs {
+				if j > 0 {
+					b.raw(",")
+				}
+				if f.Name == "userProfiles" {
+					rd.userProfile(b, s)
+				} else {
+					rd.object(b, oneroster.Role, s, base, nil)
+				}
+			}
+			b.raw("]")
+		}
+	}
+	b.raw("}")
+}
+
+// userProfile writes a profile; the CSV binding flattens its one
+// credential into the profile row, the JSON nests it.
+func (rd *renderer) userProfile(b *buf, s store.Record) {
+	idx := rd.colIndex(oneroster.UserProfile)
+	rd.object(b, oneroster.UserProfile, s, "", nil)
+	*b = (*b)[:len(*b)-1] // reopen the object to append credentials
+	ct, user, pw := s.Vals[idx["credentialType"]], s.Vals[idx["username"]], s.Vals[idx["password"]]
+	if ct != "" || user != "" {
+		b.raw(`,"credentials":[{"type":`)
+		b.str(ct)
+		b.raw(`,"username":`)
+		b.str(user)
+		if pw != "" {
+			b.raw(`,"password":`)
+			b.str(pw)
+		}
+		b.raw("}]")
+	}
+	b.raw("}")
+}
+
+func guidRef(b *buf, base, typ, id string) {
+	b.raw(`{"href":`)
+	b.str(base + oneroster.RefPath(typ) + url.PathEscape(id))
+	b.raw(`,"sourcedId":`)
+	b.str(id)
+	b.raw(`,"type":`)
+	b.str(typ)
+	b.raw("}")
+}

@@ -1,0 +1,160 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// Scope URIs of OneRoster 1.2 (auth.md §3).
+const scopePrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+
+// Scope names used by the route table.
+const (
+	ScopeRoster             = scopePrefix + "roster.readonly"
+	ScopeRosterCore         = scopePrefix + "roster-core.readonly"
+	ScopeRosterDemographics = scopePrefix + "roster-demographics.readonly"
+)
+
+// parent is a path parameter naming an object that must exist (with the
+// given scopes, which may use earlier parameters) before a relationship
+// collection is read; an unknown parent is 404 unknownobject.
+type parent struct {
+	param  string
+	entity *oneroster.Entity
+	scopes func(p func(string) string) []store.Scope
+}
+
+// Route is one operation of the REST binding.
+type Route struct {
+	Method      string
+	Base        string // service base path
+	Path        string // path template as in the OpenAPI, e.g. /users/{sourcedId}
+	OperationID string
+	// Scopes lists the OAuth scopes of the operation's security
+	// requirement; any one of them grants access.
+	Scopes     []string
+	Entity     *oneroster.Entity
+	Collection bool
+	parents    []parent
+	// scopes restricts the objects read, from the path parameters.
+	scopes func(p func(string) string) []store.Scope
+}
+
+func fixed(s ...store.Scope) func(func(string) string) []store.Scope {
+	return func(func(string) string) []store.Scope { return s }
+}
+
+func byParam(name store.ScopeName, param string) func(func(string) string) []store.Scope {
+	return func(p func(string) string) []store.Scope { return []store.Scope{{Name: name, Arg: p(param)}} }
+}
+
+// serve runs one read operation: parse, check parents, read, render.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error {
+	params, err := query.Parse(r.URL.Query(), query.Options{DefaultLimit: 100, MaxLimit: s.cfg.MaxLimit, Collection: rt.Collection})
+	if err != nil {
+		return err
+	}
+	fields, err := selection(rt.Entity, params.Fields)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	for _, p := range rt.parents {
+		var sc []store.Scope
+		if p.scopes != nil {
+			sc = p.scopes(r.PathValue)
+		}
+		if _, err := s.st.Get(ctx, p.entity, r.PathValue(p.param), sc...); err != nil {
+			return err
+		}
+	}
+	var sc []store.Scope
+	if rt.scopes != nil {
+		sc = rt.scopes(r.PathValue)
+	}
+	base := s.baseURL(r)
+	b := make(buf, 0, 4096)
+	if !rt.Collection {
+		rec, err := s.st.Get(ctx, rt.Entity, r.PathValue("sourcedId"), sc...)
+		if err != nil {
+			return err
+		}
+		b.raw(`{`)
+		b.str(rt.Entity.Name)
+		b.raw(`:`)
+		s.render.object(&b, rt.Entity, rec, base, fields)
+		b.raw(`}`)
+		writeJSON(w, b)
+		return nil
+	}
+	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params})
+	if err != nil {
+		return err
+	}
+	b.raw(`{`)
+	b.str(rt.Entity.Plural)
+	b.raw(`:[`)
+	for i, rec := range page.Records {
+		if i > 0 {
+			b.raw(",")
+		}
+		s.render.object(&b, rt.Entity, rec, base, fields)
+	}
+	b.raw(`]}`)
+	h := w.Header()
+	h.Set("X-Total-Count", strconv.Itoa(page.Total))
+	h.Set("Link", links(base, r.URL, params.Limit, params.Offset, page.Total))
+	writeJSON(w, b)
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, b buf) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// selection checks a fields parameter against the entity's properties.
+func selection(e *oneroster.Entity, names []string) (map[string]bool, error) {
+	if names == nil {
+		return nil, nil
+	}
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		if e.Field(n) == nil {
+			return nil, oneroster.Errorf(oneroster.CodeInvalidSelectionField, "fields: %q is not a property of %s", n, e.Name)
+		}
+		m[n] = true
+	}
+	return m, nil
+}
+
+// links builds the RFC 8288 Link header: absolute first/prev/next/last URLs
+// that repeat every other query parameter of the request.
+func links(base string, u *url.URL, limit, offset, total int) string {
+	q := u.Query()
+	at := func(off int, rel string) string {
+		q.Set("limit", strconv.Itoa(limit))
+		q.Set("offset", strconv.Itoa(off))
+		return "<" + base + u.EscapedPath() + "?" + q.Encode() + `>; rel="` + rel + `"`
+	}
+	out := at(0, "first")
+	if total == 0 {
+		return out
+	}
+	if offset > 0 {
+		out += ", " + at(max(0, offset-limit), "prev")
+	}
+	if offset+limit < total {
+		out += ", " + at(offset+limit, "next")
+	}
+	out += ", " + at((total-1)/limit*limit, "last")
+	return out
+}

@@ -1,0 +1,52 @@
+// Package postgres opens the store on PostgreSQL through pgx/v5. It keeps
+// no state outside the database (no caches, no in-process locks), so any
+// number of serve processes can share one database; migrations take a
+// transaction-scoped advisory lock so that concurrent starts apply each
+// migration once.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/oneroster/oneroster/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is PostgreSQL's flavour of the shared SQL.
+var Dialect = sqlstore.Dialect{
+	Name:           "postgres",
+	Numbered:       true,
+	Contains:       func(h, n string) string { return "strpos(" + h + ", " + n + ") > 0" },
+	TempTable:      "CREATE TEMP TABLE",
+	LockMigrations: "SELECT pg_advisory_xact_lock(7310227105)",
+	MaxParams:      65000,
+}
+
+// Open connects to the database named by dsn (postgres://…) and migrates it.
+func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	s, err := sqlstore.New(ctx, db, db, Dialect, sub)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return s, nil
+}

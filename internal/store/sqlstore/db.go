@@ -1,0 +1,172 @@
+// Package sqlstore is the SQL core behind both stores. SQLite and
+// PostgreSQL run the same statements: they differ only in placeholders,
+// a few functions (the Dialect) and their migration files. Every value
+// reaches the database as a bind argument; identifiers come only from the
+// catalogue, never from a request.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// Dialect holds what differs between the engines.
+type Dialect struct {
+	Name string // "sqlite" or "postgres"
+	// Numbered says placeholders are $1, $2… rather than ?.
+	Numbered bool
+	// Contains returns an SQL expression true when the text expression
+	// haystack contains the text expression needle.
+	Contains func(haystack, needle string) string
+	// TempTable is the statement prefix creating a transaction-local table.
+	TempTable string
+	// LockMigrations, when set, runs first in the migration transaction so
+	// that concurrent processes migrate one at a time.
+	LockMigrations string
+	// MaxParams bounds the bind arguments of one statement.
+	MaxParams int
+}
+
+// DB is a store on one database.
+type DB struct {
+	r, w *sql.DB // readers; the writer (the same pool on PostgreSQL)
+	d    Dialect
+	cols map[string][]string // table -> CSV column names, in stored order
+	// numeric marks "table.column" pairs stored as numbers, where a blank
+	// CSV value becomes NULL rather than ''.
+	numeric map[string]bool
+}
+
+var _ store.Store = (*DB)(nil)
+
+// New wraps open pools and applies the migrations in fsys (files named
+// NNNN_name.sql, applied in order, each in its own transaction).
+func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
+	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{}}
+	for _, f := range csvpkg.Files {
+		table := strings.TrimSuffix(f.Name, ".csv")
+		var cols []string
+		for _, c := range f.Columns {
+			cols = append(cols, c.Name)
+			if c.Format == csvpkg.Float || c.Format == csvpkg.Integer {
+				db.numeric[table+"."+c.Name] = true
+			}
+		}
+		db.cols[table] = append(cols, "metadata")
+	}
+	if err := db.migrate(ctx, fsys); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.r.Close()
+	if db.w != db.r {
+		if werr := db.w.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// Columns returns the CSV columns of e's table in the order Record.Vals
+// holds them: the CSV file's columns, then metadata.
+func (db *DB) Columns(e *oneroster.Entity) []string { return db.cols[e.Table] }
+
+// SQLTable maps a CSV file base name to its table (userProfiles -> user_profiles).
+func SQLTable(name string) string { return oneroster.SnakeCase(name) }
+
+// SQLCol maps a CSV column name to its quoted SQL column.
+func SQLCol(name string) string { return `"` + oneroster.SnakeCase(name) + `"` }
+
+// rebind turns ? placeholders into $n for engines that number them. Our
+// statements never contain a literal '?', so a plain scan is enough.
+func (db *DB) rebind(q string) string {
+	if !db.d.Numbered {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migrate: file %s is not named NNNN_name.sql", name)
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		if err := db.applyMigration(ctx, v, name, string(body)); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, version int, name, body string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if db.d.LockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, db.d.LockMigrations); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+		version, name, Now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Now is the current time in the stored date-time form.
+func Now() string { return FormatTime(time.Now()) }
+
+// FormatTime renders t as YYYY-MM-DDTHH:MM:SS.sssZ, the one stored form.
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

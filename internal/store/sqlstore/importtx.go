@@ -1,0 +1,374 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// importTx implements store.ImportTx on one transaction. Per-file
+// bookkeeping (which ids a file held, forward references still to check)
+// lives in temporary tables inside the same transaction, so memory stays
+// flat however large the package is.
+type importTx struct {
+	db    *DB
+	tx    *sql.Tx
+	id    int64
+	temps map[string]bool
+}
+
+// BeginImport opens the transaction of one import and records it.
+func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.ImportTx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	t := &importTx{db: db, tx: tx, temps: map[string]bool{}}
+	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
+		Now(), source, sha).Scan(&t.id)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	return t, nil
+}
+
+func (t *importTx) ID() int64 { return t.id }
+
+func (t *importTx) Commit() error   { return t.tx.Commit() }
+func (t *importTx) Rollback() error { return t.tx.Rollback() }
+
+// chunks calls fn on consecutive slices of ids small enough for one
+// statement's bind arguments (each id taking per arguments).
+func (t *importTx) chunks(n, per int, fn func(lo, hi int) error) error {
+	size := t.db.d.MaxParams / per
+	if size > 500 {
+		size = 500
+	}
+	for lo := 0; lo < n; lo += size {
+		hi := min(lo+size, n)
+		if err := fn(lo, hi); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func anys(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, s := range ids {
+		out[i] = s
+	}
+	return out
+}
+
+func (t *importTx) Existing(ctx context.Context, table string, ids []string) (map[string]store.Existing, error) {
+	out := make(map[string]store.Existing, len(ids))
+	err := t.chunks(len(ids), 1, func(lo, hi int) error {
+		q := `SELECT sourced_id, content_hash, status, date_last_modified FROM ` + SQLTable(table) +
+			` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
+		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), anys(ids[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var e store.Existing
+			if err := rows.Scan(&id, &e.Hash, &e.Status, &e.DLM); err != nil {
+				return err
+			}
+			out[id] = e
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("existing %s: %w", table, err)
+	}
+	return out, nil
+}
+
+func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map[string]store.Target, error) {
+	typ := "''"
+	if table == "orgs" || table == "academicSessions" {
+		typ = "type"
+	}
+	out := make(map[string]store.Target, len(ids))
+	err := t.chunks(len(ids), 1, func(lo, hi int) error {
+		q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
+		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), anys(ids[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var x store.Target
+			if err := rows.Scan(&id, &x.Status, &x.Type); err != nil {
+				return err
+			}
+			out[id] = x
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", table, err)
+	}
+	return out, nil
+}
+
+func (t *importTx) Upsert(ctx context.Context, table string, cols []string, rows [][]string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	sqlCols := make([]string, len(cols)+1)
+	sets := make([]string, 0, len(cols))
+	numeric := make([]bool, len(cols))
+	for i, c := range cols {
+		sqlCols[i] = SQLCol(c)
+		numeric[i] = t.db.numeric[table+"."+c]
+		if c != "sourcedId" {
+			sets = append(sets, sqlCols[i]+" = excluded."+sqlCols[i])
+		}
+	}
+	sqlCols[len(cols)] = "import_id"
+	sets = append(sets, "import_id = excluded.import_id")
+	tuple := "(" + placeholders(len(cols)+1) + ")"
+	err := t.chunks(len(rows), len(cols)+1, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*(len(cols)+1))
+		for _, r := range rows[lo:hi] {
+			for i, v := range r {
+				if numeric[i] && v == "" {
+					args = append(args, nil)
+				} else {
+					args = append(args, v)
+				}
+			}
+			args = append(args, t.id)
+		}
+		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(sqlCols, ", ") + `) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") +
+			` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
+		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", table, err)
+	}
+	if table == "classes" {
+		return t.syncClassTerms(ctx, cols, rows)
+	}
+	return nil
+}
+
+// syncClassTerms keeps class_terms, the exploded termSourcedIds of
+// classes, in step with the rows just written.
+func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]string) error {
+	ti := -1
+	for i, c := range cols {
+		if c == "termSourcedIds" {
+			ti = i
+		}
+	}
+	ids := make([]string, len(rows))
+	var pairs []any
+	for i, r := range rows {
+		ids[i] = r[0]
+		for _, term := range csvpkg.SplitList(r[ti]) {
+			pairs = append(pairs, r[0], term)
+		}
+	}
+	err := t.chunks(len(ids), 1, func(lo, hi int) error {
+		_, err := t.tx.ExecContext(ctx, t.db.rebind(`DELETE FROM class_terms WHERE class_sourced_id IN (`+placeholders(hi-lo)+`)`), anys(ids[lo:hi])...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("class terms: %w", err)
+	}
+	return t.chunks(len(pairs)/2, 2, func(lo, hi int) error {
+		q := `INSERT INTO class_terms (class_sourced_id, term_sourced_id) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") + ` ON CONFLICT DO NOTHING`
+		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), pairs[2*lo:2*hi]...)
+		return err
+	})
+}
+
+func (t *importTx) temp(ctx context.Context, name, def string) (string, error) {
+	if t.temps[name] {
+		return name, nil
+	}
+	if _, err := t.tx.ExecContext(ctx, t.db.d.TempTable+" "+name+" ("+def+")"); err != nil {
+		return "", fmt.Errorf("temp table %s: %w", name, err)
+	}
+	t.temps[name] = true
+	return name, nil
+}
+
+func (t *importTx) seenTable(ctx context.Context, table string) (string, error) {
+	return t.temp(ctx, "seen_"+SQLTable(table), "id TEXT PRIMARY KEY, line INTEGER NOT NULL")
+}
+
+func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error) {
+	name, err := t.seenTable(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	dups := map[int]int{}
+	first := map[string]int{} // id -> position of its first occurrence in this batch
+	var pos []int
+	for i, id := range ids {
+		if j, ok := first[id]; ok {
+			dups[i] = lines[j]
+			continue
+		}
+		first[id] = i
+		pos = append(pos, i)
+	}
+	inserted := map[string]bool{}
+	err = t.chunks(len(pos), 2, func(lo, hi int) error {
+		args := make([]any, 0, 2*(hi-lo))
+		for _, p := range pos[lo:hi] {
+			args = append(args, ids[p], lines[p])
+		}
+		q := `INSERT INTO ` + name + ` (id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") +
+			` ON CONFLICT (id) DO NOTHING RETURNING id`
+		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			inserted[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seen %s: %w", table, err)
+	}
+	for _, p := range pos {
+		if inserted[ids[p]] {
+			continue
+		}
+		var line int
+		if err := t.tx.QueryRowContext(ctx, t.db.rebind(`SELECT line FROM `+name+` WHERE id = ?`), ids[p]).Scan(&line); err != nil {
+			return nil, fmt.Errorf("seen %s: %w", table, err)
+		}
+		dups[p] = line
+		for i := p + 1; i < len(ids); i++ {
+			if _, ok := dups[i]; ok && ids[i] == ids[p] {
+				dups[i] = line
+			}
+		}
+	}
+	return dups, nil
+}
+
+func (t *importTx) MarkMissing(ctx context.Context, table, now string) (int64, error) {
+	name, err := t.seenTable(ctx, table)
+	if err != nil {
+		return 0, err
+	}
+	q := `UPDATE ` + SQLTable(table) + ` SET status = 'tobedeleted', date_last_modified = ?, import_id = ?
+		WHERE status = 'active' AND NOT EXISTS (SELECT 1 FROM ` + name + ` s WHERE s.id = ` + SQLTable(table) + `.sourced_id)`
+	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), now, t.id)
+	if err != nil {
+		return 0, fmt.Errorf("mark missing %s: %w", table, err)
+	}
+	return res.RowsAffected()
+}
+
+func (t *importTx) pendingTable(ctx context.Context, table string) (string, error) {
+	return t.temp(ctx, "pending_"+SQLTable(table), "line INTEGER NOT NULL, col INTEGER NOT NULL, id TEXT NOT NULL")
+}
+
+func (t *importTx) AddPending(ctx context.Context, table string, refs []store.PendingRef) error {
+	name, err := t.pendingTable(ctx, table)
+	if err != nil {
+		return err
+	}
+	return t.chunks(len(refs), 3, func(lo, hi int) error {
+		args := make([]any, 0, 3*(hi-lo))
+		for _, r := range refs[lo:hi] {
+			args = append(args, r.Line, r.Column, r.ID)
+		}
+		q := `INSERT INTO ` + name + ` (line, col, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", hi-lo), ",")
+		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+		return err
+	})
+}
+
+func (t *importTx) CheckPending(ctx context.Context, table, target string, limit int) ([]store.PendingRef, error) {
+	name, err := t.pendingTable(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT p.line, p.col, p.id FROM ` + name + ` p WHERE NOT EXISTS (SELECT 1 FROM ` + SQLTable(target) +
+		` x WHERE x.sourced_id = p.id) ORDER BY p.line, p.col LIMIT ?`
+	out, err := t.refs(ctx, q, limit)
+	if err != nil {
+		return nil, fmt.Errorf("check pending %s: %w", table, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+name); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *importTx) refs(ctx context.Context, q string, args ...any) ([]store.PendingRef, error) {
+	rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.PendingRef
+	for rows.Next() {
+		var r store.PendingRef
+		if err := rows.Scan(&r.Line, &r.Column, &r.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (t *importTx) TouchUsers(ctx context.Context, now string) (int64, error) {
+	q := `UPDATE users SET date_last_modified = ? WHERE import_id <> ? AND sourced_id IN (
+		SELECT user_sourced_id FROM roles WHERE import_id = ?
+		UNION SELECT user_sourced_id FROM user_profiles WHERE import_id = ?)`
+	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), now, t.id, t.id, t.id)
+	if err != nil {
+		return 0, fmt.Errorf("touch users: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+func (t *importTx) UsersWithoutRole(ctx context.Context, limit int) ([]store.PendingRef, error) {
+	if !t.temps["seen_users"] {
+		return nil, nil
+	}
+	q := `SELECT s.line, 1, s.id FROM seen_users s JOIN users u ON u.sourced_id = s.id
+		WHERE u.status = 'active' AND NOT EXISTS (
+			SELECT 1 FROM roles r WHERE r.user_sourced_id = u.sourced_id AND r.status = 'active')
+		ORDER BY s.line LIMIT ?`
+	return t.refs(ctx, q, limit)
+}
+
+func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
+	for name := range t.temps {
+		if _, err := t.tx.ExecContext(ctx, `DROP TABLE `+name); err != nil {
+			return fmt.Errorf("finish: %w", err)
+		}
+	}
+	t.temps = map[string]bool{}
+	_, err := t.tx.ExecContext(ctx, t.db.rebind(`UPDATE imports SET finished_at = ?, outcome = ?, report = ? WHERE id = ?`),
+		Now(), outcome, report, t.id)
+	return err
+}

@@ -1,0 +1,259 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// where accumulates SQL conditions and their bind arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+const activeE = `e.status = 'active'`
+
+// scopeSQL returns the condition on alias t for one scope. Relationships
+// go through active enrollments and roles only (rest-query.md §7).
+func scopeSQL(s store.Scope) (string, []any, error) {
+	a := s.Arg
+	switch s.Name {
+	case store.UsersWithRole:
+		return `EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active')`, []any{a}, nil
+	case store.OrgsOfType, store.SessionsOfType:
+		return `t.type = ?`, []any{a}, nil
+	case store.StudentsOfClass, store.TeachersOfClass:
+		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.user_sourced_id = t.sourced_id AND e.class_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
+			[]any{a, roleOf(s.Name)}, nil
+	case store.EnrollmentsOfClass:
+		return `t.class_sourced_id = ?`, []any{a}, nil
+	case store.ClassesOfCourse:
+		return `t.course_sourced_id = ?`, []any{a}, nil
+	case store.ClassesOfSchool:
+		return `t.school_sourced_id = ?`, []any{a}, nil
+	case store.ClassesOfTerm:
+		return `EXISTS (SELECT 1 FROM class_terms ct WHERE ct.class_sourced_id = t.sourced_id AND ct.term_sourced_id = ?)`, []any{a}, nil
+	case store.ClassesOfUser:
+		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.class_sourced_id = t.sourced_id AND e.user_sourced_id = ? AND ` + activeE + `)`, []any{a}, nil
+	case store.ClassesOfStudent, store.ClassesOfTeacher:
+		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.class_sourced_id = t.sourced_id AND e.user_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
+			[]any{a, roleOf(s.Name)}, nil
+	case store.CoursesOfSchool:
+		return `t.org_sourced_id = ?`, []any{a}, nil
+	case store.EnrollmentsOfSch:
+		return `t.school_sourced_id = ?`, []any{a}, nil
+	case store.StudentsOfSchool, store.TeachersOfSchool:
+		// A user belongs to a school through a role at it, or through an
+		// enrollment in one of its classes.
+		r := roleOf(s.Name)
+		return `(EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.org_sourced_id = ? AND r.role = ? AND r.status = 'active')
+		 OR EXISTS (SELECT 1 FROM enrollments e WHERE e.user_sourced_id = t.sourced_id AND e.school_sourced_id = ? AND e.role = ? AND ` + activeE + `))`,
+			[]any{a, r, a, r}, nil
+	case store.TermsOfSchool:
+		// Academic sessions carry no org: a school's terms are the terms
+		// its classes run in.
+		return `EXISTS (SELECT 1 FROM class_terms ct JOIN classes c ON c.sourced_id = ct.class_sourced_id
+		 WHERE ct.term_sourced_id = t.sourced_id AND c.school_sourced_id = ?)`, []any{a}, nil
+	case store.ChildrenOfSession:
+		return `t.parent_sourced_id = ?`, []any{a}, nil
+	}
+	return "", nil, fmt.Errorf("sqlstore: unknown scope %q", s.Name)
+}
+
+func roleOf(n store.ScopeName) string {
+	switch n {
+	case store.TeachersOfClass, store.ClassesOfTeacher, store.TeachersOfSchool:
+		return "teacher"
+	}
+	return "student"
+}
+
+func (db *DB) selectCols(e *oneroster.Entity, alias string) string {
+	cols := db.cols[e.Table]
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = alias + "." + SQLCol(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest) (*where, error) {
+	w := &where{}
+	for _, s := range r.Scopes {
+		c, args, err := scopeSQL(s)
+		if err != nil {
+			return nil, err
+		}
+		w.add(c, args...)
+	}
+	if r.Params.Filter != nil {
+		c, args, err := db.compileFilter(e, r.Params.Filter)
+		if err != nil {
+			return nil, err
+		}
+		w.add(c, args...)
+	}
+	return w, nil
+}
+
+// List returns one page of a collection and its total size.
+func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error) {
+	e := r.Entity
+	w, err := db.conditions(e, r)
+	if err != nil {
+		return store.Page{}, err
+	}
+	table := SQLTable(e.Table)
+	var page store.Page
+	if err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count %s: %w", table, err)
+	}
+	if page.Total == 0 || r.Params.Offset >= page.Total {
+		return page, nil
+	}
+	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t` + w.sql() + orderBy(e, r.Params.Sort, r.Params.Desc) + ` LIMIT ? OFFSET ?`
+	args := append(w.args, r.Params.Limit, r.Params.Offset)
+	page.Records, err = db.query(ctx, db.rebind(q), args, len(db.cols[e.Table]))
+	if err != nil {
+		return page, fmt.Errorf("list %s: %w", table, err)
+	}
+	return page, db.loadSubs(ctx, e, page.Records)
+}
+
+// orderBy sorts on the requested scalar properties, then on sourcedId so
+// that offset paging never repeats or skips a record. Unknown or
+// non-scalar sort properties are ignored (rest-query.md §2).
+func orderBy(e *oneroster.Entity, sortBy []string, desc bool) string {
+	dir := ""
+	if desc {
+		dir = " DESC"
+	}
+	var keys []string
+	for _, name := range sortBy {
+		f := e.Field(name)
+		if f == nil || !f.Kind.Scalar() || f.Col == "sourcedId" {
+			continue
+		}
+		keys = append(keys, "t."+SQLCol(f.Col)+dir)
+	}
+	if len(keys) == 0 {
+		return " ORDER BY t.sourced_id" + dir
+	}
+	return " ORDER BY " + strings.Join(keys, ", ") + ", t.sourced_id"
+}
+
+// Get returns one object by sourcedId, if it satisfies the scopes.
+func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (store.Record, error) {
+	w := &where{}
+	w.add(`t.sourced_id = ?`, id)
+	for _, s := range scopes {
+		c, args, err := scopeSQL(s)
+		if err != nil {
+			return store.Record{}, err
+		}
+		w.add(c, args...)
+	}
+	table := SQLTable(e.Table)
+	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t`+w.sql()), w.args, len(db.cols[e.Table]))
+	if err != nil {
+		return store.Record{}, fmt.Errorf("get %s: %w", table, err)
+	}
+	if len(recs) == 0 {
+		return store.Record{}, oneroster.NotFound(e.Name, id)
+	}
+	return recs[0], db.loadSubs(ctx, e, recs)
+}
+
+func (db *DB) query(ctx context.Context, q string, args []any, ncols int) ([]store.Record, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Record
+	ns := make([]sql.NullString, ncols)
+	ptrs := make([]any, ncols)
+	for i := range ns {
+		ptrs[i] = &ns[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		vals := make([]string, ncols)
+		for i, n := range ns {
+			vals[i] = n.String
+		}
+		out = append(out, store.Record{Vals: vals})
+	}
+	return out, rows.Err()
+}
+
+// loadSubs fills the embedded arrays of a page with one query per array.
+func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	ids := make([]any, len(recs))
+	index := make(map[string]int, len(recs))
+	for i, r := range recs {
+		ids[i] = r.Vals[0]
+		index[r.Vals[0]] = i
+	}
+	in := placeholders(len(ids))
+	for _, f := range e.Fields {
+		var sub *oneroster.Entity
+		var q string
+		switch {
+		case f.Kind == oneroster.Children:
+			q = `SELECT c.parent_sourced_id, c.sourced_id FROM ` + SQLTable(e.Table) + ` c WHERE c.parent_sourced_id IN (` + in + `) ORDER BY c.parent_sourced_id, c.sourced_id`
+		case f.Kind == oneroster.Embedded && f.Name == "roles":
+			sub = oneroster.Role
+		case f.Kind == oneroster.Embedded && f.Name == "userProfiles":
+			sub = oneroster.UserProfile
+		default:
+			continue
+		}
+		if sub != nil {
+			q = `SELECT s.user_sourced_id, ` + db.selectCols(sub, "s") + ` FROM ` + SQLTable(sub.Table) +
+				` s WHERE s.user_sourced_id IN (` + in + `) AND s.status = 'active' ORDER BY s.user_sourced_id, s.sourced_id`
+		}
+		ncols := 2
+		if sub != nil {
+			ncols = 1 + len(db.cols[sub.Table])
+		}
+		rows, err := db.query(ctx, db.rebind(q), ids, ncols)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", f.Name, err)
+		}
+		for _, row := range rows {
+			i := index[row.Vals[0]]
+			if recs[i].Sub == nil {
+				recs[i].Sub = map[string][]store.Record{}
+			}
+			recs[i].Sub[f.Name] = append(recs[i].Sub[f.Name], store.Record{Vals: row.Vals[1:]})
+		}
+	}
+	return nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,145 @@
+// Package store defines the storage contracts of the provider: what the
+// REST handlers read and what the CSV importer writes. The SQL behind them
+// lives in sqlstore, shared by the SQLite and PostgreSQL packages, which
+// differ only in driver, dialect and migrations; storetest holds the one
+// conformance suite that both must pass.
+package store
+
+import (
+	"context"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+)
+
+// Record is one stored object: the values of its table's columns, in the
+// order the store's Columns method gives, plus embedded arrays loaded from
+// other tables (keyed by JSON property name: "roles", "userProfiles",
+// "children").
+type Record struct {
+	Vals []string
+	Sub  map[string][]Record
+}
+
+// ScopeName names a restriction that a relationship endpoint or a typed view
+// puts on a collection, such as "students of class X".
+type ScopeName string
+
+// The scopes the REST binding needs. Arg is the sourcedId (or type/role)
+// that the scope is about.
+const (
+	UsersWithRole      ScopeName = "usersWithRole"      // Arg: role (student, teacher)
+	OrgsOfType         ScopeName = "orgsOfType"         // Arg: org type
+	SessionsOfType     ScopeName = "sessionsOfType"     // Arg: session type
+	StudentsOfClass    ScopeName = "studentsOfClass"    // Arg: class
+	TeachersOfClass    ScopeName = "teachersOfClass"    // Arg: class
+	EnrollmentsOfClass ScopeName = "enrollmentsOfClass" // Arg: class
+	ClassesOfCourse    ScopeName = "classesOfCourse"    // Arg: course
+	ClassesOfSchool    ScopeName = "classesOfSchool"    // Arg: school
+	ClassesOfTerm      ScopeName = "classesOfTerm"      // Arg: term
+	ClassesOfUser      ScopeName = "classesOfUser"      // Arg: user (any enrollment role)
+	ClassesOfStudent   ScopeName = "classesOfStudent"   // Arg: user enrolled as student
+	ClassesOfTeacher   ScopeName = "classesOfTeacher"   // Arg: user enrolled as teacher
+	CoursesOfSchool    ScopeName = "coursesOfSchool"    // Arg: school
+	EnrollmentsOfSch   ScopeName = "enrollmentsOfSchool"
+	StudentsOfSchool   ScopeName = "studentsOfSchool" // Arg: school
+	TeachersOfSchool   ScopeName = "teachersOfSchool" // Arg: school
+	TermsOfSchool      ScopeName = "termsOfSchool"    // Arg: school
+	ChildrenOfSession  ScopeName = "childrenOfSession"
+)
+
+// Scope is one restriction; a request may carry several, all of which hold.
+type Scope struct {
+	Name ScopeName
+	Arg  string
+}
+
+// ListRequest asks for one page of a collection.
+type ListRequest struct {
+	Entity *oneroster.Entity
+	Scopes []Scope
+	Params query.Params
+}
+
+// Page is one page of a collection and the size of the whole collection.
+type Page struct {
+	Records []Record
+	Total   int
+}
+
+// Reader is what the REST binding reads.
+//
+// List returns *oneroster.Error values with code invalid_filter_field for a
+// filter that names an unknown property or compares it with a value of the
+// wrong type; unknown sort properties are ignored (the default order,
+// sourcedId ascending, applies). Get returns an error matching
+// oneroster.ErrNotFound when no object with that sourcedId satisfies the
+// scopes. Records hold every column; field selection is the caller's.
+type Reader interface {
+	Columns(e *oneroster.Entity) []string
+	List(ctx context.Context, r ListRequest) (Page, error)
+	Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (Record, error)
+}
+
+// Existing is what an import needs to know about a stored row.
+type Existing struct {
+	Hash   string
+	Status string
+	DLM    string
+}
+
+// Target is what an import needs to know about a referenced row.
+type Target struct {
+	Status string
+	Type   string // org or academicSession type; "" for other tables
+}
+
+// PendingRef is a reference that could not be resolved when its row was
+// read, because it may point forward in the same file (an org's parent, a
+// user's agents). It is checked when the file is complete.
+type PendingRef struct {
+	Line, Column int
+	ID           string
+}
+
+// ImportTx is one import, run in one database transaction: nothing it
+// writes is visible to readers until Commit, and Rollback (or a crash)
+// leaves the store exactly as it was. Tables are named by CSV file base
+// name ("users"); columns by CSV column name.
+type ImportTx interface {
+	ID() int64
+	// Existing returns the stored rows among ids.
+	Existing(ctx context.Context, table string, ids []string) (map[string]Existing, error)
+	// Resolve returns the rows among ids that exist in table.
+	Resolve(ctx context.Context, table string, ids []string) (map[string]Target, error)
+	// Upsert inserts or replaces rows; cols are CSV column names and must
+	// include sourcedId, status, dateLastModified, metadata and contentHash.
+	Upsert(ctx context.Context, table string, cols []string, rows [][]string) error
+	// Seen records that ids were read from the current file of table at
+	// lines; it returns, for each position in ids already seen in this
+	// import, the line that first had it.
+	Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error)
+	// MarkMissing turns every active row of table that this import has not
+	// seen into tobedeleted at time now (bulk semantics) and returns how many.
+	MarkMissing(ctx context.Context, table string, now string) (int64, error)
+	// AddPending stores forward references of table to be checked by
+	// CheckPending against target once the file is complete.
+	AddPending(ctx context.Context, table string, refs []PendingRef) error
+	CheckPending(ctx context.Context, table, target string, limit int) ([]PendingRef, error)
+	// TouchUsers sets dateLastModified=now on users whose roles or user
+	// profiles this import changed, so that delta consumers see them.
+	TouchUsers(ctx context.Context, now string) (int64, error)
+	// UsersWithoutRole lists active users of this import with no active
+	// role (a 1.2 user needs at least one), with the line that defined them.
+	UsersWithoutRole(ctx context.Context, limit int) ([]PendingRef, error)
+	Finish(ctx context.Context, outcome, report string) error
+	Commit() error
+	Rollback() error
+}
+
+// Store is a whole provider store.
+type Store interface {
+	Reader
+	BeginImport(ctx context.Context, source, sha256 string) (ImportTx, error)
+	Close() error
+}

@@ -1,0 +1,363 @@
+// Package storetest is the conformance suite that every store must pass.
+// The SQLite and PostgreSQL packages run it against their own engines, so
+// both answer every question the same way.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// Opener returns a new, empty, migrated store for one test.
+type Opener func(t *testing.T) store.Store
+
+var (
+	t1 = time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC)
+	t2 = time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
+)
+
+// MustImport imports the package at dir at time now and fails the test
+// unless it is accepted.
+func MustImport(t testing.TB, st store.Store, dir string, now time.Time) *csvimport.Report {
+	t.Helper()
+	rep, err := csvimport.Import(context.Background(), st, dir, csvimport.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if !rep.OK {
+		var b strings.Builder
+		for _, p := range rep.Problems {
+			b.WriteString(p.String() + "\n")
+		}
+		t.Fatalf("import rejected:\n%s", b.String())
+	}
+	return rep
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	t.Run("Reads", func(t *testing.T) { t.Parallel(); testReads(t, open) })
+	t.Run("Reimport", func(t *testing.T) { t.Parallel(); testReimport(t, open) })
+	t.Run("RejectedImportChangesNothing", func(t *testing.T) { t.Parallel(); testRejected(t, open) })
+	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
+}
+
+func ids(t *testing.T, st store.Store, e *oneroster.Entity, p query.Params, scopes ...store.Scope) []string {
+	t.Helper()
+	if p.Limit == 0 {
+		p.Limit = 100
+	}
+	page, err := st.List(context.Background(), store.ListRequest{Entity: e, Params: p, Scopes: scopes})
+	if err != nil {
+		t.Fatalf("List %s %+v: %v", e.Plural, scopes, err)
+	}
+	out := []string{}
+	for _, r := range page.Records {
+		out = append(out, r.Vals[0])
+	}
+	if p.Offset == 0 && len(page.Records) < p.Limit && page.Total != len(out) {
+		t.Errorf("List %s: Total = %d, but %d records on a first, short page", e.Plural, page.Total, len(out))
+	}
+	return out
+}
+
+func filter(t *testing.T, s string) query.Params {
+	t.Helper()
+	x, err := query.ParseFilter(s)
+	if err != nil {
+		t.Fatalf("ParseFilter(%q): %v", s, err)
+	}
+	return query.Params{Filter: x}
+}
+
+func testReads(t *testing.T, open Opener) {
+	st := open(t)
+	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	ctx := context.Background()
+	sc := func(n store.ScopeName, a string) store.Scope { return store.Scope{Name: n, Arg: a} }
+
+	lists := []struct {
+		name   string
+		e      *oneroster.Entity
+		p      query.Params
+		scopes []store.Scope
+		want   []string
+	}{
+		{"all users by sourcedId", oneroster.User, query.Params{}, nil, []string{"u-g1", "u-s1", "u-s2", "u-s3", "u-t1", "u-t2"}},
+		{"students", oneroster.User, query.Params{}, []store.Scope{sc(store.UsersWithRole, "student")}, []string{"u-s1", "u-s2", "u-s3"}},
+		{"teachers", oneroster.User, query.Params{}, []store.Scope{sc(store.UsersWithRole, "teacher")}, []string{"u-t1", "u-t2"}},
+		{"schools", oneroster.Org, query.Params{}, []store.Scope{sc(store.OrgsOfType, "school")}, []string{"org/sch-1", "sch.2@x"}},
+		{"terms", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
+		{"students of cl-1", oneroster.User, query.Params{}, []store.Scope{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
+		{"teachers of cl-3", oneroster.User, query.Params{}, []store.Scope{sc(store.TeachersOfClass, "cl-3")}, []string{"u-t2"}},
+		{"enrollments of cl-2", oneroster.Enrollment, query.Params{}, []store.Scope{sc(store.EnrollmentsOfClass, "cl-2")}, []string{"e-4", "e-5"}},
+		{"classes of term t-1", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTerm, "t-1")}, []string{"cl-1", "cl-2"}},
+		{"classes of term t-2", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTerm, "t-2")}, []string{"cl-2", "cl-3"}},
+		{"classes of course", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfCourse, "c-math")}, []string{"cl-1", "cl-3"}},
+		{"classes of school", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfSchool, "org/sch-1")}, []string{"cl-1", "cl-3"}},
+		{"classes of user", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfUser, "u-s1")}, []string{"cl-1", "cl-3"}},
+		{"classes of student", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfStudent, "u-s3")}, []string{"cl-2"}},
+		{"classes of teacher", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTeacher, "u-t2")}, []string{"cl-2", "cl-3"}},
+		{"teacher's classes as student", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfStudent, "u-t2")}, []string{}},
+		{"courses of school", oneroster.Course, query.Params{}, []store.Scope{sc(store.CoursesOfSchool, "sch.2@x")}, []string{"c-bio"}},
+		{"enrollments of school", oneroster.Enrollment, query.Params{}, []store.Scope{sc(store.EnrollmentsOfSch, "org/sch-1")}, []string{"e-1", "e-2", "e-3", "e-6", "e-7"}},
+		{"students of school", oneroster.User, query.Params{}, []store.Scope{sc(store.StudentsOfSchool, "sch.2@x")}, []string{"u-s3"}},
+		{"teachers of school", oneroster.User, query.Params{}, []store.Scope{sc(store.TeachersOfSchool, "org/sch-1")}, []string{"u-t1", "u-t2"}},
+		{"terms of school", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.TermsOfSchool, "org/sch-1"), sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
+		{"grading periods of term", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.SessionsOfType, "gradingPeriod"), sc(store.ChildrenOfSession, "t-1")}, []string{"gp-1", "gp-2"}},
+
+		{"filter =", oneroster.User, filter(t, "familyName='Simpson'"), nil, []string{"u-s1", "u-s2"}},
+		{"filter != keeps blanks", oneroster.User, filter(t, "middleName!='Jo'"), nil, []string{"u-g1", "u-s2", "u-s3", "u-t1", "u-t2"}},
+		{"filter ~ is case-insensitive", oneroster.User, filter(t, "familyName~'SIMP'"), nil, []string{"u-g1", "u-s1", "u-s2"}},
+		{"filter ~ treats % and _ literally", oneroster.User, filter(t, "familyName~'%'"), nil, []string{}},
+		{"filter OR", oneroster.User, filter(t, "familyName='Simpson' OR givenName='Nelson'"), nil, []string{"u-s1", "u-s2", "u-s3"}},
+		{"filter AND", oneroster.User, filter(t, "familyName='Simpson' AND givenName='Lisa'"), nil, []string{"u-s2"}},
+		{"filter >= on sourcedId", oneroster.User, filter(t, "sourcedId>='u-t'"), nil, []string{"u-t1", "u-t2"}},
+		{"filter bool string", oneroster.User, filter(t, "enabledUser='false'"), nil, []string{"u-s3"}},
+		{"filter roles.role", oneroster.User, filter(t, "roles.role='teacher'"), nil, []string{"u-t1", "u-t2"}},
+		{"filter 1.1 role", oneroster.User, filter(t, "role='parent'"), nil, []string{"u-g1"}},
+		{"filter roles.org.sourcedId", oneroster.User, filter(t, "roles.org.sourcedId='sch.2@x'"), nil, []string{"u-s3", "u-t2"}},
+		{"filter roles.beginDate", oneroster.User, filter(t, "roles.beginDate>='2025-01-01'"), nil, []string{"u-t1"}},
+		{"filter agents", oneroster.User, filter(t, "agents.sourcedId='u-g1'"), nil, []string{"u-s1", "u-s2"}},
+		{"filter grades list", oneroster.User, filter(t, "grades='10'"), nil, []string{"u-s3"}},
+		{"filter grades list is whole items", oneroster.User, filter(t, "grades='0'"), nil, []string{}},
+		{"filter userIds", oneroster.User, filter(t, "userIds.identifier='1002'"), nil, []string{"u-s2"}},
+		{"filter userProfiles", oneroster.User, filter(t, "userProfiles.vendorId='vendor-x'"), nil, []string{"u-s1"}},
+		{"filter primaryOrg", oneroster.User, filter(t, "primaryOrg.sourcedId='sch.2@x'"), nil, []string{"u-s3", "u-t2"}},
+		{"filter dateLastModified as time", oneroster.User, filter(t, "dateLastModified>'2026-01-10T07:59:59Z'"), nil, []string{"u-g1", "u-s1", "u-s2", "u-s3", "u-t1", "u-t2"}},
+		{"filter dateLastModified other offset", oneroster.User, filter(t, "dateLastModified>'2026-01-10T09:00:00+01:00'"), nil, []string{}},
+		{"filter date", oneroster.AcademicSession, filter(t, "startDate>='2026-01-01' AND type='term'"), nil, []string{"t-2"}},
+		{"filter terms.sourcedId", oneroster.Class, filter(t, "terms.sourcedId='t-2'"), nil, []string{"cl-2", "cl-3"}},
+		{"filter course ref", oneroster.Class, filter(t, "course.sourcedId='c-bio'"), nil, []string{"cl-2"}},
+		{"filter bare ref", oneroster.Class, filter(t, "course='c-bio'"), nil, []string{"cl-2"}},
+		{"filter ref type", oneroster.Class, filter(t, "school.type='org'"), nil, []string{"cl-1", "cl-2", "cl-3"}},
+		{"filter children", oneroster.Org, filter(t, "children.sourcedId='dept-1'"), nil, []string{"sch.2@x"}},
+		{"filter with quote and comma", oneroster.Org, filter(t, "name='Shelbyville High, East'"), nil, []string{"sch.2@x"}},
+		{"filter and scope together", oneroster.User, filter(t, "familyName='Simpson'"), []store.Scope{sc(store.StudentsOfClass, "cl-3")}, []string{"u-s1"}},
+
+		{"sort familyName", oneroster.User, query.Params{Sort: []string{"familyName"}}, nil, []string{"u-g1", "u-t1", "u-t2", "u-s3", "u-s1", "u-s2"}},
+		{"sort familyName desc", oneroster.User, query.Params{Sort: []string{"familyName"}, Desc: true}, nil, []string{"u-s1", "u-s2", "u-s3", "u-t2", "u-t1", "u-g1"}},
+		{"sort unknown ignored", oneroster.User, query.Params{Sort: []string{"shoeSize"}}, nil, []string{"u-g1", "u-s1", "u-s2", "u-s3", "u-t1", "u-t2"}},
+		{"sort desc default key", oneroster.Course, query.Params{Desc: true}, nil, []string{"c-math", "c-bio"}},
+		{"page", oneroster.User, query.Params{Limit: 2, Offset: 2}, nil, []string{"u-s2", "u-s3"}},
+		{"page past the end", oneroster.User, query.Params{Limit: 2, Offset: 6}, nil, []string{}},
+	}
+	for _, tc := range lists {
+		got := ids(t, st, tc.e, tc.p, tc.scopes...)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: (-want +got)\n%s", tc.name, diff)
+		}
+	}
+
+	page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 2, Offset: 2}})
+	if err != nil || page.Total != 6 {
+		t.Errorf("paged List: total %d, err %v; want 6", page.Total, err)
+	}
+
+	for _, bad := range []string{"shoeSize='9'", "dateLastModified>'yesterday'", "enabledUser='yes'", "roles.colour='red'", "metadata.x='1'", "grades>'1'"} {
+		_, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: filter(t, bad)})
+		if oneroster.CodeOf(err) != oneroster.CodeInvalidFilterField {
+			t.Errorf("filter %q: err %v, want invalid_filter_field", bad, err)
+		}
+	}
+
+	rec, err := st.Get(ctx, oneroster.User, "u-s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(e *oneroster.Entity, r store.Record, name string) string {
+		for i, c := range st.Columns(e) {
+			if c == name {
+				return r.Vals[i]
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return ""
+	}
+	if got := col(oneroster.User, rec, "userIds"); got != "{LDAP:bart},{SIS:1001}" {
+		t.Errorf("u-s1 userIds = %q", got)
+	}
+	if got := col(oneroster.User, rec, "dateLastModified"); got != "2026-01-10T08:00:00.000Z" {
+		t.Errorf("u-s1 dateLastModified = %q", got)
+	}
+	if got := col(oneroster.User, rec, "status"); got != "active" {
+		t.Errorf("u-s1 status = %q", got)
+	}
+	if roles := rec.Sub["roles"]; len(roles) != 1 || col(oneroster.Role, roles[0], "userProfileSourcedId") != "up-1" {
+		t.Errorf("u-s1 roles = %+v", roles)
+	}
+	if profiles := rec.Sub["userProfiles"]; len(profiles) != 1 || col(oneroster.UserProfile, profiles[0], "vendorId") != "vendor-x" {
+		t.Errorf("u-s1 userProfiles = %+v", profiles)
+	}
+	org, err := st.Get(ctx, oneroster.Org, "dist-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var children []string
+	for _, c := range org.Sub["children"] {
+		children = append(children, c.Vals[0])
+	}
+	if diff := cmp.Diff([]string{"org/sch-1", "sch.2@x"}, children); diff != "" {
+		t.Errorf("dist-1 children (-want +got)\n%s", diff)
+	}
+	if _, err := st.Get(ctx, oneroster.User, "nobody"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Get unknown: %v, want ErrNotFound", err)
+	}
+	if _, err := st.Get(ctx, oneroster.User, "u-t1", store.Scope{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Get teacher as student: %v, want ErrNotFound", err)
+	}
+	if _, err := st.Get(ctx, oneroster.Demographics, "u-s1"); err != nil {
+		t.Errorf("Get demographics: %v", err)
+	}
+}
+
+func stats(rep *csvimport.Report, file string) csvimport.FileStats {
+	for _, f := range rep.Files {
+		if f.File == file {
+			return f
+		}
+	}
+	return csvimport.FileStats{}
+}
+
+func testReimport(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+
+	// The same package again changes nothing, not even dateLastModified.
+	rep := MustImport(t, st, WritePackage(t, rosterFiles, ""), t2)
+	if s := stats(rep, "users.csv"); s.Unchanged != 6 || s.Added+s.Updated+s.Deleted != 0 {
+		t.Errorf("re-import users.csv stats = %+v, want 6 unchanged", s)
+	}
+	changed := ids(t, st, oneroster.User, filter(t, "dateLastModified>'2026-01-10T08:00:00Z'"))
+	if len(changed) != 0 {
+		t.Errorf("after identical re-import, users changed since t1: %v", changed)
+	}
+
+	// Drop an org, rename a user, change a role: exactly those move.
+	files := RosterFiles()
+	files["orgs.csv"] = strings.Replace(files["orgs.csv"], "dept-1,,,Science,department,D1,sch.2@x\n", "", 1)
+	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Muntz-Jones", 1)
+	files["roles.csv"] = strings.Replace(files["roles.csv"], "r-4,,,u-t1,primary,teacher,2025-08-01", "r-4,,,u-t1,primary,teacher,2025-09-01", 1)
+	t3 := t2.Add(time.Hour)
+	rep = MustImport(t, st, WritePackage(t, files, ""), t3)
+	if s := stats(rep, "orgs.csv"); s.Deleted != 1 || s.Unchanged != 3 {
+		t.Errorf("orgs.csv stats = %+v, want 1 deleted, 3 unchanged", s)
+	}
+	if s := stats(rep, "users.csv"); s.Updated != 1 || s.Unchanged != 5 {
+		t.Errorf("users.csv stats = %+v, want 1 updated", s)
+	}
+	if s := stats(rep, "roles.csv"); s.Updated != 1 {
+		t.Errorf("roles.csv stats = %+v, want 1 updated", s)
+	}
+	got := ids(t, st, oneroster.User, filter(t, "dateLastModified>'2026-02-10T08:00:00Z'"))
+	if diff := cmp.Diff([]string{"u-s3", "u-t1"}, got); diff != "" {
+		t.Errorf("users changed by the third import (-want +got)\n%s", diff)
+	}
+	rec, err := st.Get(ctx, oneroster.Org, "dept-1")
+	if err != nil {
+		t.Fatalf("a bulk-missing org must stay readable as tobedeleted: %v", err)
+	}
+	if rec.Vals[1] != "tobedeleted" || rec.Vals[2] != "2026-02-10T09:00:00.000Z" {
+		t.Errorf("dept-1 status/dlm = %q %q", rec.Vals[1], rec.Vals[2])
+	}
+	if got := ids(t, st, oneroster.Org, filter(t, "status='active'")); len(got) != 3 {
+		t.Errorf("active orgs = %v", got)
+	}
+
+	// A record that comes back in a later bulk file is active again.
+	rep = MustImport(t, st, WritePackage(t, rosterFiles, ""), t3.Add(time.Hour))
+	if s := stats(rep, "orgs.csv"); s.Updated != 1 {
+		t.Errorf("orgs.csv after dept-1 came back = %+v, want 1 updated", s)
+	}
+	if rec, _ := st.Get(ctx, oneroster.Org, "dept-1"); rec.Vals[1] != "active" {
+		t.Errorf("dept-1 status = %q, want active", rec.Vals[1])
+	}
+}
+
+// snapshot is every row the REST layer can see, for before/after checks.
+func snapshot(t *testing.T, st store.Store) map[string][]store.Record {
+	out := map[string][]store.Record{}
+	for _, e := range []*oneroster.Entity{oneroster.Org, oneroster.AcademicSession, oneroster.Course, oneroster.Class,
+		oneroster.User, oneroster.Demographics, oneroster.Enrollment} {
+		page, err := st.List(context.Background(), store.ListRequest{Entity: e, Params: query.Params{Limit: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Plural] = page.Records
+	}
+	return out
+}
+
+func testRejected(t *testing.T, open Opener) {
+	st := open(t)
+	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	before := snapshot(t, st)
+
+	files := RosterFiles()
+	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Changed", 1)
+	files["enrollments.csv"] += "e-8,,,cl-9,org/sch-1,u-s1,student,false,,\n"
+	rep, err := csvimport.Import(context.Background(), st, WritePackage(t, files, ""), csvimport.Options{Now: func() time.Time { return t2 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) != 1 {
+		t.Fatalf("want exactly one problem, got OK=%v %v", rep.OK, rep.Problems)
+	}
+	if got, want := rep.Problems[0].String(), `enrollments.csv:9:4: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
+		t.Errorf("problem\n got %s\nwant %s", got, want)
+	}
+	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
+		t.Errorf("a rejected import changed the store (-before +after)\n%s", diff)
+	}
+}
+
+func testRollback(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	before := snapshot(t, st)
+	tx, err := st.BeginImport(ctx, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := append(append([]string{}, st.Columns(oneroster.Org)...), "contentHash")
+	row := make([]string, len(cols))
+	row[0], row[1], row[2] = "org-new", "active", "2026-01-01T00:00:00.000Z"
+	if err := tx.Upsert(ctx, "orgs", cols, [][]string{row}); err != nil {
+		t.Fatal(err)
+	}
+	dups, err := tx.Seen(ctx, "orgs", []string{"a", "b", "a"}, []int{2, 3, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[int]int{2: 2}, dups); diff != "" {
+		t.Errorf("Seen dups (-want +got)\n%s", diff)
+	}
+	dups, err = tx.Seen(ctx, "orgs", []string{"c", "b"}, []int{5, 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[int]int{1: 3}, dups); diff != "" {
+		t.Errorf("Seen dups across batches (-want +got)\n%s", diff)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
+		t.Errorf("a rolled-back import changed the store (-before +after)\n%s", diff)
+	}
+	// The store is usable afterwards (the writer connection was released).
+	MustImport(t, st, WritePackage(t, rosterFiles, ""), t2)
+}
