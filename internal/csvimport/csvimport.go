@@ -208,6 +208,10 @@ type row struct {
 	line int
 	vals []string
 	meta string
+	// bad rows had problems of their own: they are only recorded as seen,
+	// so that the bulk step does not delete them and references to them
+	// do not repeat their error.
+	bad bool
 }
 
 const batchSize = 500
@@ -265,9 +269,13 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			for _, p := range rw.Problems {
 				im.problem(p)
 			}
-			continue
+			if !csvpkg.ValidGUID(rw.Values[0]) {
+				continue
+			}
+			batch = append(batch, row{line: rw.Line, vals: []string{rw.Values[0]}, bad: true})
+		} else {
+			batch = append(batch, row{line: rw.Line, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
 		}
-		batch = append(batch, row{line: rw.Line, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
 		if len(batch) == batchSize {
 			if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
 				return err
@@ -347,7 +355,13 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		return err
 	}
 	bad := make([]bool, len(batch))
+	for i, r := range batch {
+		bad[i] = r.bad
+	}
 	for i, first := range dups {
+		if bad[i] {
+			continue
+		}
 		bad[i] = true
 		im.problem(csvpkg.Problem{File: spec.Name, Line: batch[i].line, Column: 1, Code: csvpkg.CodeDuplicateID,
 			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
@@ -408,7 +422,10 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 	}
 	for _, rs := range refs {
 		want := map[string]bool{}
-		for _, r := range batch {
+		for i, r := range batch {
+			if bad[i] {
+				continue
+			}
 			for _, id := range idsOf(r.vals[rs.col], rs.list) {
 				want[id] = true
 			}
@@ -425,8 +442,21 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 		if err != nil {
 			return err
 		}
+		var missing []string
+		for id := range want {
+			if _, ok := found[id]; !ok && rs.target != table {
+				missing = append(missing, id)
+			}
+		}
+		rejected, err := im.tx.SeenLines(ctx, rs.target, missing)
+		if err != nil {
+			return err
+		}
 		var pending []store.PendingRef
 		for i, r := range batch {
+			if bad[i] {
+				continue
+			}
 			active := r.vals[1] != "tobedeleted"
 			for _, id := range idsOf(r.vals[rs.col], rs.list) {
 				t, ok := found[id]
@@ -436,6 +466,10 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					if !inBatch[id] {
 						pending = append(pending, store.PendingRef{Line: r.line, Column: rs.col + 1, ID: id})
 					}
+				case !ok && rejected[id] > 0:
+					// The target row was in the package but had problems of
+					// its own, already reported on its line.
+					bad[i] = true
 				case !ok:
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeDanglingRef,

@@ -455,3 +455,25 @@ func TestOpenFileMisuse(t *testing.T) {
 		t.Errorf("manifest (-want +got):\n%s", diff)
 	}
 }
+
+func FuzzManifest(f *testing.F) {
+	f.Add([]byte(manifestCSV(map[string]string{"file.orgs": "bulk"})))
+	f.Add([]byte("file.orgs,bulk\nfile.orgs,Bulk,x\n\"a\nb\",c\n"))
+	f.Add([]byte("\xEF\xBB\xBFpropertyName,value\r\noneroster.version,1.1\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, probs := parseManifest(strings.NewReader(string(data)), DefaultMaxRecordSize)
+		if m == nil {
+			t.Fatal("nil manifest")
+		}
+		for _, spec := range Files {
+			if mode := m.Mode(spec.Name); mode < Absent || mode > Delta {
+				t.Fatalf("mode %v", mode)
+			}
+		}
+		for _, p := range probs {
+			if p.File != ManifestName || p.Line < 0 || p.Column < 0 {
+				t.Fatalf("bad problem %v", p)
+			}
+		}
+	})
+}

@@ -10,6 +10,11 @@ import (
 // metadataPrefix starts the only extra columns the binding allows.
 const metadataPrefix = "metadata."
 
+// maxHeaderCells bounds the header, and with it the problems one file can
+// produce per row: no real file has this many metadata columns, and a
+// hostile header of commas would otherwise yield a problem per cell.
+const maxHeaderCells = 1024
+
 // Row is one data row of a file.
 //
 // To keep reading allocation-free, a Row shares its slices and map with the
@@ -165,10 +170,12 @@ func (r *Reader) checkValue(i int, v string) {
 			r.add(i, CodeSourcedID, "%s %s %s", name, show(v), why)
 		}
 	case GUIDRefList:
-		r.eachItem(i, name, v, func(item string) {
+		r.eachItem(i, name, v, func(item string) bool {
 			if why := guidProblem(item); why != "" {
 				r.add(i, CodeSourcedID, "%s item %s %s", name, show(item), why)
+				return false
 			}
+			return true
 		})
 	case StringList:
 		r.eachItem(i, name, v, nil)
@@ -177,10 +184,12 @@ func (r *Reader) checkValue(i int, v string) {
 			r.add(i, CodeEnum, "%s", msg)
 		}
 	case EnumList:
-		r.eachItem(i, name, v, func(item string) {
+		r.eachItem(i, name, v, func(item string) bool {
 			if msg := enumProblem(col, item); msg != "" {
 				r.add(i, CodeEnum, "%s", msg)
+				return false
 			}
+			return true
 		})
 	case Boolean:
 		if v != "true" && v != "false" {
@@ -217,15 +226,19 @@ func (r *Reader) checkValue(i int, v string) {
 	}
 }
 
-// eachItem reports empty items of a list cell as LIST problems and passes
-// the others to fn, without allocating.
-func (r *Reader) eachItem(i int, name, v string, fn func(string)) {
+// eachItem passes the items of a list cell to fn, without allocating, and
+// stops at the first empty item (a LIST problem) or the first item fn
+// rejects, so that one cell never yields more than one problem however long
+// the list.
+func (r *Reader) eachItem(i int, name, v string, fn func(string) bool) {
 	for n := 1; ; n++ {
 		item, rest, more := strings.Cut(v, ",")
 		if item == "" {
 			r.add(i, CodeList, "%s item %d is empty; lists are written a,b,c with no empty items", name, n)
-		} else if fn != nil {
-			fn(item)
+			return
+		}
+		if fn != nil && !fn(item) {
+			return
 		}
 		if !more {
 			return
@@ -318,9 +331,13 @@ func (r *Reader) readHeader() {
 		}
 		return
 	}
+	headerLine, _ := r.s.cr.FieldPos(0)
+	if len(rec) > maxHeaderCells {
+		r.s.add(headerLine, 0, CodeHeader, "the header has %d cells; at most %d are supported", len(rec), maxHeaderCells)
+		return
+	}
 	names := slices.Clone(rec)
 	std := r.spec.Columns
-	headerLine, _ := r.s.cr.FieldPos(0)
 	before := len(r.s.probs)
 
 	present := make(map[string]bool, len(names))
@@ -342,6 +359,12 @@ func (r *Reader) readHeader() {
 	var stdCells []int
 	for i, n := range names {
 		line, col := r.s.cr.FieldPos(i)
+		if strings.IndexByte(n, '\r') >= 0 && strings.IndexByte(n, '\n') < 0 {
+			// encoding/csv only ends lines at LF, so a file saved with
+			// classic-Mac CR line ends arrives as one enormous line.
+			r.s.add(line, col, CodeHeader, "the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings")
+			return
+		}
 		if !r.s.cellOK(i, fmt.Sprintf("header cell %d", i+1), n, &r.s.probs) {
 			continue
 		}
@@ -414,6 +437,9 @@ func unknownColumn(spec *FileSpec, n string, missing []string) string {
 // two edits. It returns "" rather than guess between equals.
 func suggest(n string, candidates []string) string {
 	t := strings.TrimSpace(n)
+	if len(t) > 64 { // no name is that long; and edit distance is quadratic
+		return ""
+	}
 	for _, c := range candidates {
 		if strings.EqualFold(t, c) {
 			return c

@@ -71,6 +71,12 @@ func TestReaderProblems(t *testing.T) {
 			data: strings.ReplaceAll(orgsHeader+"\no1,,,District,district,,\no2,,,\"S, the school\",school,,o1\n", "\n", "\r\n"),
 		},
 		{
+			name: "CR-only line endings",
+			file: "orgs.csv", mode: Bulk,
+			data: strings.ReplaceAll(orgsHeader+"\no1,,,D,district,,\n", "\n", "\r"),
+			want: []string{`orgs.csv:1:56: HEADER: the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings`},
+		},
+		{
 			name: "no final newline",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,District,district,,",
@@ -116,6 +122,12 @@ func TestReaderProblems(t *testing.T) {
 			file: "users.csv", mode: Bulk,
 			data: strings.Replace(usersHeader, "userMasterIdentifier,", "userMasterIdentifier,resourceSourcedIds,", 1) + "\n",
 			want: []string{`users.csv:1:176: HEADER: unknown column "resourceSourcedIds"; the 1.2.1 binding removed it from users.csv; send user resources in userResources.csv`},
+		},
+		{
+			name: "a header of commas is one problem",
+			file: "orgs.csv", mode: Bulk,
+			data: strings.Repeat(",", 2000) + "\n",
+			want: []string{`orgs.csv:1:0: HEADER: the header has 2001 cells; at most 1024 are supported`},
 		},
 		{
 			name: "metadata column after the standard ones",
@@ -297,6 +309,15 @@ func TestReaderProblems(t *testing.T) {
 				`users.csv:3:38: LIST: grades item 2 is empty; lists are written a,b,c with no empty items`,
 				`users.csv:4:15: LIST: "{LDAP:a}{LTI:b}" is not a valid userIds: item 1 is malformed; expected items of the form {type:identifier} separated by commas, with no spaces`,
 				`users.csv:4:40: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+			},
+		},
+		{
+			name: "a list cell yields at most one problem",
+			file: "users.csv", mode: Bulk,
+			data: usersHeader + "\nu1,,,true,jd,,J,D,,,,,,\"a b,c d\",\"" + strings.Repeat(",", 500) + "\",,,,,,,\n",
+			want: []string{
+				`users.csv:2:24: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+				`users.csv:2:34: LIST: grades item 1 is empty; lists are written a,b,c with no empty items`,
 			},
 		},
 		{

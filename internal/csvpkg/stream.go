@@ -206,6 +206,17 @@ func (s *stream) fail(err error) {
 // cellOK applies the text rules every cell obeys and reports a breach;
 // name is the column name used in messages.
 func (s *stream) cellOK(i int, name, v string, probs *[]Problem) bool {
+	// Most cells are short and plain ASCII; one pass settles them.
+	plain := true
+	for j := 0; j < len(v); j++ {
+		if c := v[j]; c >= utf8.RuneSelf || c == '\n' || c == '\r' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return true
+	}
 	if !utf8.ValidString(v) {
 		off := 0
 		for off < len(v) {

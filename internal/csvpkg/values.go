@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxGUIDLength is the longest identifier the binding allows ("< 256").
@@ -37,7 +38,7 @@ func guidProblem(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if !guidChar[s[i]] {
-			r := []rune(s[i:])[0]
+			r, _ := utf8.DecodeRuneInString(s[i:])
 			return fmt.Sprintf("contains %q, which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)", r)
 		}
 	}
@@ -211,13 +212,17 @@ func dateProblem(s string) string {
 	if m < 1 || m > 12 {
 		return "month out of range"
 	}
-	// Day 0 of the next month is the last day of this one.
-	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	last := daysIn[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		last = 29
+	}
 	if d < 1 || d > last {
 		return fmt.Sprintf("%s %d has no day %d", time.Month(m), y, d)
 	}
 	return ""
 }
+
+var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 func digits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -119,6 +119,9 @@ type ImportTx interface {
 	// lines; it returns, for each position in ids already seen in this
 	// import, the line that first had it.
 	Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error)
+	// SeenLines returns, for those of ids that the current import has seen
+	// in table's file, the line that had them.
+	SeenLines(ctx context.Context, table string, ids []string) (map[string]int, error)
 	// MarkMissing turns every active row of table that this import has not
 	// seen into tobedeleted at time now (bulk semantics) and returns how many.
 	MarkMissing(ctx context.Context, table string, now string) (int64, error)

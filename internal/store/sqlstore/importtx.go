@@ -271,6 +271,34 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 	return dups, nil
 }
 
+func (t *importTx) SeenLines(ctx context.Context, table string, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	name := "seen_" + SQLTable(table)
+	if len(ids) == 0 || !t.temps[name] {
+		return out, nil
+	}
+	err := t.chunks(len(ids), 1, func(lo, hi int) error {
+		rows, err := t.tx.QueryContext(ctx, t.db.rebind(`SELECT id, line FROM `+name+` WHERE id IN (`+placeholders(hi-lo)+`)`), anys(ids[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var line int
+			if err := rows.Scan(&id, &line); err != nil {
+				return err
+			}
+			out[id] = line
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seen lines %s: %w", table, err)
+	}
+	return out, nil
+}
+
 func (t *importTx) MarkMissing(ctx context.Context, table, now string) (int64, error) {
 	name, err := t.seenTable(ctx, table)
 	if err != nil {

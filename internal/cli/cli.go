@@ -1,0 +1,133 @@
+// Package cli implements the oneroster command: one function per
+// subcommand, all driven through Run so that tests call exactly what a
+// user types. Configuration arrives through flags and the environment
+// and is passed down explicitly; nothing is global.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+)
+
+// Exit codes shared by every command.
+const (
+	ExitOK       = 0
+	ExitRejected = 1 // the command ran and found problems (or failed)
+	ExitUsage    = 2
+)
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) int
+}
+
+// env is what a command writes to and reads its defaults from.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"import", "[--db DSN] PATH", "import a OneRoster CSV package (zip or folder)", runImport},
+		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
+		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},
+		{"demo", "[--addr HOST:PORT] [--students N]", "generate a small district, import it and serve it", runDemo},
+	}
+}
+
+// Run executes the command line args and returns the process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, "oneroster: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: oneroster COMMAND [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %-45s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "--db takes a SQLite file path or a postgres:// URL; default $ONEROSTER_DB, else oneroster.db.")
+	fmt.Fprintln(w, "Run 'oneroster COMMAND -h' for the flags of a command.")
+}
+
+// flags makes a flag set that reports usage errors on stderr.
+func (e *env) flags(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: oneroster %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags that may come before or after positional arguments
+// (oneroster import pkg.zip --db x works as well as the documented order).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (e *env) dbFlag(fs *flag.FlagSet) *string {
+	def := e.getenv("ONEROSTER_DB")
+	if def == "" {
+		def = "oneroster.db"
+	}
+	return fs.String("db", def, "database: a SQLite file path, or a postgres:// URL (env ONEROSTER_DB)")
+}
+
+// openStore opens the store a DSN names: postgres:// or postgresql:// URLs
+// select PostgreSQL, anything else is a SQLite file path.
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgres.Open(ctx, dsn)
+	}
+	return sqlite.Open(ctx, dsn)
+}
+
+func usageErr(e *env, fs *flag.FlagSet, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster %s: %v\n", fs.Name(), err)
+	}
+	fs.Usage()
+	return ExitUsage
+}

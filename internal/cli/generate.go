@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/generate"
+)
+
+func runGenerate(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip]")
+	out := fs.String("out", "", "folder to write the package into (with --zip: the .zip file to write)")
+	students := fs.Int("students", 1000, "number of students")
+	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same package, byte for byte")
+	asZip := fs.Bool("zip", false, "write a zip archive instead of a folder")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 0 {
+		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	if *out == "" {
+		return usageErr(e, fs, fmt.Errorf("--out is required"))
+	}
+	if *students < 1 {
+		return usageErr(e, fs, fmt.Errorf("--students must be at least 1"))
+	}
+	start := time.Now()
+	o := generate.Options{Students: *students, Seed: *seed}
+	var sum generate.Summary
+	if *asZip {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
+			return ExitRejected
+		}
+		sum, err = generate.WriteZip(f, o)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
+			return ExitRejected
+		}
+	} else if sum, err = generate.Write(*out, o); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
+		return ExitRejected
+	}
+	fmt.Fprintf(e.stdout, "wrote %s in %s: %s\n", *out, time.Since(start).Round(time.Millisecond), describe(sum))
+	return ExitOK
+}
+
+func describe(s generate.Summary) string {
+	names := make([]string, 0, len(s.Files))
+	for n := range s.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", strings.TrimSuffix(n, ".csv"), s.Files[n])
+	}
+	return strings.Join(parts, ", ")
+}

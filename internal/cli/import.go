@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/oneroster/oneroster/internal/csvimport"
+)
+
+func runImport(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("import", "[--db DSN] [--json] [--max-problems N] PATH")
+	db := e.dbFlag(fs)
+	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	maxProblems := fs.Int("max-problems", 200, "report at most this many problems (the rest are counted)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 1 {
+		return usageErr(e, fs, fmt.Errorf("want exactly one PATH (a .zip file or a folder), got %d", len(pos)))
+	}
+	path := pos[0]
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster import: %v\n", err)
+		return ExitUsage
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster import: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+
+	o := csvimport.Options{MaxProblems: *maxProblems, Source: filepath.Base(path), SHA256: fileHash(path)}
+	if p := progressPrinter(e.stderr); p != nil {
+		o.Progress = p
+		defer fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	rep, err := csvimport.Import(ctx, st, path, o)
+	if o.Progress != nil {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster import: %v\nnothing was imported\n", err)
+		return ExitRejected
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		printReport(e, path, rep)
+	}
+	if !rep.OK {
+		return ExitRejected
+	}
+	return ExitOK
+}
+
+func printReport(e *env, path string, rep *csvimport.Report) {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(e.stderr, p.String())
+	}
+	if rep.Dropped > 0 {
+		fmt.Fprintf(e.stderr, "… and %d more problems not shown (raise --max-problems)\n", rep.Dropped)
+	}
+	if len(rep.Files) > 0 {
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
+		for _, f := range rep.Files {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Mode, f.Rows, f.Added, f.Updated, f.Unchanged, f.Deleted)
+		}
+		tw.Flush()
+	}
+	elapsed := rep.Elapsed.Round(time.Millisecond)
+	if rep.OK {
+		fmt.Fprintf(e.stdout, "imported %s in %s (import #%d)\n", path, elapsed, rep.ImportID)
+		return
+	}
+	fmt.Fprintf(e.stdout, "rejected %s after %s: %d problems; nothing was imported, the store is unchanged\n",
+		path, elapsed, len(rep.Problems)+rep.Dropped)
+}
+
+// progressPrinter returns a progress callback when w is a terminal.
+func progressPrinter(w io.Writer) func(string, int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	start := time.Now()
+	last := time.Time{}
+	return func(file string, rows int) {
+		if time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		secs := time.Since(start).Seconds()
+		fmt.Fprintf(f, "\r\033[Kimporting %-24s %10d rows  %6.1fs", file, rows, secs)
+	}
+}
+
+// fileHash is the SHA-256 of a package file; folders are not hashed.
+func fileHash(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		return ""
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL]")
+	db := e.dbFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	public := fs.String("public-url", "", "scheme://host[:port] used in href and Link URLs (default: from each request's Host)")
+	maxLimit := fs.Int("max-limit", 10000, "largest page size; a larger limit is clamped")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 0 {
+		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
+		return ExitRejected
+	}
+	fmt.Fprintf(e.stdout, "serving OneRoster 1.2 on http://%s%s\n", ln.Addr(), "/ims/oneroster/rostering/v1p2")
+	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit})
+}
+
+// serve runs the HTTP server on ln until ctx is cancelled, then drains it.
+func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg httpapi.Config) int {
+	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	srv := &http.Server{
+		Handler:           httpapi.New(st, cfg),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
+		return ExitRejected
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(e.stderr, "oneroster serve: shutdown: %v\n", err)
+	}
+	return ExitOK
+}

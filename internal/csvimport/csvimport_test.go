@@ -1,0 +1,183 @@
+package csvimport_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+	"github.com/oneroster/oneroster/internal/store/storetest"
+)
+
+func openStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// dump reads every object of every rostering collection.
+func dump(t *testing.T, st store.Store) map[string][]store.Record {
+	t.Helper()
+	out := map[string][]store.Record{}
+	for _, e := range []*oneroster.Entity{oneroster.Org, oneroster.AcademicSession, oneroster.Course, oneroster.Class,
+		oneroster.User, oneroster.Demographics, oneroster.Enrollment} {
+		page, err := st.List(context.Background(), store.ListRequest{Entity: e, Params: query.Params{Limit: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Plural] = page.Records
+	}
+	return out
+}
+
+// TestBrokenPackages imports packages with one defect each over a store
+// that already holds the fixture district: each is rejected with the
+// exact FILE:LINE:COLUMN problem and leaves the store as it was.
+func TestBrokenPackages(t *testing.T) {
+	replace := func(file, old, new string) func(map[string]string) {
+		return func(f map[string]string) {
+			if !strings.Contains(f[file], old) {
+				t.Fatalf("fixture %s has no %q", file, old)
+			}
+			f[file] = strings.Replace(f[file], old, new, 1)
+		}
+	}
+	cases := []struct {
+		name  string
+		edit  func(map[string]string)
+		want  []string
+		exact bool // the problems are exactly want (else: want is a prefix)
+	}{
+		{"header order", replace("orgs.csv", "name,type,identifier", "type,name,identifier"),
+			[]string{"orgs.csv:1:"}, false},
+		{"wrong-case enum", replace("orgs.csv", "Springfield Elementary,school", "Springfield Elementary,School"),
+			[]string{`orgs.csv:3:36: ENUM: "School" is not a valid type; did you mean "school"?`}, true},
+		{"status Active in a delta-style row of a bulk file", replace("classes.csv", "cl-3,,,", "cl-3,Active,,"),
+			[]string{"classes.csv:4:6: "}, false},
+		{"bad date", replace("academicSessions.csv", "t-1,,,Fall,term,2025-08-01", "t-1,,,Fall,term,2025-02-30"),
+			[]string{"academicSessions.csv:3:17: DATE:"}, false},
+		{"illegal sourcedId character", replace("courses.csv", "c-math,,,", "c math,,,"),
+			[]string{"courses.csv:2:1: SOURCEDID:"}, false},
+		{"duplicate sourcedId", replace("enrollments.csv", "e-7,,,", "e-6,,,"),
+			[]string{`enrollments.csv:8:1: DUPLICATE_ID: sourcedId "e-6" already appears on line 7`}, true},
+		{"dangling reference", replace("enrollments.csv", "e-5,,,cl-2,sch.2@x,u-t2", "e-5,,,cl-2,sch.2@x,u-t9"),
+			[]string{`enrollments.csv:6:20: DANGLING_REF: userSourcedId "u-t9" does not match any row of users.csv or any stored record`}, true},
+		{"dangling forward reference in the same file", replace("orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9"),
+			[]string{`orgs.csv:5:37: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}, true},
+		{"dangling agent in a list", replace("users.csv", `"u-s1,u-s2"`, `"u-s1,u-s7"`),
+			[]string{`users.csv:7:`}, false},
+		{"school reference to a district", replace("classes.csv", "Room 1,org/sch-1", "Room 1,dist-1"),
+			[]string{`classes.csv:2:`}, false},
+		{"user without a role", replace("roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", ""),
+			[]string{`users.csv:7:1: MISSING_ROLE: user "u-g1" has no active role; a OneRoster 1.2 user needs at least one row in roles.csv`}, true},
+		{"demographics of no user", replace("demographics.csv", "u-s1,,,2016", "u-zz,,,2016"),
+			[]string{`demographics.csv:2:1: DANGLING_REF: sourcedId "u-zz" does not match any row of users.csv or any stored record`}, true},
+		{"unsupported gradebook file", func(f map[string]string) {
+			f["categories.csv"] = "sourcedId,status,dateLastModified,title,weight\ncat-1,,,Homework,20\n"
+		}, []string{"manifest.csv:0:0: UNSUPPORTED_FILE:"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := openStore(t)
+			storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+			before := dump(t, st)
+			files := storetest.RosterFiles()
+			tc.edit(files)
+			rep, err := csvimport.Import(context.Background(), st, storetest.WritePackage(t, files, ""),
+				csvimport.Options{Now: func() time.Time { return storetest.T1.Add(time.Hour) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range rep.Problems {
+				got = append(got, p.String())
+			}
+			if rep.OK || len(got) == 0 {
+				t.Fatalf("import accepted a broken package (problems %v)", got)
+			}
+			if tc.exact {
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Errorf("problems (-want +got)\n%s", diff)
+				}
+			} else if !strings.HasPrefix(got[0], tc.want[0]) {
+				t.Errorf("first problem = %s\nwant prefix %s\n(all: %v)", got[0], tc.want[0], got)
+			}
+			if diff := cmp.Diff(before, dump(t, st)); diff != "" {
+				t.Errorf("a rejected import changed the store (-before +after)\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestProblemCap reports the first MaxProblems problems and counts the rest.
+func TestProblemCap(t *testing.T) {
+	st := openStore(t)
+	files := storetest.RosterFiles()
+	var b strings.Builder
+	b.WriteString("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n")
+	for i := 0; i < 1200; i++ {
+		b.WriteString("e-x" + strings.Repeat("1", 1) + string(rune('a'+i%26)) + "-" + itoa(i) + ",,,cl-1,org/sch-1,nobody,student,false,,\n")
+	}
+	files["enrollments.csv"] = b.String()
+	rep, err := csvimport.Import(context.Background(), st, storetest.WritePackage(t, files, ""), csvimport.Options{MaxProblems: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) != 50 || rep.Dropped != 1150 {
+		t.Errorf("got OK=%v, %d problems shown, %d dropped; want 50 shown, 1150 dropped", rep.OK, len(rep.Problems), rep.Dropped)
+	}
+	if rep.Problems[0].Line != 2 || rep.Problems[49].Line != 51 {
+		t.Errorf("problems not in file order: first line %d, last line %d", rep.Problems[0].Line, rep.Problems[49].Line)
+	}
+}
+
+func itoa(i int) string {
+	s := ""
+	for {
+		s = string(rune('0'+i%10)) + s
+		i /= 10
+		if i == 0 {
+			return s
+		}
+	}
+}
+
+// TestCancelledImportChangesNothing cancels the context during an import.
+func TestCancelledImportChangesNothing(t *testing.T) {
+	st := openStore(t)
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	before := dump(t, st)
+	files := storetest.RosterFiles()
+	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Cancelled", 1)
+	dir := storetest.WritePackage(t, files, "")
+	for _, after := range []int{1, 3, 6, 9} {
+		ctx, cancel := context.WithCancel(context.Background())
+		calls := 0
+		_, err := csvimport.Import(ctx, st, dir, csvimport.Options{Progress: func(string, int) {
+			calls++
+			if calls == after {
+				cancel()
+			}
+		}})
+		cancel()
+		if err == nil {
+			t.Errorf("cancel after %d progress calls: import succeeded", after)
+		}
+		if diff := cmp.Diff(before, dump(t, st)); diff != "" {
+			t.Errorf("a cancelled import changed the store (-before +after)\n%s", diff)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package csvpkg_test
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+)
+
+// The importer's loop: package problems first, then each file the manifest
+// declares, in dependency order.
+func Example() {
+	dir, _ := os.MkdirTemp("", "pkg")
+	defer os.RemoveAll(dir)
+	manifest := "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
+	for _, spec := range csvpkg.Files {
+		mode := "absent"
+		if spec.Name == "orgs.csv" {
+			mode = "bulk"
+		}
+		manifest += spec.ManifestKey + "," + mode + "\n"
+	}
+	os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte(manifest), 0o644)
+	os.WriteFile(filepath.Join(dir, "orgs.csv"), []byte(
+		"sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,metadata.region\n"+
+			"d1,,,North District,district,,,N\n"+
+			"s1,,,Lincoln High,School,,d1,N\n"), 0o644)
+
+	pkg, err := csvpkg.Open(dir)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer pkg.Close()
+	man, probs := pkg.Manifest()
+	for _, p := range probs {
+		fmt.Println(p)
+	}
+	for _, spec := range csvpkg.Files {
+		mode := man.Mode(spec.Name)
+		if mode == csvpkg.Absent {
+			continue
+		}
+		r, err := pkg.OpenFile(spec, mode)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		name := spec.Index("name")
+		for {
+			row, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if len(row.Problems) > 0 {
+				for _, p := range row.Problems {
+					fmt.Println(p)
+				}
+				continue
+			}
+			fmt.Printf("%s line %d: %s (region %s)\n", strings.TrimSuffix(spec.Name, ".csv"), row.Line, row.Values[name], row.Metadata["region"])
+		}
+		for _, p := range r.Problems() {
+			fmt.Println(p)
+		}
+		r.Close()
+	}
+	// Output:
+	// orgs line 2: North District (region N)
+	// orgs.csv:3:19: ENUM: "School" is not a valid type; did you mean "school"?
+}
