@@ -67,13 +67,13 @@ type FileStats struct {
 
 // Report is the outcome of an import.
 type Report struct {
-	ImportID int64             `json:"importId,omitempty"`
-	OK       bool              `json:"ok"`
-	Files    []FileStats       `json:"files"`
-	Problems []csvpkg.Problem  `json:"problems"`
-	Dropped  int               `json:"problemsNotShown"`
-	Elapsed  time.Duration     `json:"elapsedNs"`
-	Touched  int64             `json:"usersTouchedByRoleChanges"`
+	ImportID int64            `json:"importId,omitempty"`
+	OK       bool             `json:"ok"`
+	Files    []FileStats      `json:"files"`
+	Problems []csvpkg.Problem `json:"problems"`
+	Dropped  int              `json:"problemsNotShown"`
+	Elapsed  time.Duration    `json:"elapsedNs"`
+	Touched  int64            `json:"usersTouchedByRoleChanges"`
 	byFile   map[string]*FileStats
 }
 

@@ -38,8 +38,12 @@ func rosteringRoutes() []Route {
 	rel := func(path, op string, e *oneroster.Entity, scopes func(func(string) string) []store.Scope, parents ...parent) Route {
 		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Scopes: full, Entity: e, Collection: true, scopes: scopes, parents: parents}
 	}
-	students := func(param string) func(func(string) string) []store.Scope { return byParam(store.StudentsOfClass, param) }
-	teachers := func(param string) func(func(string) string) []store.Scope { return byParam(store.TeachersOfClass, param) }
+	students := func(param string) func(func(string) string) []store.Scope {
+		return byParam(store.StudentsOfClass, param)
+	}
+	teachers := func(param string) func(func(string) string) []store.Scope {
+		return byParam(store.TeachersOfClass, param)
+	}
 
 	routes := []Route{
 		all("/academicSessions", "getAllAcademicSessions", oneroster.AcademicSession),
