@@ -206,6 +206,7 @@ type importer struct {
 
 type row struct {
 	line int
+	cols []int // byte column of each cell, for messages
 	vals []string
 	meta string
 	// bad rows had problems of their own: they are only recorded as seen,
@@ -272,9 +273,14 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			if !csvpkg.ValidGUID(rw.Values[0]) {
 				continue
 			}
-			batch = append(batch, row{line: rw.Line, vals: []string{rw.Values[0]}, bad: true})
+			_, c := r.Pos(0)
+			batch = append(batch, row{line: rw.Line, cols: []int{c}, vals: []string{rw.Values[0]}, bad: true})
 		} else {
-			batch = append(batch, row{line: rw.Line, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
+			cols := make([]int, len(rw.Values))
+			for i := range cols {
+				_, cols[i] = r.Pos(i)
+			}
+			batch = append(batch, row{line: rw.Line, cols: cols, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
 		}
 		if len(batch) == batchSize {
 			if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
@@ -308,7 +314,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		}
 		for _, m := range missing {
 			im.problem(csvpkg.Problem{File: spec.Name, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef,
-				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", spec.Columns[m.Column-1].Name, m.ID, spec.Name)})
+				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)})
 		}
 		break
 	}
@@ -319,7 +325,17 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		}
 		stats.Deleted += int(n)
 	}
-	return nil
+	return im.tx.EndFile(ctx, table)
+}
+
+// selfRefName names the column of a file that refers to its own file.
+func selfRefName(spec *csvpkg.FileSpec, table string) string {
+	for _, c := range spec.Columns {
+		if strings.TrimSuffix(c.Ref, ".csv") == table {
+			return c.Name
+		}
+	}
+	return "reference"
 }
 
 func metadataJSON(m map[string]string) string {
@@ -355,15 +371,25 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		return err
 	}
 	bad := make([]bool, len(batch))
+	var rejIDs []string
+	var rejLines []int
 	for i, r := range batch {
 		bad[i] = r.bad
+		if r.bad {
+			rejIDs, rejLines = append(rejIDs, r.vals[0]), append(rejLines, r.line)
+		}
+	}
+	if len(rejIDs) > 0 {
+		if err := im.tx.Reject(ctx, table, rejIDs, rejLines); err != nil {
+			return err
+		}
 	}
 	for i, first := range dups {
 		if bad[i] {
 			continue
 		}
 		bad[i] = true
-		im.problem(csvpkg.Problem{File: spec.Name, Line: batch[i].line, Column: 1, Code: csvpkg.CodeDuplicateID,
+		im.problem(csvpkg.Problem{File: spec.Name, Line: batch[i].line, Column: batch[i].cols[0], Code: csvpkg.CodeDuplicateID,
 			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
 	}
 	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
@@ -448,7 +474,7 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 				missing = append(missing, id)
 			}
 		}
-		rejected, err := im.tx.SeenLines(ctx, rs.target, missing)
+		rejected, err := im.tx.RejectedLines(ctx, rs.target, missing)
 		if err != nil {
 			return err
 		}
@@ -464,7 +490,7 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 				switch {
 				case !ok && rs.target == table:
 					if !inBatch[id] {
-						pending = append(pending, store.PendingRef{Line: r.line, Column: rs.col + 1, ID: id})
+						pending = append(pending, store.PendingRef{Line: r.line, Column: r.cols[rs.col], ID: id})
 					}
 				case !ok && rejected[id] > 0:
 					// The target row was in the package but had problems of
@@ -472,15 +498,15 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 				case !ok:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)})
 				case active && t.Status == "tobedeleted":
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
 				case rs.typ != "" && t.Type != rs.typ:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: rs.col + 1, Code: csvpkg.CodeRefType,
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
 				}
 			}

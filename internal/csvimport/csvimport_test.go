@@ -75,7 +75,7 @@ func TestBrokenPackages(t *testing.T) {
 		{"dangling reference", replace("enrollments.csv", "e-5,,,cl-2,sch.2@x,u-t2", "e-5,,,cl-2,sch.2@x,u-t9"),
 			[]string{`enrollments.csv:6:20: DANGLING_REF: userSourcedId "u-t9" does not match any row of users.csv or any stored record`}, true},
 		{"dangling forward reference in the same file", replace("orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9"),
-			[]string{`orgs.csv:5:37: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}, true},
+			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}, true},
 		{"dangling agent in a list", replace("users.csv", `"u-s1,u-s2"`, `"u-s1,u-s7"`),
 			[]string{`users.csv:7:`}, false},
 		{"school reference to a district", replace("classes.csv", "Room 1,org/sch-1", "Room 1,dist-1"),

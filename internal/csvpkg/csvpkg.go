@@ -18,14 +18,14 @@ import "fmt"
 // Problem is one finding about a package, in the shape compilers use so that
 // editors and CI logs can jump to it.
 type Problem struct {
-	File string // file inside the package, e.g. "users.csv"; the package or folder name for package-wide problems
+	File string `json:"file"` // file inside the package, e.g. "users.csv"; the package or folder name for package-wide problems
 	// Line is 1-based; 0 means the whole file.
-	Line int
+	Line int `json:"line"`
 	// Column is the 1-based byte offset in the line (after a leading BOM,
 	// which editors do not show); 0 means the whole line.
-	Column  int
-	Code    string // one of the Code* constants
-	Message string
+	Column  int    `json:"column"`
+	Code    string `json:"code"` // one of the Code* constants
+	Message string `json:"message"`
 }
 
 // String formats p as FILE:LINE:COLUMN: CODE: message.

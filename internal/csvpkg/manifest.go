@@ -68,7 +68,7 @@ const (
 	propSystemCode      = "source.systemCode"
 )
 
-var knownProperties = append([]string{propManifestVersion, propVersion}, append(manifestOrder, propSystemName, propSystemCode)...)
+var knownProperties = slices.Concat([]string{propManifestVersion, propVersion}, manifestOrder, []string{propSystemName, propSystemCode})
 
 // parseManifest reads manifest.csv. It always returns a usable Manifest, so
 // the caller can report every problem at once instead of stopping early.

@@ -36,6 +36,10 @@ func (o Options) withDefaults() Options {
 
 // Package is an opened OneRoster CSV package: a zip archive or a folder.
 // Its files are read in place, never extracted.
+//
+// Manifest caches its result, so call it before sharing a Package between
+// goroutines; after that, OpenFile may be called concurrently and each
+// Reader used from its own goroutine.
 type Package struct {
 	name string // base name, for package-wide problems
 	opts Options
@@ -177,11 +181,15 @@ func (p *Package) scanDir() error {
 // scanZip lists a zip package and refuses what a hostile archive could use
 // against us or against the user's other tools.
 func (p *Package) scanZip() {
+	// Nested entries are summarised per top-level folder: one problem says
+	// it all, and a map keeps hostile archives with many folders linear.
 	type folder struct {
 		dir   string
-		files []string
+		first []string // up to three names, for the message
+		count int
 	}
-	var nested []*folder
+	nested := map[string]*folder{}
+	var nestedOrder []*folder
 	for _, f := range p.zr.File {
 		raw := f.Name
 		// Some Windows archivers write backslashes; treat them as the
@@ -196,12 +204,15 @@ func (p *Package) scanZip() {
 			continue
 		}
 		if dir, _, ok := strings.Cut(name, "/"); ok {
-			i := slices.IndexFunc(nested, func(n *folder) bool { return n.dir == dir })
-			if i < 0 {
-				nested = append(nested, &folder{dir: dir})
-				i = len(nested) - 1
+			n := nested[dir]
+			if n == nil {
+				n = &folder{dir: dir}
+				nested[dir] = n
+				nestedOrder = append(nestedOrder, n)
 			}
-			nested[i].files = append(nested[i].files, path.Base(name))
+			if n.count++; len(n.first) < 3 {
+				n.first = append(n.first, path.Base(name))
+			}
 			if path.Base(name) == ManifestName && p.nestedManifest == "" {
 				p.nestedManifest = name
 			}
@@ -232,16 +243,17 @@ func (p *Package) scanZip() {
 			p.entries[name] = &entry{name: name, zf: f}
 		}
 	}
-	for _, n := range nested {
-		list := n.files
-		more := ""
-		if len(list) > 3 {
-			more = fmt.Sprintf(" and %d more", len(list)-3)
-			list = list[:3]
+	for _, n := range nestedOrder {
+		what, verb := strings.Join(n.first, ", "), "sit"
+		switch {
+		case n.count > len(n.first):
+			what += fmt.Sprintf(" and %d more", n.count-len(n.first))
+		case n.count == 1:
+			verb = "sits"
 		}
 		p.layout = append(p.layout, Problem{File: n.dir + "/", Code: CodePackageNested, Message: fmt.Sprintf(
-			"%s%s sit in the folder %q inside the zip; the CSV files must be at the root of the archive (zip the files themselves, not the folder that holds them)",
-			strings.Join(list, ", "), more, n.dir+"/")})
+			"%s %s in the folder %q inside the zip; the CSV files must be at the root of the archive (zip the files themselves, not the folder that holds them)",
+			what, verb, n.dir+"/")})
 	}
 }
 

@@ -299,7 +299,7 @@ func TestPackage(t *testing.T) {
 			zipOnly:  true,
 			wantRows: 3,
 			want: []string{
-				`old/:0:0: PACKAGE_NESTED: orgs.csv sit in the folder "old/" inside the zip; the CSV files must be at the root of the archive (zip the files themselves, not the folder that holds them)`,
+				`old/:0:0: PACKAGE_NESTED: orgs.csv sits in the folder "old/" inside the zip; the CSV files must be at the root of the archive (zip the files themselves, not the folder that holds them)`,
 			},
 		},
 		{

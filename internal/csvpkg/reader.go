@@ -53,6 +53,8 @@ type Reader struct {
 	pad      []string
 	metadata map[string]string
 	probs    []Problem
+	curLine  int // line of the row last returned by Next
+	curCells int // its number of cells; 0 when there is none
 }
 
 // NewReader reads one data file from rd, checking it against spec as a file
@@ -103,10 +105,12 @@ func (r *Reader) Next() (Row, error) {
 			r.s.add(0, 0, CodeEmptyFile, "the file has a header but no data rows; leave it out of the package and mark it absent in manifest.csv")
 		}
 		r.headerOK = false // later calls return io.EOF without re-reporting
+		r.curCells = 0
 		return Row{}, io.EOF
 	}
 	r.rows++
 	line, _ := r.s.cr.FieldPos(0)
+	r.curLine, r.curCells = line, len(rec)
 	row := Row{Line: line, Metadata: r.metadata}
 	r.probs = r.probs[:0]
 	nstd := len(r.spec.Columns)
@@ -136,6 +140,18 @@ func (r *Reader) Next() (Row, error) {
 	}
 	row.Problems = r.probs
 	return row, nil
+}
+
+// Pos returns where cell i (indexed like FileSpec.Columns) of the row last
+// returned by Next starts, so that problems found after reading — duplicate
+// ids, dangling references — point at the same line and byte column as the
+// reader's own. A cell the row lacks (COLUMN_COUNT) gives the row's line and
+// column 0. Like Row, it is only valid until the next call to Next.
+func (r *Reader) Pos(i int) (line, column int) {
+	if i < 0 || i >= r.curCells {
+		return r.curLine, 0
+	}
+	return r.s.cr.FieldPos(i)
 }
 
 // add records a problem about cell i of the current row.
@@ -308,11 +324,11 @@ func orList(values []string) string {
 // show quotes a cell for a message, shortening long ones so that a runaway
 // cell cannot flood a report.
 func show(v string) string {
-	const max = 40
-	if len(v) <= max {
+	const limit = 40
+	if len(v) <= limit {
 		return fmt.Sprintf("%q", v)
 	}
-	cut := max
+	cut := limit
 	for cut > 0 && !utf8RuneStart(v[cut]) {
 		cut--
 	}

@@ -66,6 +66,12 @@ func TestReaderProblems(t *testing.T) {
 			want: []string{`orgs.csv:2:15: ENUM: "Bogus" is not a valid type; expected department, school, district, local, state, national or ext:<name>`},
 		},
 		{
+			name: "UTF-16 refused",
+			file: "orgs.csv", mode: Bulk,
+			data: "\xFF\xFEs\x00o\x00",
+			want: []string{`orgs.csv:0:0: ENCODING: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8`},
+		},
+		{
 			name: "CRLF accepted",
 			file: "orgs.csv", mode: Bulk,
 			data: strings.ReplaceAll(orgsHeader+"\no1,,,District,district,,\no2,,,\"S, the school\",school,,o1\n", "\n", "\r\n"),
@@ -379,6 +385,7 @@ func TestReaderRows(t *testing.T) {
 		Values   []string
 		Metadata map[string]string
 		Problems []string
+		Pos      [][2]int // of cells 0, 6 (parentSourcedId) and 7 (past the standard columns)
 	}
 	var rows []got
 	for {
@@ -393,18 +400,27 @@ func TestReaderRows(t *testing.T) {
 		for _, p := range row.Problems {
 			g.Problems = append(g.Problems, p.String())
 		}
+		for _, i := range []int{0, 6, 7} {
+			line, col := r.Pos(i)
+			g.Pos = append(g.Pos, [2]int{line, col})
+		}
 		rows = append(rows, g)
 	}
 	want := []got{
-		{Line: 2, Values: []string{"o1", "", "", "District", "district", "", ""}, Metadata: map[string]string{"house": "Red", "motto": "Onward, upward"}},
+		{Line: 2, Values: []string{"o1", "", "", "District", "district", "", ""}, Metadata: map[string]string{"house": "Red", "motto": "Onward, upward"},
+			Pos: [][2]int{{2, 1}, {2, 25}, {2, 26}}},
 		{Line: 4, Values: []string{"o2", "", "", "School", "school", "NCES1", "o1"}, Metadata: map[string]string{},
-			Problems: []string{"orgs.csv:4:0: COLUMN_COUNT: the row has 7 cells but the header has 9"}},
+			Problems: []string{"orgs.csv:4:0: COLUMN_COUNT: the row has 7 cells but the header has 9"},
+			Pos:      [][2]int{{4, 1}, {4, 26}, {4, 0}}},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("rows mismatch (-want +got):\n%s", diff)
 	}
 	if p := r.Problems(); len(p) != 0 {
 		t.Errorf("file problems: %v", p)
+	}
+	if line, col := r.Pos(0); line != 4 || col != 0 {
+		t.Errorf("Pos after EOF = %d, %d; want the last line and column 0", line, col)
 	}
 	// Without metadata columns, Metadata stays nil so callers can skip it.
 	r = NewReader(strings.NewReader(orgsHeader+"\no1,,,D,district,,\n"), FileByName("orgs.csv"), Bulk)

@@ -139,9 +139,16 @@ func newStream(file string, rd io.Reader, maxRecord int64) *stream {
 	// peeking for the BOM here costs no second buffer.
 	br := bufio.NewReaderSize(g, 64<<10)
 	s := &stream{file: file, g: g}
-	if b, _ := br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
+	b, _ := br.Peek(len(utf8BOM))
+	switch {
+	case bytes.Equal(b, utf8BOM):
 		_, _ = br.Discard(len(utf8BOM))
 		s.bom = len(utf8BOM)
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		// Spreadsheet "Unicode text" exports are UTF-16; say so once rather
+		// than report every cell as invalid UTF-8.
+		s.add(0, 0, CodeEncoding, "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+		s.done, s.failed = true, true
 	}
 	s.cr = csv.NewReader(br)
 	s.cr.FieldsPerRecord = -1 // cell counts are checked against the header, with a better message

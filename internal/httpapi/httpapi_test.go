@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -358,5 +359,25 @@ func TestHealthz(t *testing.T) {
 	r := f.do(t, "GET", "/healthz", false)
 	if r.status != 200 || string(r.body) != `{"status":"ok"}` {
 		t.Errorf("healthz: %d %s", r.status, r.body)
+	}
+}
+
+// TestInternalErrorHidesDetails closes the store under the server: the
+// client gets a 500 internal_server_error that says nothing of SQL.
+func TestInternalErrorHidesDetails(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "gone.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(st, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	st.Close()
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering)}
+	r := f.get(t, "/ims/oneroster/rostering/v1p2/users")
+	if r.status != 500 || r.codeMinor(t) != "internal_server_error" {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	if body := strings.ToLower(string(r.body)); strings.Contains(body, "sql") || strings.Contains(body, "closed") {
+		t.Errorf("500 body leaks internals: %s", r.body)
 	}
 }

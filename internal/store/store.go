@@ -119,9 +119,15 @@ type ImportTx interface {
 	// lines; it returns, for each position in ids already seen in this
 	// import, the line that first had it.
 	Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error)
-	// SeenLines returns, for those of ids that the current import has seen
-	// in table's file, the line that had them.
-	SeenLines(ctx context.Context, table string, ids []string) (map[string]int, error)
+	// Reject records rows of table's file that had problems of their own,
+	// and RejectedLines returns, for those of ids so recorded, their line:
+	// a reference to such a row is not reported a second time.
+	Reject(ctx context.Context, table string, ids []string, lines []int) error
+	RejectedLines(ctx context.Context, table string, ids []string) (map[string]int, error)
+	// EndFile releases what the import kept about table's file (the ids it
+	// held), once the bulk step is done. The ids of users.csv are kept to
+	// the end, for UsersWithoutRole.
+	EndFile(ctx context.Context, table string) error
 	// MarkMissing turns every active row of table that this import has not
 	// seen into tobedeleted at time now (bulk semantics) and returns how many.
 	MarkMissing(ctx context.Context, table string, now string) (int64, error)

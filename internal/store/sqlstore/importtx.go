@@ -19,6 +19,45 @@ type importTx struct {
 	tx    *sql.Tx
 	id    int64
 	temps map[string]bool
+	// stmts caches prepared statements by text: batches repeat the same
+	// few shapes, and parsing a 500-row INSERT costs as much as running it.
+	stmts map[string]*sql.Stmt
+}
+
+func (t *importTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := t.prepare(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *importTx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := t.prepare(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (t *importTx) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	q = t.db.rebind(q)
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *importTx) closeStmts() {
+	for q, st := range t.stmts {
+		st.Close()
+		delete(t.stmts, q)
+	}
 }
 
 // BeginImport opens the transaction of one import and records it.
@@ -27,7 +66,7 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	t := &importTx{db: db, tx: tx, temps: map[string]bool{}}
+	t := &importTx{db: db, tx: tx, temps: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
 	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
 		Now(), source, sha).Scan(&t.id)
 	if err != nil {
@@ -39,8 +78,8 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 
 func (t *importTx) ID() int64 { return t.id }
 
-func (t *importTx) Commit() error   { return t.tx.Commit() }
-func (t *importTx) Rollback() error { return t.tx.Rollback() }
+func (t *importTx) Commit() error   { t.closeStmts(); return t.tx.Commit() }
+func (t *importTx) Rollback() error { t.closeStmts(); return t.tx.Rollback() }
 
 // chunks calls fn on consecutive slices of ids small enough for one
 // statement's bind arguments (each id taking per arguments).
@@ -71,7 +110,7 @@ func (t *importTx) Existing(ctx context.Context, table string, ids []string) (ma
 	err := t.chunks(len(ids), 1, func(lo, hi int) error {
 		q := `SELECT sourced_id, content_hash, status, date_last_modified FROM ` + SQLTable(table) +
 			` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
-		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), anys(ids[lo:hi])...)
+		rows, err := t.query(ctx, q, anys(ids[lo:hi])...)
 		if err != nil {
 			return err
 		}
@@ -100,7 +139,7 @@ func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map
 	out := make(map[string]store.Target, len(ids))
 	err := t.chunks(len(ids), 1, func(lo, hi int) error {
 		q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
-		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), anys(ids[lo:hi])...)
+		rows, err := t.query(ctx, q, anys(ids[lo:hi])...)
 		if err != nil {
 			return err
 		}
@@ -153,7 +192,7 @@ func (t *importTx) Upsert(ctx context.Context, table string, cols []string, rows
 		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(sqlCols, ", ") + `) VALUES ` +
 			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") +
 			` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
-		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+		_, err := t.exec(ctx, q, args...)
 		return err
 	})
 	if err != nil {
@@ -183,7 +222,7 @@ func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]s
 		}
 	}
 	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		_, err := t.tx.ExecContext(ctx, t.db.rebind(`DELETE FROM class_terms WHERE class_sourced_id IN (`+placeholders(hi-lo)+`)`), anys(ids[lo:hi])...)
+		_, err := t.exec(ctx, `DELETE FROM class_terms WHERE class_sourced_id IN (`+placeholders(hi-lo)+`)`, anys(ids[lo:hi])...)
 		return err
 	})
 	if err != nil {
@@ -192,7 +231,7 @@ func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]s
 	return t.chunks(len(pairs)/2, 2, func(lo, hi int) error {
 		q := `INSERT INTO class_terms (class_sourced_id, term_sourced_id) VALUES ` +
 			strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") + ` ON CONFLICT DO NOTHING`
-		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), pairs[2*lo:2*hi]...)
+		_, err := t.exec(ctx, q, pairs[2*lo:2*hi]...)
 		return err
 	})
 }
@@ -236,7 +275,7 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 		}
 		q := `INSERT INTO ` + name + ` (id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") +
 			` ON CONFLICT (id) DO NOTHING RETURNING id`
-		rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -271,14 +310,35 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 	return dups, nil
 }
 
-func (t *importTx) SeenLines(ctx context.Context, table string, ids []string) (map[string]int, error) {
+func (t *importTx) rejectedTable(ctx context.Context) (string, error) {
+	return t.temp(ctx, "rejected_ids", "tbl TEXT NOT NULL, id TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (tbl, id)")
+}
+
+func (t *importTx) Reject(ctx context.Context, table string, ids []string, lines []int) error {
+	name, err := t.rejectedTable(ctx)
+	if err != nil {
+		return err
+	}
+	return t.chunks(len(ids), 3, func(lo, hi int) error {
+		args := make([]any, 0, 3*(hi-lo))
+		for i := lo; i < hi; i++ {
+			args = append(args, table, ids[i], lines[i])
+		}
+		q := `INSERT INTO ` + name + ` (tbl, id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", hi-lo), ",") +
+			` ON CONFLICT DO NOTHING`
+		_, err := t.exec(ctx, q, args...)
+		return err
+	})
+}
+
+func (t *importTx) RejectedLines(ctx context.Context, table string, ids []string) (map[string]int, error) {
 	out := map[string]int{}
-	name := "seen_" + SQLTable(table)
-	if len(ids) == 0 || !t.temps[name] {
+	if len(ids) == 0 || !t.temps["rejected_ids"] {
 		return out, nil
 	}
 	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		rows, err := t.tx.QueryContext(ctx, t.db.rebind(`SELECT id, line FROM `+name+` WHERE id IN (`+placeholders(hi-lo)+`)`), anys(ids[lo:hi])...)
+		args := append([]any{table}, anys(ids[lo:hi])...)
+		rows, err := t.query(ctx, `SELECT id, line FROM rejected_ids WHERE tbl = ? AND id IN (`+placeholders(hi-lo)+`)`, args...)
 		if err != nil {
 			return err
 		}
@@ -294,9 +354,39 @@ func (t *importTx) SeenLines(ctx context.Context, table string, ids []string) (m
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("seen lines %s: %w", table, err)
+		return nil, fmt.Errorf("rejected lines %s: %w", table, err)
 	}
 	return out, nil
+}
+
+func (t *importTx) EndFile(ctx context.Context, table string) error {
+	if table == "users" {
+		return nil
+	}
+	for _, name := range []string{"seen_" + SQLTable(table), "pending_" + SQLTable(table)} {
+		if err := t.drop(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drop removes a temporary table, closing the statements that use it.
+func (t *importTx) drop(ctx context.Context, name string) error {
+	if !t.temps[name] {
+		return nil
+	}
+	for q, st := range t.stmts {
+		if strings.Contains(q, name) {
+			st.Close()
+			delete(t.stmts, q)
+		}
+	}
+	if _, err := t.tx.ExecContext(ctx, `DROP TABLE `+name); err != nil {
+		return fmt.Errorf("drop %s: %w", name, err)
+	}
+	delete(t.temps, name)
+	return nil
 }
 
 func (t *importTx) MarkMissing(ctx context.Context, table, now string) (int64, error) {
@@ -328,7 +418,7 @@ func (t *importTx) AddPending(ctx context.Context, table string, refs []store.Pe
 			args = append(args, r.Line, r.Column, r.ID)
 		}
 		q := `INSERT INTO ` + name + ` (line, col, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", hi-lo), ",")
-		_, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+		_, err := t.exec(ctx, q, args...)
 		return err
 	})
 }
@@ -391,11 +481,11 @@ func (t *importTx) UsersWithoutRole(ctx context.Context, limit int) ([]store.Pen
 
 func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 	for name := range t.temps {
-		if _, err := t.tx.ExecContext(ctx, `DROP TABLE `+name); err != nil {
+		if err := t.drop(ctx, name); err != nil {
 			return fmt.Errorf("finish: %w", err)
 		}
 	}
-	t.temps = map[string]bool{}
+	t.closeStmts()
 	_, err := t.tx.ExecContext(ctx, t.db.rebind(`UPDATE imports SET finished_at = ?, outcome = ?, report = ? WHERE id = ?`),
 		Now(), outcome, report, t.id)
 	return err

@@ -144,6 +144,7 @@ func testReads(t *testing.T, open Opener) {
 		{"filter children", oneroster.Org, filter(t, "children.sourcedId='dept-1'"), nil, []string{"sch.2@x"}},
 		{"filter with quote and comma", oneroster.Org, filter(t, "name='Shelbyville High, East'"), nil, []string{"sch.2@x"}},
 		{"filter and scope together", oneroster.User, filter(t, "familyName='Simpson'"), []store.Scope{sc(store.StudentsOfClass, "cl-3")}, []string{"u-s1"}},
+		{"an OR cannot escape the scope", oneroster.User, filter(t, "familyName='Simpson' OR givenName='Nelson' OR sourcedId!=''"), []store.Scope{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
 
 		{"sort familyName", oneroster.User, query.Params{Sort: []string{"familyName"}}, nil, []string{"u-g1", "u-t1", "u-t2", "u-s3", "u-s1", "u-s2"}},
 		{"sort familyName desc", oneroster.User, query.Params{Sort: []string{"familyName"}, Desc: true}, nil, []string{"u-s1", "u-s2", "u-s3", "u-t2", "u-t1", "u-g1"}},

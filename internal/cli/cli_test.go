@@ -1,0 +1,90 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oneroster/oneroster/internal/cli"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Run(context.Background(), args, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"import"},
+		{"import", "a", "b"},
+		{"import", filepath.Join(dir, "missing.zip")},
+		{"import", "--nope", "x"},
+		{"generate"},
+		{"generate", "--out", dir, "--students", "0"},
+		{"serve", "extra"},
+	} {
+		if r := run(t, args...); r.code != cli.ExitUsage {
+			t.Errorf("oneroster %v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
+		}
+	}
+	if r := run(t, "help"); r.code != 0 || !strings.Contains(r.stderr, "import") {
+		t.Errorf("help: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+func TestGenerateImportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	pkg := filepath.Join(dir, "pkg")
+	db := filepath.Join(dir, "x.db")
+	if r := run(t, "generate", "--out", pkg, "--students", "60", "--seed", "3"); r.code != 0 {
+		t.Fatalf("generate: %d %s", r.code, r.stderr)
+	}
+	// Flags after the path work as well as before it.
+	r := run(t, "import", pkg, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "imported") || !strings.Contains(r.stdout, "enrollments.csv") {
+		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	// The environment variable is the default database.
+	t.Setenv("ONEROSTER_DB", db)
+	zip := filepath.Join(dir, "pkg.zip")
+	if r := run(t, "generate", "--zip", "--out", zip, "--students", "60", "--seed", "3"); r.code != 0 {
+		t.Fatalf("generate --zip: %d %s", r.code, r.stderr)
+	}
+	r = run(t, "import", zip)
+	if r.code != 0 || !strings.Contains(r.stdout, "unchanged") {
+		t.Fatalf("re-import of the same district as a zip: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A broken package: exit 1, the problem with its place, nothing stored.
+	body, err := os.ReadFile(filepath.Join(pkg, "orgs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(body), "\n", 3)
+	lines[1] = strings.Replace(lines[1], ",district,", ",District,", 1)
+	if err := os.WriteFile(filepath.Join(pkg, "orgs.csv"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "import", pkg)
+	if r.code != cli.ExitRejected || !strings.Contains(r.stderr, "orgs.csv:2:") || !strings.Contains(r.stderr, "ENUM") ||
+		!strings.Contains(r.stdout, "nothing was imported") {
+		t.Errorf("broken import: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "import", "--json", pkg)
+	if r.code != cli.ExitRejected || !strings.Contains(r.stdout, `"code": "ENUM"`) {
+		t.Errorf("--json: exit %d\n%s", r.code, r.stdout)
+	}
+}

@@ -1,0 +1,179 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/generate"
+	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/oastest"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+	"github.com/oneroster/oneroster/internal/store/storetest"
+)
+
+// readCSV returns the rows of a generated file as maps keyed by header.
+func readCSV(t *testing.T, dir, name string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+type set map[string]map[string]bool
+
+func (s set) add(k, v string) {
+	if s[k] == nil {
+		s[k] = map[string]bool{}
+	}
+	s[k][v] = true
+}
+
+func (s set) sorted(k string) []string {
+	out := []string{}
+	for v := range s[k] {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestGeneratedDistrict imports a generated district and checks the
+// relationship endpoints against what the generator wrote, walking every
+// page through the Link headers and validating every response.
+func TestGeneratedDistrict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pkg")
+	if _, err := generate.Write(dir, generate.Options{Students: 400, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.MustImport(t, st, dir, storetest.T1)
+	srv := httptest.NewServer(httpapi.New(st, httpapi.Config{}))
+	defer srv.Close()
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering)}
+
+	studentsOf, teachersOf, classesOfTeacher, classesOfStudent := set{}, set{}, set{}, set{}
+	termsOfSchool, classesOfSchool := set{}, set{}
+	for _, e := range readCSV(t, dir, "enrollments.csv") {
+		switch e["role"] {
+		case "student":
+			studentsOf.add(e["classSourcedId"], e["userSourcedId"])
+			classesOfStudent.add(e["userSourcedId"], e["classSourcedId"])
+		case "teacher":
+			teachersOf.add(e["classSourcedId"], e["userSourcedId"])
+			classesOfTeacher.add(e["userSourcedId"], e["classSourcedId"])
+		}
+	}
+	for _, c := range readCSV(t, dir, "classes.csv") {
+		classesOfSchool.add(c["schoolSourcedId"], c["sourcedId"])
+		for _, term := range csvpkg.SplitList(c["termSourcedIds"]) {
+			termsOfSchool.add(c["schoolSourcedId"], term)
+		}
+	}
+	base := "/ims/oneroster/rostering/v1p2"
+	// all fetches a collection page by page (limit 7 to force paging).
+	all := func(path, key string) []string {
+		var out []string
+		for off := 0; ; off += 7 {
+			r := f.get(t, base+path+"?limit=7&offset="+itoa(off))
+			page := r.ids(t, key)
+			out = append(out, page...)
+			if len(page) < 7 {
+				break
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	check := func(what, path, key string, want []string) {
+		t.Helper()
+		if diff := cmp.Diff(want, all(path, key)); diff != "" {
+			t.Errorf("%s %s (-generator +api)\n%s", what, path, diff)
+		}
+	}
+	n := 0
+	for class := range studentsOf {
+		if n++; n > 12 {
+			break
+		}
+		check("students of class", "/classes/"+url.PathEscape(class)+"/students", "users", studentsOf.sorted(class))
+		check("teachers of class", "/classes/"+url.PathEscape(class)+"/teachers", "users", teachersOf.sorted(class))
+	}
+	n = 0
+	for teacher := range classesOfTeacher {
+		if n++; n > 8 {
+			break
+		}
+		check("classes of teacher", "/teachers/"+url.PathEscape(teacher)+"/classes", "classes", classesOfTeacher.sorted(teacher))
+	}
+	n = 0
+	for student := range classesOfStudent {
+		if n++; n > 8 {
+			break
+		}
+		check("classes of student", "/students/"+url.PathEscape(student)+"/classes", "classes", classesOfStudent.sorted(student))
+	}
+	for school := range classesOfSchool {
+		check("classes of school", "/schools/"+url.PathEscape(school)+"/classes", "classes", classesOfSchool.sorted(school))
+		var terms []string
+		for _, term := range termsOfSchool.sorted(school) {
+			if slices.Contains([]string{"term"}, sessionType(t, dir, term)) {
+				terms = append(terms, term)
+			}
+		}
+		check("terms of school", "/schools/"+url.PathEscape(school)+"/terms", "academicSessions", terms)
+	}
+	students := 0
+	for _, u := range readCSV(t, dir, "roles.csv") {
+		if u["role"] == "student" {
+			students++
+		}
+	}
+	r := f.get(t, base+"/students?limit=1")
+	if got := r.header.Get("X-Total-Count"); got != itoa(students) {
+		t.Errorf("/students X-Total-Count = %s, roles.csv has %d student roles", got, students)
+	}
+}
+
+var sessionTypes map[string]string
+
+func sessionType(t *testing.T, dir, id string) string {
+	if sessionTypes == nil {
+		sessionTypes = map[string]string{}
+		for _, s := range readCSV(t, dir, "academicSessions.csv") {
+			sessionTypes[s["sourcedId"]] = s["type"]
+		}
+	}
+	return sessionTypes[id]
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
