@@ -316,7 +316,7 @@ func testRejected(t *testing.T, open Opener) {
 	if rep.OK || len(rep.Problems) != 1 {
 		t.Fatalf("want exactly one problem, got OK=%v %v", rep.OK, rep.Problems)
 	}
-	if got, want := rep.Problems[0].String(), `enrollments.csv:9:4: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
+	if got, want := rep.Problems[0].String(), `enrollments.csv:9:7: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
 		t.Errorf("problem\n got %s\nwant %s", got, want)
 	}
 	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
