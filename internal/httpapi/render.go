@@ -156,14 +156,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 				continue
 			}
 			key(f.Name)
-			b.raw("[")
-			for j, id := range ids {
-				if j > 0 {
-					b.raw(",")
-				}
-				guidRef(b, base, f.RefType, id)
-			}
-			b.raw("]")
+			refArray(b, base, f.RefType, len(ids), func(j int) string { return ids[j] })
 		case oneroster.StringList:
 			items := csvpkg.SplitList(v)
 			if len(items) == 0 {
@@ -202,14 +195,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 				continue
 			}
 			key(f.Name)
-			b.raw("[")
-			for j, s := range subs {
-				if j > 0 {
-					b.raw(",")
-				}
-				guidRef(b, base, f.RefType, s.Vals[0])
-			}
-			b.raw("]")
+			refArray(b, base, f.RefType, len(subs), func(j int) string { return subs[j].Vals[0] })
 		case oneroster.Embedded:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 && !f.Required {
@@ -252,6 +238,18 @@ func (rd *renderer) userProfile(b *buf, s store.Record) {
 		b.raw("}]")
 	}
 	b.raw("}")
+}
+
+// refArray writes a JSON array of n GUIDRefs whose ids id(j) gives.
+func refArray(b *buf, base, typ string, n int, id func(int) string) {
+	b.raw("[")
+	for j := 0; j < n; j++ {
+		if j > 0 {
+			b.raw(",")
+		}
+		guidRef(b, base, typ, id(j))
+	}
+	b.raw("]")
 }
 
 func guidRef(b *buf, base, typ, id string) {

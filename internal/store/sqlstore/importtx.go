@@ -97,6 +97,25 @@ func (t *importTx) chunks(n, per int, fn func(lo, hi int) error) error {
 	return nil
 }
 
+// queryIn runs q (whose text ends in "IN (") once per chunk of ids, with
+// the chunk's placeholders and a closing parenthesis appended, and calls
+// scan for every row. pre are bind arguments that come before the ids.
+func (t *importTx) queryIn(ctx context.Context, q string, pre []any, ids []string, scan func(*sql.Rows) error) error {
+	return t.chunks(len(ids), 1, func(lo, hi int) error {
+		rows, err := t.query(ctx, q+placeholders(hi-lo)+`)`, append(append([]any(nil), pre...), anys(ids[lo:hi])...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
 func anys(ids []string) []any {
 	out := make([]any, len(ids))
 	for i, s := range ids {
@@ -107,23 +126,15 @@ func anys(ids []string) []any {
 
 func (t *importTx) Existing(ctx context.Context, table string, ids []string) (map[string]store.Existing, error) {
 	out := make(map[string]store.Existing, len(ids))
-	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		q := `SELECT sourced_id, content_hash, status, date_last_modified FROM ` + SQLTable(table) +
-			` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
-		rows, err := t.query(ctx, q, anys(ids[lo:hi])...)
-		if err != nil {
+	q := `SELECT sourced_id, content_hash, status, date_last_modified FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
+	err := t.queryIn(ctx, q, nil, ids, func(rows *sql.Rows) error {
+		var id string
+		var e store.Existing
+		if err := rows.Scan(&id, &e.Hash, &e.Status, &e.DLM); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var e store.Existing
-			if err := rows.Scan(&id, &e.Hash, &e.Status, &e.DLM); err != nil {
-				return err
-			}
-			out[id] = e
-		}
-		return rows.Err()
+		out[id] = e
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("existing %s: %w", table, err)
@@ -137,22 +148,15 @@ func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map
 		typ = "type"
 	}
 	out := make(map[string]store.Target, len(ids))
-	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id IN (` + placeholders(hi-lo) + `)`
-		rows, err := t.query(ctx, q, anys(ids[lo:hi])...)
-		if err != nil {
+	q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
+	err := t.queryIn(ctx, q, nil, ids, func(rows *sql.Rows) error {
+		var id string
+		var x store.Target
+		if err := rows.Scan(&id, &x.Status, &x.Type); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var x store.Target
-			if err := rows.Scan(&id, &x.Status, &x.Type); err != nil {
-				return err
-			}
-			out[id] = x
-		}
-		return rows.Err()
+		out[id] = x
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", table, err)
@@ -336,22 +340,14 @@ func (t *importTx) RejectedLines(ctx context.Context, table string, ids []string
 	if len(ids) == 0 || !t.temps["rejected_ids"] {
 		return out, nil
 	}
-	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		args := append([]any{table}, anys(ids[lo:hi])...)
-		rows, err := t.query(ctx, `SELECT id, line FROM rejected_ids WHERE tbl = ? AND id IN (`+placeholders(hi-lo)+`)`, args...)
-		if err != nil {
+	err := t.queryIn(ctx, `SELECT id, line FROM rejected_ids WHERE tbl = ? AND id IN (`, []any{table}, ids, func(rows *sql.Rows) error {
+		var id string
+		var line int
+		if err := rows.Scan(&id, &line); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var line int
-			if err := rows.Scan(&id, &line); err != nil {
-				return err
-			}
-			out[id] = line
-		}
-		return rows.Err()
+		out[id] = line
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rejected lines %s: %w", table, err)
