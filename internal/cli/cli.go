@@ -40,6 +40,7 @@ func commands() []command {
 	return []command{
 		{"import", "[--db DSN] PATH", "import a OneRoster CSV package (zip or folder)", runImport},
 		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
+		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},
 		{"demo", "[--addr HOST:PORT] [--students N]", "generate a small district, import it and serve it", runDemo},
 	}

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,44 @@ func TestGenerateImportRoundTrip(t *testing.T) {
 	r = run(t, "import", "--json", pkg)
 	if r.code != cli.ExitRejected || !strings.Contains(r.stdout, `"code": "ENUM"`) {
 		t.Errorf("--json: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestClients(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	r := run(t, "clients", "create", "--db", db, "--name", "lms", "--scope", "roster.readonly roster-core.readonly", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"client_secret"`) {
+		t.Fatalf("create: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	var created struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || created.ClientID == "" {
+		t.Fatalf("create output: %v %s", err, r.stdout)
+	}
+	r = run(t, "clients", "list", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, created.ClientID) || strings.Contains(r.stdout, created.ClientSecret) {
+		t.Errorf("list: %d %s", r.code, r.stdout)
+	}
+	if r := run(t, "clients", "rotate", "--db", db, created.ClientID); r.code != 0 || strings.Contains(r.stdout, created.ClientSecret) {
+		t.Errorf("rotate: %d %s", r.code, r.stdout)
+	}
+	if r := run(t, "clients", "revoke", "--db", db, created.ClientID); r.code != 0 {
+		t.Errorf("revoke: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "clients", "list", "--db", db, "--json"); !strings.Contains(r.stdout, `"revoked_at"`) {
+		t.Errorf("list after revoke: %s", r.stdout)
+	}
+	for _, args := range [][]string{
+		{"clients"}, {"clients", "create", "--db", db, "--scope", "roster.readonly"},
+		{"clients", "create", "--db", db, "--name", "x", "--scope", "everything"}, {"clients", "revoke", "--db", db},
+	} {
+		if r := run(t, args...); r.code != cli.ExitUsage {
+			t.Errorf("%v: exit %d, want 2", args, r.code)
+		}
+	}
+	if r := run(t, "clients", "revoke", "--db", db, "orc_nobody"); r.code != cli.ExitRejected {
+		t.Errorf("revoke unknown: exit %d", r.code)
 	}
 }

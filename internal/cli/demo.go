@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
@@ -72,20 +73,31 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "oneroster demo: %v (choose another with --addr)\n", err)
 		return ExitRejected
 	}
+	svc := auth.New(st, auth.Config{})
+	id, secret, err := svc.CreateClient(ctx, "demo", auth.AllScopes)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster demo: %v\n", err)
+		return ExitRejected
+	}
 	base := "http://" + ln.Addr().String()
 	api := base + "/ims/oneroster/rostering/v1p2"
 	fmt.Fprintf(e.stdout, `OneRoster 1.2 demo: a synthetic district (%s)
 imported in %s into %s
 
 Serving on %s
-Try:
-  curl -s '%s/schools'
-  curl -s '%s/users?limit=2'
-  curl -s '%s/students?filter=familyName~%%27son%%27&fields=sourcedId,givenName,familyName&limit=5'
-  curl -si '%s/classes?limit=1&offset=3' | grep -i -e '^link' -e '^x-total-count'
-  curl -s '%s/healthz'
+A demo client holding every scope:
+  client_id:     %s
+  client_secret: %s
+
+Get a token, then call the API with it:
+  TOKEN=$(curl -s -u '%s:%s' -d grant_type=client_credentials %s%s | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  curl -s -H "Authorization: Bearer $TOKEN" '%s/users?limit=2'
+  curl -s -H "Authorization: Bearer $TOKEN" '%s/schools'
+  curl -s -H "Authorization: Bearer $TOKEN" '%s/students?filter=familyName~%%27son%%27&fields=sourcedId,givenName,familyName&limit=5'
+  curl -si -H "Authorization: Bearer $TOKEN" '%s/classes?limit=1&offset=3' | grep -i -e '^link' -e '^x-total-count'
+  curl -s '%s/discovery/'
 
 Press Ctrl-C to stop.
-`, describe(sum), rep.Elapsed.Round(1e6), dsn, api, api, api, api, api, base)
-	return serve(ctx, e, st, ln, httpapi.Config{})
+`, describe(sum), rep.Elapsed.Round(1e6), dsn, api, id, secret, id, secret, base, auth.TokenPath, api, api, api, api, api)
+	return serve(ctx, e, st, ln, httpapi.Config{Auth: svc})
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -19,6 +20,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	public := fs.String("public-url", "", "scheme://host[:port] used in href and Link URLs (default: from each request's Host)")
 	maxLimit := fs.Int("max-limit", 10000, "largest page size; a larger limit is clamped")
+	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
+	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
+	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -38,7 +42,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return ExitRejected
 	}
 	fmt.Fprintf(e.stdout, "serving OneRoster 1.2 on http://%s%s\n", ln.Addr(), "/ims/oneroster/rostering/v1p2")
-	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit})
+	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
+		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst})
 }
 
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it.

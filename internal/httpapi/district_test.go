@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/csv"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,9 +76,8 @@ func TestGeneratedDistrict(t *testing.T) {
 	}
 	defer st.Close()
 	storetest.MustImport(t, st, dir, storetest.T1)
-	srv := httptest.NewServer(httpapi.New(st, httpapi.Config{}))
-	defer srv.Close()
-	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering)}
+	srv, _, token := newServer(t, st, httpapi.Config{})
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
 
 	studentsOf, teachersOf, classesOfTeacher, classesOfStudent := set{}, set{}, set{}, set{}
 	termsOfSchool, classesOfSchool := set{}, set{}

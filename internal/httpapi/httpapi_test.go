@@ -15,16 +15,39 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
+	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
 type fixture struct {
-	srv *httptest.Server
-	api *httpapi.Server
-	v   *oastest.Validator
+	srv   *httptest.Server
+	api   *httpapi.Server
+	v     *oastest.Validator
+	token string // holds every scope
+}
+
+// newServer serves st with real OAuth and returns the server and a token
+// holding every scope.
+func newServer(t *testing.T, st store.Store, cfg httpapi.Config) (*httptest.Server, *httpapi.Server, string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg.Auth = auth.New(st, auth.Config{})
+	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := cfg.Auth.Issue(ctx, id, secret, "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(st, cfg)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return srv, api, token
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -35,10 +58,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
-	api := httpapi.New(st, httpapi.Config{})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, api: api, v: oastest.Load(t, oastest.Rostering)}
+	srv, api, token := newServer(t, st, httpapi.Config{})
+	return &fixture{srv: srv, api: api, v: oastest.Load(t, oastest.Rostering), token: token}
 }
 
 type response struct {
@@ -60,6 +81,9 @@ func (f *fixture) do(t *testing.T, method, path string, validate bool) response 
 	req, err := http.NewRequest(method, f.srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if f.token != "" {
+		req.Header.Set("Authorization", "Bearer "+f.token)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -369,10 +393,9 @@ func TestInternalErrorHidesDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(st, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	defer srv.Close()
+	srv, _, token := newServer(t, st, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	st.Close()
-	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering)}
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
 	r := f.get(t, "/ims/oneroster/rostering/v1p2/users")
 	if r.status != 500 || r.codeMinor(t) != "internal_server_error" {
 		t.Fatalf("status %d: %s", r.status, r.body)

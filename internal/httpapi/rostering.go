@@ -26,17 +26,14 @@ var (
 // rosteringRoutes is the rostering service: 41 read operations, in the
 // order of rest-endpoints.md §4.
 func rosteringRoutes() []Route {
-	core := []string{ScopeRoster, ScopeRosterCore}
-	full := []string{ScopeRoster}
-	demo := []string{ScopeRosterDemographics}
 	all := func(path, op string, e *oneroster.Entity, sc ...store.Scope) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Scopes: core, Entity: e, Collection: true, scopes: fixed(sc...)}
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, scopes: fixed(sc...)}
 	}
 	one := func(path, op string, e *oneroster.Entity, sc ...store.Scope) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Scopes: core, Entity: e, scopes: fixed(sc...)}
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, scopes: fixed(sc...)}
 	}
 	rel := func(path, op string, e *oneroster.Entity, scopes func(func(string) string) []store.Scope, parents ...parent) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Scopes: full, Entity: e, Collection: true, scopes: scopes, parents: parents}
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, scopes: scopes, parents: parents}
 	}
 	students := func(param string) func(func(string) string) []store.Scope {
 		return byParam(store.StudentsOfClass, param)
@@ -96,10 +93,5 @@ func rosteringRoutes() []Route {
 		rel("/users/{userSourcedId}/classes", "getClassesForUser", oneroster.Class, byParam(store.ClassesOfUser, "userSourcedId"),
 			parent{"userSourcedId", oneroster.User, nil}),
 	}
-	for i := range routes {
-		if routes[i].Entity == oneroster.Demographics {
-			routes[i].Scopes = demo
-		}
-	}
-	return routes
+	return withScopes(routes)
 }

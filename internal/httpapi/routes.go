@@ -5,20 +5,20 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
-// Scope URIs of OneRoster 1.2 (auth.md §3).
-const scopePrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
-
-// Scope names used by the route table.
-const (
-	ScopeRoster             = scopePrefix + "roster.readonly"
-	ScopeRosterCore         = scopePrefix + "roster-core.readonly"
-	ScopeRosterDemographics = scopePrefix + "roster-demographics.readonly"
-)
+// withScopes gives every route the scopes of its operation, from the one
+// table in package auth.
+func withScopes(routes []Route) []Route {
+	for i := range routes {
+		routes[i].Scopes = auth.ScopesOf(routes[i].OperationID)
+	}
+	return routes
+}
 
 // parent is a path parameter naming an object that must exist (with the
 // given scopes, which may use earlier parameters) before a relationship

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -22,6 +24,15 @@ type Config struct {
 	// MaxLimit clamps the limit parameter (default 10000).
 	MaxLimit int
 	Logger   *slog.Logger
+	// Auth checks bearer tokens and serves the token endpoint. It is
+	// required: only tests of the query machinery set NoAuth instead.
+	Auth   *auth.Service
+	NoAuth bool
+	// RateLimit is the sustained requests per second one client may make
+	// to the API, per serve process, with bursts of RateBurst (defaults 200
+	// and 400); a negative RateLimit turns the limit off.
+	RateLimit float64
+	RateBurst int
 }
 
 // Server is the HTTP face of a store.
@@ -32,6 +43,7 @@ type Server struct {
 	render *renderer
 	mux    *http.ServeMux
 	routes []Route
+	limits *limiter
 }
 
 // New builds the server and its routes.
@@ -42,7 +54,11 @@ func New(st store.Reader, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux()}
+	if cfg.Auth == nil && !cfg.NoAuth {
+		panic("httpapi: Config.Auth is required")
+	}
+	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux(),
+		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
 	s.routes = rosteringRoutes()
 	s.register()
 	return s
@@ -61,6 +77,9 @@ func (s *Server) register() {
 		pattern := rt.Base + rt.Path
 		methods[pattern] = append(methods[pattern], rt.Method)
 		s.mux.HandleFunc(rt.Method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
+			if !s.authorize(w, r, rt.Scopes) {
+				return
+			}
 			if err := s.serve(w, r, &rt); err != nil {
 				s.writeError(w, r, err)
 			}
@@ -72,6 +91,9 @@ func (s *Server) register() {
 		sort.Strings(ms)
 		allow := strings.Join(append(ms, "HEAD"), ", ")
 		s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			if !s.authorize(w, r, nil) {
+				return
+			}
 			w.Header().Set("Allow", allow)
 			s.writeError(w, r, oneroster.Errorf(oneroster.CodeUnsupported, "method %s is not allowed here; allowed: %s", r.Method, allow))
 		})
@@ -80,9 +102,46 @@ func (s *Server) register() {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"ok"}`))
 	})
+	if s.cfg.Auth != nil {
+		s.mux.Handle(auth.TokenPath, s.cfg.Auth.TokenHandler(s.log))
+	}
+	// Everything else is unknown; under the API prefix a token is asked
+	// for first, so that probing does not reveal which routes exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/ims/") && !s.authorize(w, r, nil) {
+			return
+		}
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeUnknownObject, "Unknown Object: no operation at %s %s", r.Method, r.URL.EscapedPath()))
 	})
+}
+
+// authorize checks the request's token and, when scopes is not nil, that
+// it holds one of them, and applies the client's rate limit. It writes the
+// refusal itself and reports whether the request may go on.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) bool {
+	if s.cfg.NoAuth {
+		return true
+	}
+	g, err := s.cfg.Auth.Authenticate(r)
+	if err != nil {
+		if oneroster.CodeOf(err) == oneroster.CodeUnauthorised {
+			w.Header().Set("WWW-Authenticate", auth.Challenge(err, r, nil))
+		}
+		s.writeError(w, r, err)
+		return false
+	}
+	if scopes != nil && !g.Allows(scopes) {
+		w.Header().Set("WWW-Authenticate", auth.Challenge(nil, r, scopes))
+		s.writeError(w, r, oneroster.Errorf(oneroster.CodeForbidden, "the access token does not hold a scope of this operation (one of: %s)",
+			strings.Join(auth.ShortNames(scopes), ", ")))
+		return false
+	}
+	if wait := s.limits.wait(g.ClientID); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
+		return false
+	}
+	return true
 }
 
 // baseURL is the scheme://host prefix of absolute URLs in a response.

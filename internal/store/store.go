@@ -149,6 +149,51 @@ type ImportTx interface {
 // Store is a whole provider store.
 type Store interface {
 	Reader
+	AuthStore
 	BeginImport(ctx context.Context, source, sha256 string) (ImportTx, error)
 	Close() error
+}
+
+// Client is an OAuth 2.0 client of the REST API. Its secret is never
+// stored, only SecretHash.
+type Client struct {
+	ID         string
+	Name       string
+	SecretHash string
+	Scopes     string // space-separated scope URIs
+	CreatedAt  string
+	RotatedAt  string
+	RevokedAt  string
+}
+
+// Token is an issued access token, known by the hash of its value.
+type Token struct {
+	ClientID  string
+	Scopes    string
+	ExpiresAt string
+}
+
+// AuthStore keeps OAuth clients, tokens and failed attempts.
+//
+// Client and Token lookups return an error matching oneroster.ErrNotFound
+// when there is no such (unrevoked, for Token) record. Times are in the
+// stored date-time form, so they compare as text.
+type AuthStore interface {
+	CreateClient(ctx context.Context, c Client) error
+	Client(ctx context.Context, id string) (Client, error)
+	Clients(ctx context.Context) ([]Client, error)
+	// RevokeClient marks the client revoked and deletes its tokens.
+	RevokeClient(ctx context.Context, id, now string) error
+	// SetClientSecret replaces the secret hash and deletes the client's tokens.
+	SetClientSecret(ctx context.Context, id, hash, now string) error
+	// CreateToken stores a token and deletes tokens that expired before now.
+	CreateToken(ctx context.Context, hash string, t Token, now string) error
+	// Token returns the token with that hash if it has not expired at now
+	// and its client is not revoked.
+	Token(ctx context.Context, hash, now string) (Token, error)
+	// AddFailure records a failed attempt under key at time now and forgets
+	// failures older than since; Failures counts key's failures after since
+	// and returns the time of the oldest of them.
+	AddFailure(ctx context.Context, key, now, since string) error
+	Failures(ctx context.Context, key, since string) (n int, oldest string, err error)
 }

@@ -1,0 +1,285 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// Config tunes the service; zero values take the defaults.
+type Config struct {
+	TokenTTL time.Duration // default 1 h
+	// CacheTTL is how long a process trusts a token it has checked, and so
+	// the longest a revoked client's token keeps working (default 10 s).
+	CacheTTL time.Duration
+	// Failed token requests per client id and per remote address, within
+	// FailureWindow: from SlowAfter on each answer is delayed by a second
+	// per failure beyond it (at most 5 s); from RefuseAfter on requests are
+	// refused with 429 until the oldest failure leaves the window.
+	FailureWindow time.Duration // default 15 min
+	SlowAfter     int           // default 5
+	RefuseAfter   int           // default 10
+	Now           func() time.Time
+	// Sleep waits for the slow-down; tests replace it.
+	Sleep func(context.Context, time.Duration)
+}
+
+func (c Config) withDefaults() Config {
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = time.Hour
+	}
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = 10 * time.Second
+	}
+	if c.FailureWindow <= 0 {
+		c.FailureWindow = 15 * time.Minute
+	}
+	if c.SlowAfter <= 0 {
+		c.SlowAfter = 5
+	}
+	if c.RefuseAfter <= 0 {
+		c.RefuseAfter = 10
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Sleep == nil {
+		c.Sleep = func(ctx context.Context, d time.Duration) {
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+			}
+		}
+	}
+	return c
+}
+
+// Service issues and checks tokens.
+type Service struct {
+	st  store.AuthStore
+	cfg Config
+
+	mu    sync.Mutex
+	cache map[string]cached // token hash -> what the store said
+}
+
+type cached struct {
+	grant   Grant
+	checked time.Time
+}
+
+// Grant is what a valid token allows.
+type Grant struct {
+	ClientID string
+	Scopes   []string
+	Expires  time.Time
+}
+
+// Allows reports whether the grant holds any of scopes.
+func (g Grant) Allows(scopes []string) bool {
+	for _, s := range scopes {
+		if slices.Contains(g.Scopes, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// New makes a Service on a store.
+func New(st store.AuthStore, cfg Config) *Service {
+	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
+}
+
+func (s *Service) now() string { return formatTime(s.cfg.Now()) }
+
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// CreateClient registers a client allowed the given scopes and returns its
+// id and secret. The secret is shown this once; only its hash is kept.
+func (s *Service) CreateClient(ctx context.Context, name string, scopes []string) (id, secret string, err error) {
+	if len(scopes) == 0 {
+		return "", "", errors.New("a client needs at least one scope")
+	}
+	id, secret = "orc_"+randomString(15), randomString(32)
+	err = s.st.CreateClient(ctx, store.Client{ID: id, Name: name, SecretHash: HashSecret(secret),
+		Scopes: strings.Join(scopes, " "), CreatedAt: s.now()})
+	return id, secret, err
+}
+
+// RotateSecret gives a client a new secret; its tokens stop working.
+func (s *Service) RotateSecret(ctx context.Context, id string) (string, error) {
+	c, err := s.st.Client(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if c.RevokedAt != "" {
+		return "", fmt.Errorf("client %s is revoked", id)
+	}
+	secret := randomString(32)
+	return secret, s.st.SetClientSecret(ctx, id, HashSecret(secret), s.now())
+}
+
+// Revoke locks a client out; its tokens stop working within CacheTTL.
+func (s *Service) Revoke(ctx context.Context, id string) error {
+	return s.st.RevokeClient(ctx, id, s.now())
+}
+
+// Clients lists the registered clients.
+func (s *Service) Clients(ctx context.Context) ([]store.Client, error) { return s.st.Clients(ctx) }
+
+// tokenError is an RFC 6749 §5.2 error of the token endpoint.
+type tokenError struct {
+	status      int
+	code        string
+	description string
+	retryAfter  int // seconds, for 429
+}
+
+func (e *tokenError) Error() string { return e.code + ": " + e.description }
+
+// Issue checks a client's credentials and requested scopes and returns a
+// new token. addr is the remote address, for throttling.
+func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr string) (token string, g Grant, err error) {
+	keys := []string{"addr:" + addr}
+	if clientID != "" {
+		keys = append(keys, "client:"+clientID)
+	}
+	if err := s.throttle(ctx, keys); err != nil {
+		return "", g, err
+	}
+	c, err := s.st.Client(ctx, clientID)
+	hash := c.SecretHash
+	if err != nil {
+		if !errors.Is(err, oneroster.ErrNotFound) {
+			return "", g, err
+		}
+		hash = dummyHash
+	}
+	if !VerifySecret(hash, secret) || err != nil || c.RevokedAt != "" {
+		s.fail(ctx, keys)
+		return "", g, &tokenError{http.StatusUnauthorized, "invalid_client", "client authentication failed", 0}
+	}
+	held := strings.Fields(c.Scopes)
+	granted := held
+	if strings.TrimSpace(scope) != "" {
+		asked, err := ParseScopes(scope)
+		if err != nil {
+			return "", g, &tokenError{http.StatusBadRequest, "invalid_scope", err.Error(), 0}
+		}
+		for _, a := range asked {
+			if !slices.Contains(held, a) {
+				return "", g, &tokenError{http.StatusBadRequest, "invalid_scope", "the client does not hold scope " + a, 0}
+			}
+		}
+		granted = asked
+	}
+	token = "ort_" + randomString(32)
+	expires := s.cfg.Now().Add(s.cfg.TokenTTL)
+	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: formatTime(expires)}
+	if err := s.st.CreateToken(ctx, tokenHash(token), t, s.now()); err != nil {
+		return "", g, err
+	}
+	return token, Grant{ClientID: c.ID, Scopes: granted, Expires: expires}, nil
+}
+
+// throttle slows down or refuses a caller with many recent failures.
+func (s *Service) throttle(ctx context.Context, keys []string) error {
+	since := formatTime(s.cfg.Now().Add(-s.cfg.FailureWindow))
+	worst, oldest := 0, ""
+	for _, k := range keys {
+		n, o, err := s.st.Failures(ctx, k, since)
+		if err != nil {
+			return err
+		}
+		if n > worst {
+			worst, oldest = n, o
+		}
+	}
+	if worst >= s.cfg.RefuseAfter {
+		retry := 1
+		if t, err := time.Parse("2006-01-02T15:04:05.000Z", oldest); err == nil {
+			retry = max(1, int(t.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
+		}
+		return &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
+	}
+	if worst >= s.cfg.SlowAfter {
+		s.cfg.Sleep(ctx, time.Duration(min(worst-s.cfg.SlowAfter+1, 5))*time.Second)
+	}
+	return nil
+}
+
+func (s *Service) fail(ctx context.Context, keys []string) {
+	now := s.cfg.Now()
+	since := formatTime(now.Add(-s.cfg.FailureWindow))
+	for _, k := range keys {
+		// A failure to record a failure must not turn a 401 into a 500.
+		_ = s.st.AddFailure(ctx, k, formatTime(now), since)
+	}
+}
+
+// ErrNoToken and the like are the reasons Authenticate refuses a request.
+var (
+	errNoToken      = oneroster.Errorf(oneroster.CodeUnauthorised, "an access token is required: Authorization: Bearer <token>")
+	errInvalidToken = oneroster.Errorf(oneroster.CodeUnauthorised, "the access token is invalid, expired or revoked")
+)
+
+// Authenticate checks the bearer token of a request. It returns an
+// *oneroster.Error with code unauthorisedrequest when there is none or it
+// is not valid; the caller adds WWW-Authenticate (see Challenge).
+func (s *Service) Authenticate(r *http.Request) (Grant, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return Grant{}, errNoToken
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || len(token) > 512 {
+		return Grant{}, errInvalidToken
+	}
+	hash := tokenHash(token)
+	now := s.cfg.Now()
+	s.mu.Lock()
+	c, hit := s.cache[hash]
+	s.mu.Unlock()
+	if hit && now.Sub(c.checked) < s.cfg.CacheTTL && now.Before(c.grant.Expires) {
+		return c.grant, nil
+	}
+	t, err := s.st.Token(r.Context(), hash, formatTime(now))
+	if errors.Is(err, oneroster.ErrNotFound) {
+		s.mu.Lock()
+		delete(s.cache, hash)
+		s.mu.Unlock()
+		return Grant{}, errInvalidToken
+	}
+	if err != nil {
+		return Grant{}, err
+	}
+	exp, _ := time.Parse("2006-01-02T15:04:05.000Z", t.ExpiresAt)
+	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: exp}
+	s.mu.Lock()
+	if len(s.cache) > 100000 {
+		clear(s.cache) // a crude bound; valid tokens are simply checked again
+	}
+	s.cache[hash] = cached{grant: g, checked: now}
+	s.mu.Unlock()
+	return g, nil
+}
+
+// Challenge is the WWW-Authenticate value for a refused request.
+func Challenge(err error, r *http.Request, scopes []string) string {
+	switch {
+	case scopes != nil:
+		return `Bearer realm="oneroster", error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`
+	case r.Header.Get("Authorization") == "":
+		return `Bearer realm="oneroster"`
+	}
+	return `Bearer realm="oneroster", error="invalid_token"`
+}

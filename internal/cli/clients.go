@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/oneroster/oneroster/internal/auth"
+)
+
+func runClients(ctx context.Context, e *env, args []string) int {
+	const usage = "create --name NAME --scope \"S1 S2 …\" [--json] | list [--json] | revoke ID | rotate ID [--json]"
+	fs := e.flags("clients", usage)
+	db := e.dbFlag(fs)
+	name := fs.String("name", "", "create: a name for the client (who uses it)")
+	scope := fs.String("scope", "", "create: space-separated scopes, short (roster.readonly) or full URIs")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) == 0 {
+		return usageErr(e, fs, fmt.Errorf("want a subcommand: create, list, revoke or rotate"))
+	}
+	sub, rest := pos[0], pos[1:]
+	want := map[string]int{"create": 0, "list": 0, "revoke": 1, "rotate": 1}
+	n, ok := want[sub]
+	if !ok {
+		return usageErr(e, fs, fmt.Errorf("unknown subcommand %q", sub))
+	}
+	if len(rest) != n {
+		return usageErr(e, fs, fmt.Errorf("%s takes %d argument(s)", sub, n))
+	}
+	var scopes []string
+	if sub == "create" {
+		if *name == "" {
+			return usageErr(e, fs, fmt.Errorf("create needs --name"))
+		}
+		if scopes, err = auth.ParseScopes(*scope); err != nil || len(scopes) == 0 {
+			if err == nil {
+				err = fmt.Errorf("create needs --scope (one or more of: %s)", strings.Join(auth.ShortNames(auth.AllScopes), ", "))
+			}
+			return usageErr(e, fs, err)
+		}
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster clients: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+	svc := auth.New(st, auth.Config{})
+	fail := func(err error) int {
+		fmt.Fprintf(e.stderr, "oneroster clients %s: %v\n", sub, err)
+		return ExitRejected
+	}
+	printJSON := func(v any) {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(v)
+	}
+	switch sub {
+	case "create":
+		id, secret, err := svc.CreateClient(ctx, *name, scopes)
+		if err != nil {
+			return fail(err)
+		}
+		if *asJSON {
+			printJSON(map[string]string{"client_id": id, "client_secret": secret, "scope": strings.Join(scopes, " ")})
+			return ExitOK
+		}
+		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\nscope:         %s\n\nThe secret is shown only now; store it safely.\n",
+			id, secret, strings.Join(auth.ShortNames(scopes), " "))
+	case "list":
+		cs, err := svc.Clients(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		if *asJSON {
+			type out struct {
+				ClientID  string `json:"client_id"`
+				Name      string `json:"name"`
+				Scope     string `json:"scope"`
+				CreatedAt string `json:"created_at"`
+				RotatedAt string `json:"rotated_at,omitempty"`
+				RevokedAt string `json:"revoked_at,omitempty"`
+			}
+			list := []out{}
+			for _, c := range cs {
+				list = append(list, out{c.ID, c.Name, c.Scopes, c.CreatedAt, c.RotatedAt, c.RevokedAt})
+			}
+			printJSON(list)
+			return ExitOK
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES")
+		for _, c := range cs {
+			revoked := c.RevokedAt
+			if revoked == "" {
+				revoked = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.CreatedAt, revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "))
+		}
+		tw.Flush()
+	case "revoke":
+		if err := svc.Revoke(ctx, rest[0]); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(e.stdout, "revoked %s: its tokens stop working within %s\n", rest[0], "10s")
+	case "rotate":
+		secret, err := svc.RotateSecret(ctx, rest[0])
+		if err != nil {
+			return fail(err)
+		}
+		if *asJSON {
+			printJSON(map[string]string{"client_id": rest[0], "client_secret": secret})
+			return ExitOK
+		}
+		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\n\nThe old secret and its tokens no longer work.\n", rest[0], secret)
+	}
+	return ExitOK
+}

@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
+	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`),
+		c.ID, c.Name, c.SecretHash, c.Scopes, c.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("create client: %w", err)
+	}
+	return nil
+}
+
+const clientCols = `client_id, name, secret_hash, scopes, created_at, rotated_at, revoked_at`
+
+func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
+	var c store.Client
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.CreatedAt, &c.RotatedAt, &c.RevokedAt)
+	return c, err
+}
+
+func (db *DB) Client(ctx context.Context, id string) (store.Client, error) {
+	c, err := scanClient(db.r.QueryRowContext(ctx, db.rebind(`SELECT `+clientCols+` FROM oauth_clients WHERE client_id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, oneroster.NotFound("client", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("client: %w", err)
+	}
+	return c, nil
+}
+
+func (db *DB) Clients(ctx context.Context) ([]store.Client, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+clientCols+` FROM oauth_clients ORDER BY created_at, client_id`)
+	if err != nil {
+		return nil, fmt.Errorf("clients: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// inTx runs fn in a write transaction.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) updateClient(ctx context.Context, id, set string, args ...any) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE oauth_clients SET `+set+` WHERE client_id = ?`), append(args, id)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return oneroster.NotFound("client", id)
+		}
+		_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE client_id = ?`), id)
+		return err
+	})
+}
+
+func (db *DB) RevokeClient(ctx context.Context, id, now string) error {
+	return db.updateClient(ctx, id, `revoked_at = ?`, now)
+}
+
+func (db *DB) SetClientSecret(ctx context.Context, id, hash, now string) error {
+	return db.updateClient(ctx, id, `secret_hash = ?, rotated_at = ?`, hash, now)
+}
+
+func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, now string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE expires_at < ?`), now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_tokens (token_hash, client_id, scopes, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+			hash, t.ClientID, t.Scopes, now, t.ExpiresAt)
+		return err
+	})
+}
+
+func (db *DB) Token(ctx context.Context, hash, now string) (store.Token, error) {
+	var t store.Token
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at FROM oauth_tokens t
+		JOIN oauth_clients c ON c.client_id = t.client_id
+		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, now).Scan(&t.ClientID, &t.Scopes, &t.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, oneroster.ErrNotFound
+	}
+	if err != nil {
+		return t, fmt.Errorf("token: %w", err)
+	}
+	return t, nil
+}
+
+func (db *DB) AddFailure(ctx context.Context, key, now, since string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE at <= ?`), since); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO auth_failures (key, at) VALUES (?, ?)`), key, now)
+		return err
+	})
+}
+
+func (db *DB) Failures(ctx context.Context, key, since string) (int, string, error) {
+	var n int
+	var oldest sql.NullString
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*), MIN(at) FROM auth_failures WHERE key = ? AND at > ?`), key, since).Scan(&n, &oldest)
+	if err != nil {
+		return 0, "", fmt.Errorf("failures: %w", err)
+	}
+	return n, oldest.String, nil
+}
