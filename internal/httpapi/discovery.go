@@ -36,7 +36,7 @@ func Discovery(routes []Route, service, serverURL, tokenURL string) ([]byte, err
 			return nil, fmt.Errorf("discovery: %s %q: %w", u.name, u.v, err)
 		}
 	}
-	g := &docGen{service: service, schemas: map[string]object{}, responses: map[string]object{}}
+	g := &docGen{service: service, schemas: map[string]object{}, responses: map[string]object{}, params: map[string]object{}}
 	var own []Route
 	for _, rt := range routes {
 		if rt.Base == base {
@@ -76,11 +76,13 @@ func Discovery(routes []Route, service, serverURL, tokenURL string) ([]byte, err
 		{"components", object{
 			{"schemas", sortedObject(g.schemas)},
 			{"responses", sortedObject(g.responses)},
+			{"parameters", sortedObject(g.params)},
 			{"securitySchemes", object{
 				{securityScheme, object{
 					{"type", "oauth2"},
-					{"description", "OAuth 2.0 client credentials grant (RFC 6749 §4.4). Request a token at the " +
-						"token URL with HTTP Basic client authentication and a space-separated list of scope URIs."},
+					{"description", "OAuth 2.0 client credentials grant (RFC 6749 §4.4): POST grant_type=client_credentials " +
+						"to the token URL, authenticating the client with HTTP Basic (or client_id and client_secret form " +
+						"fields), with scope a space-separated list of scope URIs."},
 					{"flows", object{
 						{"clientCredentials", object{
 							{"tokenUrl", tokenURL},
@@ -166,6 +168,7 @@ type docGen struct {
 	service   string
 	schemas   map[string]object
 	responses map[string]object
+	params    map[string]object
 	scopes    []string // in order of first use
 	err       error    // the first field the catalogue types in a way we cannot describe
 }
@@ -322,45 +325,68 @@ func (g *docGen) parameters(rt *Route) ([]any, error) {
 			{"in", "path"},
 			{"required", true},
 			{"description", "sourcedId of the " + what + ". Percent-encode it as one path segment: a sourcedId " +
-				"may contain '/' or '@', sent as %2F and %40 (e.g. org%2F12 for org/12)."},
+				"may contain '/', which must be sent as %2F (org%2F12 for org/12)."},
 			{"schema", object{{"type", "string"}}},
 		})
 	}
 	if rt.Method != "GET" {
 		return out, nil
 	}
-	e := rt.Entity
-	var all, scalar []string
-	for _, f := range e.Fields {
-		all = append(all, f.Name)
-		if f.Kind.Scalar() {
-			scalar = append(scalar, f.Name)
+	if rt.Collection {
+		for _, name := range []string{"limit", "offset"} {
+			out = append(out, g.sharedParam(name))
+		}
+		out = append(out, g.entityParam(rt.Entity, "sort"), g.sharedParam("orderBy"), g.sharedParam("filter"))
+	}
+	return append(out, g.entityParam(rt.Entity, "fields")), nil
+}
+
+func queryParam(name, desc string, schema object) object {
+	return object{{"name", name}, {"in", "query"}, {"required", false}, {"description", desc}, {"schema", schema}}
+}
+
+// sharedParams are the query parameters that read alike on every
+// collection (rest-query.md).
+var sharedParams = map[string]object{
+	"limit": queryParam("limit", "Maximum number of objects in the page. Values above the server maximum (10000 unless "+
+		"configured otherwise) are lowered to it, not refused.",
+		object{{"type", "integer"}, {"minimum", 1}, {"default", 100}}),
+	"offset": queryParam("offset", "Number of objects of the collection to skip before the page starts.",
+		object{{"type", "integer"}, {"minimum", 0}, {"default", 0}}),
+	"orderBy": queryParam("orderBy", "Direction of sort.", object{{"type", "string"}, {"enum", []any{"asc", "desc"}}}),
+	"filter": queryParam("filter", "OneRoster filter expression: comparisons property operator 'value' (operators "+
+		"= != > >= < <= ~) joined by AND or OR, e.g. status='active' AND dateLastModified>'2024-01-01T00:00:00Z'. "+
+		"An unknown property or a malformed expression gives 400 (invalid_filter_field).",
+		object{{"type", "string"}}),
+}
+
+// sharedParam defines a shared query parameter and returns a reference.
+func (g *docGen) sharedParam(name string) object {
+	g.params[name] = sharedParams[name]
+	return object{{"$ref", "#/components/parameters/" + name}}
+}
+
+// entityParam defines the sort or fields parameter of an entity, whose
+// description lists the entity's properties, and returns a reference.
+func (g *docGen) entityParam(e *oneroster.Entity, name string) object {
+	id := schemaName(e) + "_" + name
+	if _, ok := g.params[id]; !ok {
+		var names []string
+		for _, f := range e.Fields {
+			if name == "fields" || f.Kind.Scalar() {
+				names = append(names, f.Name)
+			}
+		}
+		if name == "sort" {
+			g.params[id] = queryParam("sort", "Property to sort the collection on, one of: "+strings.Join(names, ", ")+
+				". Without it (or for another name) objects come in sourcedId order.", object{{"type", "string"}})
+		} else {
+			g.params[id] = queryParam("fields", "Comma-separated list of the properties to return; the others, required "+
+				"ones included, are left out. One of: "+strings.Join(names, ", ")+
+				". An unknown name gives 400 (invalid_selection_field).", object{{"type", "string"}})
 		}
 	}
-	query := func(name, desc string, schema object) object {
-		return object{{"name", name}, {"in", "query"}, {"required", false}, {"description", desc}, {"schema", schema}}
-	}
-	if rt.Collection {
-		out = append(out,
-			query("limit", "Maximum number of objects in the page. Values above the server maximum (10000 unless "+
-				"configured otherwise) are lowered to it, not refused.",
-				object{{"type", "integer"}, {"minimum", 1}, {"default", 100}}),
-			query("offset", "Number of objects of the collection to skip before the page starts.",
-				object{{"type", "integer"}, {"minimum", 0}, {"default", 0}}),
-			query("sort", "Property to sort the collection on, one of: "+strings.Join(scalar, ", ")+
-				". Without it (or for another name) objects come in sourcedId order.",
-				object{{"type", "string"}}),
-			query("orderBy", "Direction of sort.", object{{"type", "string"}, {"enum", []any{"asc", "desc"}}}),
-			query("filter", "OneRoster filter expression: one or two predicates property operator 'value' joined by "+
-				"AND or OR, e.g. status='active' AND dateLastModified>'2024-01-01T00:00:00Z'. An unknown property "+
-				"or malformed expression gives 400 (invalid_filter_field).",
-				object{{"type", "string"}}),
-		)
-	}
-	out = append(out, query("fields", "Comma-separated list of the properties to return; the others, required ones "+
-		"included, are left out. One of: "+strings.Join(all, ", ")+". An unknown name gives 400 (invalid_selection_field).",
-		object{{"type", "string"}}))
-	return out, nil
+	return object{{"$ref", "#/components/parameters/" + id}}
 }
 
 // errorStatuses maps an HTTP status to the shared response that describes

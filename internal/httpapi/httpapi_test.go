@@ -404,3 +404,31 @@ func TestInternalErrorHidesDetails(t *testing.T) {
 		t.Errorf("500 body leaks internals: %s", r.body)
 	}
 }
+
+func TestDiscoveryIsServedWithoutToken(t *testing.T) {
+	f := newFixture(t)
+	for _, name := range []string{"", "onerosterv1p2rostersservice_openapi3_v1p0.json", "imsorv1p2_rostering_openapi3_v1p0.json"} {
+		r := f.do(t, "GET", "/ims/oneroster/rostering/v1p2/discovery/"+name, false)
+		var doc struct {
+			OpenAPI string `json:"openapi"`
+			Servers []struct{ URL string }
+			Paths   map[string]any
+		}
+		if err := json.Unmarshal(r.body, &doc); err != nil || r.status != 200 {
+			t.Fatalf("discovery/%s: %d %v", name, r.status, err)
+		}
+		if doc.OpenAPI == "" || len(doc.Paths) != 41 || doc.Servers[0].URL != f.srv.URL+"/ims/oneroster/rostering/v1p2" ||
+			!strings.Contains(string(r.body), `"tokenUrl": "`+f.srv.URL+`/oauth/token"`) {
+			t.Errorf("discovery/%s: openapi %q, %d paths, servers %v", name, doc.OpenAPI, len(doc.Paths), doc.Servers)
+		}
+	}
+	saved := f.token
+	f.token = ""
+	if r := f.do(t, "GET", "/ims/oneroster/rostering/v1p2/discovery/", false); r.status != 200 {
+		t.Errorf("discovery without a token: %d", r.status)
+	}
+	if r := f.do(t, "GET", "/ims/oneroster/gradebook/v1p2/discovery/", false); r.status != 401 {
+		t.Errorf("discovery of a service not served yet, without a token: %d, want 401", r.status)
+	}
+	f.token = saved
+}

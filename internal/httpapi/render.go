@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"sync"
@@ -133,11 +134,12 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			if v == "" {
 				continue
 			}
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 				continue
 			}
 			key(f.Name)
-			b.raw(v)
+			*b = strconv.AppendFloat(*b, n, 'g', -1, 64)
 		case oneroster.Metadata:
 			if v == "" {
 				continue

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -44,6 +45,8 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []Route
 	limits *limiter
+	// discovery caches the generated documents by service and public URL.
+	discovery sync.Map
 }
 
 // New builds the server and its routes.
@@ -105,6 +108,7 @@ func (s *Server) register() {
 	if s.cfg.Auth != nil {
 		s.mux.Handle(auth.TokenPath, s.cfg.Auth.TokenHandler(s.log))
 	}
+	s.registerDiscovery()
 	// Everything else is unknown; under the API prefix a token is asked
 	// for first, so that probing does not reveal which routes exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +117,44 @@ func (s *Server) register() {
 		}
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeUnknownObject, "Unknown Object: no operation at %s %s", r.Method, r.URL.EscapedPath()))
 	})
+}
+
+// discoveryNames are the file names a service's localized OpenAPI is
+// published under: the REST binding's and the conformance guide's
+// (rest-endpoints.md §2), and the bare folder.
+var discoveryNames = map[string][]string{
+	"rostering": {"onerosterv1p2rostersservice_openapi3_v1p0.json", "imsorv1p2_rostering_openapi3_v1p0.json"},
+	"gradebook": {"onerosterv1p2gradebookservice_openapi3_v1p0.json", "imsorv1p2_gradebook_openapi3_v1p0.json"},
+	"resources": {"onerosterv1p2resourcesservice_openapi3_v1p0.json", "imsorv1p2_resources_openapi3_v1p0.json"},
+}
+
+// registerDiscovery serves, without a token, the OpenAPI document of each
+// service that has routes, generated from the route table.
+func (s *Server) registerDiscovery() {
+	bases := map[string]string{}
+	for _, rt := range s.routes {
+		bases[rt.Entity.Service] = rt.Base
+	}
+	for service, base := range bases {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			root := s.baseURL(r)
+			key := service + " " + root
+			doc, ok := s.discovery.Load(key)
+			if !ok {
+				b, err := Discovery(s.routes, service, root+base, root+auth.TokenPath)
+				if err != nil {
+					s.writeError(w, r, err)
+					return
+				}
+				doc, _ = s.discovery.LoadOrStore(key, b)
+			}
+			writeJSON(w, doc.([]byte))
+		}
+		s.mux.HandleFunc("GET "+base+"/discovery/{$}", h)
+		for _, name := range discoveryNames[service] {
+			s.mux.HandleFunc("GET "+base+"/discovery/"+name, h)
+		}
+	}
 }
 
 // authorize checks the request's token and, when scopes is not nil, that

@@ -232,8 +232,11 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 			continue
 		}
 		if sub != nil {
+			// Active rows first; tobedeleted ones are kept only for a user
+			// that has no active one (a deleted user still shows the roles
+			// it had: the schema requires at least one).
 			q = `SELECT s.user_sourced_id, ` + db.selectCols(sub, "s") + ` FROM ` + SQLTable(sub.Table) +
-				` s WHERE s.user_sourced_id IN (` + in + `) AND s.status = 'active' ORDER BY s.user_sourced_id, s.sourced_id`
+				` s WHERE s.user_sourced_id IN (` + in + `) ORDER BY s.user_sourced_id, CASE WHEN s.status = 'active' THEN 0 ELSE 1 END, s.sourced_id`
 		}
 		ncols := 2
 		if sub != nil {
@@ -248,7 +251,11 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 			if recs[i].Sub == nil {
 				recs[i].Sub = map[string][]store.Record{}
 			}
-			recs[i].Sub[f.Name] = append(recs[i].Sub[f.Name], store.Record{Vals: row.Vals[1:]})
+			have := recs[i].Sub[f.Name]
+			if sub != nil && len(have) > 0 && row.Vals[2] != "active" && have[0].Vals[1] == "active" {
+				continue // Vals[2] is the status column: skip tobedeleted beside active
+			}
+			recs[i].Sub[f.Name] = append(have, store.Record{Vals: row.Vals[1:]})
 		}
 	}
 	return nil
