@@ -29,6 +29,9 @@ var Supported = map[string]bool{
 	"orgs.csv": true, "academicSessions.csv": true, "courses.csv": true, "classes.csv": true,
 	"users.csv": true, "userProfiles.csv": true, "roles.csv": true, "demographics.csv": true,
 	"enrollments.csv": true,
+	"categories.csv":  true, "scoreScales.csv": true, "lineItems.csv": true, "results.csv": true,
+	"lineItemScoreScales.csv": true, "resultScoreScales.csv": true,
+	"lineItemLearningObjectiveIds.csv": true, "resultLearningObjectiveIds.csv": true,
 }
 
 // CodeUnsupportedFile and CodeMissingRole are the importer's own problem
@@ -94,6 +97,7 @@ type refSpec struct {
 	target string // table (CSV base name)
 	list   bool
 	typ    string // required org/session type of the target, "" for any
+	notTyp string // forbidden type of the target
 }
 
 // Import reads the package at path (a zip file or a folder) into st. It
@@ -175,7 +179,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 	if rep.Failed() {
 		return rep, nil
 	}
-	if rep.Touched, err = tx.TouchUsers(ctx, now); err != nil {
+	if rep.Touched, err = tx.TouchOwners(ctx, now); err != nil {
 		return nil, err
 	}
 	rep.ImportID = tx.ID()
@@ -248,6 +252,9 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			rs.typ = "school"
 		case c.Name == "schoolYearSourcedId":
 			rs.typ = "schoolYear"
+		case spec.Name == "lineItems.csv" && c.Name == "academicSessionSourcedId":
+			// A line item belongs to a term or grading period, not a year.
+			rs.notTyp = "schoolYear"
 		}
 		refs = append(refs, rs)
 	}
@@ -508,6 +515,10 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
+				case rs.notTyp != "" && t.Type == rs.notTyp:
+					bad[i] = true
+					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
+						Message: fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)})
 				}
 			}
 		}

@@ -234,7 +234,13 @@ func (g *docGen) operation(rt *Route) (object, error) {
 	if len(params) > 0 {
 		op = append(op, member{"parameters", params})
 	}
-	// Request bodies of write operations go here, once routes carry them.
+	switch rt.Method {
+	case "PUT", "POST":
+		// The body is the single (PUT) or collection (POST) wrapper of the
+		// entity. References may be sent as {"sourcedId"} alone; a POSTed
+		// object's sourcedId is the client's temporary id.
+		op = append(op, member{"requestBody", object{{"required", true}, {"content", jsonContent(g.wrapper(rt.Entity, rt.Method == "POST"))}}})
+	}
 	op = append(op,
 		member{"responses", responses},
 		member{"security", []any{object{{securityScheme, slices.Clone(rt.Scopes)}}}},
@@ -431,10 +437,11 @@ func (g *docGen) operationResponses(rt *Route) (object, error) {
 		}
 		ok = append(ok, member{"content", jsonContent(wrapper)})
 		out = append(out, member{"200", ok})
-	case "PUT", "POST":
-		// Gradebook writes: the bodies (and POST's sourcedIdPairs answer)
-		// are to be described here when those routes exist.
-		out = append(out, member{"201", object{{"description", "Created or replaced."}}})
+	case "PUT":
+		out = append(out, member{"200", object{{"description", "Replaced an existing object (no body)."}}},
+			member{"201", object{{"description", "Created the object (no body)."}}})
+	case "POST":
+		out = append(out, member{"201", object{{"description", "Created; the sourcedIds the server allocated."}, {"content", jsonContent(g.guidPairs())}}})
 	case "DELETE":
 		out = append(out, member{"204", object{{"description", "Deleted."}}})
 	default:
@@ -444,6 +451,25 @@ func (g *docGen) operationResponses(rt *Route) (object, error) {
 		out = append(out, member{strconv.Itoa(st), g.errorResponse(st)})
 	}
 	return out, nil
+}
+
+func (g *docGen) guidPairs() string {
+	g.schemas["GUIDPair"] = object{
+		{"type", "object"},
+		{"properties", object{
+			{"suppliedSourcedId", object{{"type", "string"}}},
+			{"allocatedSourcedId", object{{"type", "string"}}},
+		}},
+		{"required", []any{"suppliedSourcedId", "allocatedSourcedId"}},
+		{"additionalProperties", false},
+	}
+	g.schemas["GUIDPairSet"] = object{
+		{"type", "object"},
+		{"properties", object{{"sourcedIdPairs", object{{"type", "array"}, {"items", ref("GUIDPair")}}}}},
+		{"required", []any{"sourcedIdPairs"}},
+		{"additionalProperties", false},
+	}
+	return "GUIDPairSet"
 }
 
 func jsonContent(schemaRef string) object {
@@ -607,8 +633,12 @@ func (g *docGen) property(f oneroster.Field) object {
 		return str(member{"format", "uri"})
 	case oneroster.StringList:
 		return array(object{{"type", "string"}}, "")
-	case oneroster.Ref:
+	case oneroster.Ref, oneroster.LinkRef:
 		return object{{"description", refDescription(f.RefType)}, {"allOf", []any{ref(g.guidRef())}}}
+	case oneroster.Objectives, oneroster.ObjectivesJSON:
+		return array(ref(g.objectiveSet(f.Scores)), "Learning objectives, grouped by source.")
+	case oneroster.ScoreScaleValues:
+		return array(ref(g.scoreScaleValue()), "")
 	case oneroster.RefList, oneroster.Children:
 		return array(ref(g.guidRef()), fmt.Sprintf("GUIDRefs to objects of type %q.", f.RefType))
 	case oneroster.UserIDs:
@@ -680,6 +710,58 @@ func (g *docGen) credential() string {
 		{"additionalProperties", false},
 	}
 	return "Credential"
+}
+
+func (g *docGen) scoreScaleValue() string {
+	g.schemas["ScoreScaleValue"] = object{
+		{"type", "object"},
+		{"description", "Maps a value or inclusive range of this scale (LHS, e.g. 90-100) to a value of another (RHS, e.g. A)."},
+		{"properties", object{
+			{"itemValueLHS", object{{"type", "string"}}},
+			{"itemValueRHS", object{{"type", "string"}}},
+		}},
+		{"required", []any{"itemValueLHS", "itemValueRHS"}},
+		{"additionalProperties", false},
+	}
+	return "ScoreScaleValue"
+}
+
+// objectiveSet defines the learning-objective set schema, with or
+// without per-objective scores, and returns its name.
+func (g *docGen) objectiveSet(scores bool) string {
+	source := object{{"type", "string"}, {"description", "case (1EdTech CASE identifiers), unknown, or ext:<name>."}}
+	if !scores {
+		g.schemas["LearningObjectiveSet"] = object{
+			{"type", "object"},
+			{"properties", object{
+				{"source", source},
+				{"learningObjectiveIds", object{{"type", "array"}, {"minItems", 1}, {"items", object{{"type", "string"}}}}},
+			}},
+			{"required", []any{"source", "learningObjectiveIds"}},
+			{"additionalProperties", false},
+		}
+		return "LearningObjectiveSet"
+	}
+	g.schemas["LearningObjectiveResult"] = object{
+		{"type", "object"},
+		{"properties", object{
+			{"learningObjectiveId", object{{"type", "string"}}},
+			{"score", object{{"type", "number"}}},
+			{"textScore", object{{"type", "string"}}},
+		}},
+		{"required", []any{"learningObjectiveId"}},
+		{"additionalProperties", false},
+	}
+	g.schemas["LearningObjectiveScoreSet"] = object{
+		{"type", "object"},
+		{"properties", object{
+			{"source", source},
+			{"learningObjectiveResults", object{{"type", "array"}, {"minItems", 1}, {"items", ref("LearningObjectiveResult")}}},
+		}},
+		{"required", []any{"source", "learningObjectiveResults"}},
+		{"additionalProperties", false},
+	}
+	return "LearningObjectiveScoreSet"
 }
 
 func (g *docGen) metadata() string {

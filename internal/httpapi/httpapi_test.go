@@ -144,10 +144,12 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		Collection       bool
 	}
 	var want, got []op
-	for _, o := range f.v.Operations() {
-		s := slices.Clone(o.Scopes)
-		slices.Sort(s)
-		want = append(want, op{o.Method, o.Path, o.ID, s, o.Collection})
+	for _, svc := range []oastest.Service{oastest.Rostering, oastest.Gradebook} {
+		for _, o := range oastest.Load(t, svc).Operations() {
+			s := slices.Clone(o.Scopes)
+			slices.Sort(s)
+			want = append(want, op{o.Method, o.Path, o.ID, s, o.Collection})
+		}
 	}
 	for _, r := range f.api.Routes() {
 		s := slices.Clone(r.Scopes)
@@ -157,8 +159,8 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	key := func(a, b op) int { return strings.Compare(a.Method+a.Path, b.Method+b.Path) }
 	slices.SortFunc(want, key)
 	slices.SortFunc(got, key)
-	if len(want) != 41 {
-		t.Errorf("the official rostering file has %d operations, want 41", len(want))
+	if len(want) != 41+35 {
+		t.Errorf("the official rostering and gradebook files have %d operations, want 76", len(want))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("route table differs from the OpenAPI (-openapi +routes)\n%s", diff)
@@ -427,7 +429,7 @@ func TestDiscoveryIsServedWithoutToken(t *testing.T) {
 	if r := f.do(t, "GET", "/ims/oneroster/rostering/v1p2/discovery/", false); r.status != 200 {
 		t.Errorf("discovery without a token: %d", r.status)
 	}
-	if r := f.do(t, "GET", "/ims/oneroster/gradebook/v1p2/discovery/", false); r.status != 401 {
+	if r := f.do(t, "GET", "/ims/oneroster/resources/v1p2/discovery/", false); r.status != 401 {
 		t.Errorf("discovery of a service not served yet, without a token: %d, want 401", r.status)
 	}
 	f.token = saved

@@ -198,6 +198,44 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			}
 			key(f.Name)
 			refArray(b, base, f.RefType, len(subs), func(j int) string { return subs[j].Vals[0] })
+		case oneroster.LinkRef:
+			subs := rec.Sub[f.Name]
+			if len(subs) == 0 {
+				continue
+			}
+			key(f.Name)
+			guidRef(b, base, f.RefType, subs[0].Vals[0])
+		case oneroster.Objectives:
+			subs := rec.Sub[f.Name]
+			if len(subs) == 0 {
+				continue
+			}
+			key(f.Name)
+			objectives(b, subs, f.Scores)
+		case oneroster.ObjectivesJSON:
+			if v == "" {
+				continue
+			}
+			key(f.Name)
+			b.raw(v)
+		case oneroster.ScoreScaleValues:
+			items, err := csvpkg.ParseScoreScaleValues(v)
+			if err != nil || (len(items) == 0 && !f.Required) {
+				continue
+			}
+			key(f.Name)
+			b.raw("[")
+			for j, it := range items {
+				if j > 0 {
+					b.raw(",")
+				}
+				b.raw(`{"itemValueLHS":`)
+				b.str(it.LHS)
+				b.raw(`,"itemValueRHS":`)
+				b.str(it.RHS)
+				b.raw("}")
+			}
+			b.raw("]")
 		case oneroster.Embedded:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 && !f.Required {
@@ -240,6 +278,54 @@ func (rd *renderer) userProfile(b *buf, s store.Record) {
 		b.raw("}]")
 	}
 	b.raw("}")
+}
+
+// objectives writes a learningObjectiveSet from link rows (source, id[,
+// score, textScore]), one set per source in order of first appearance.
+func objectives(b *buf, rows []store.Record, scores bool) {
+	var sources []string
+	by := map[string][]store.Record{}
+	for _, r := range rows {
+		if _, ok := by[r.Vals[0]]; !ok {
+			sources = append(sources, r.Vals[0])
+		}
+		by[r.Vals[0]] = append(by[r.Vals[0]], r)
+	}
+	b.raw("[")
+	for i, src := range sources {
+		if i > 0 {
+			b.raw(",")
+		}
+		b.raw(`{"source":`)
+		b.str(src)
+		if scores {
+			b.raw(`,"learningObjectiveResults":[`)
+		} else {
+			b.raw(`,"learningObjectiveIds":[`)
+		}
+		for j, r := range by[src] {
+			if j > 0 {
+				b.raw(",")
+			}
+			if !scores {
+				b.str(r.Vals[1])
+				continue
+			}
+			b.raw(`{"learningObjectiveId":`)
+			b.str(r.Vals[1])
+			if n, err := strconv.ParseFloat(r.Vals[2], 64); err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
+				b.raw(`,"score":`)
+				*b = strconv.AppendFloat(*b, n, 'g', -1, 64)
+			}
+			if r.Vals[3] != "" {
+				b.raw(`,"textScore":`)
+				b.str(r.Vals[3])
+			}
+			b.raw("}")
+		}
+		b.raw("]}")
+	}
+	b.raw("]")
 }
 
 // refArray writes a JSON array of n GUIDRefs whose ids id(j) gives.

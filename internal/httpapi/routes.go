@@ -43,6 +43,11 @@ type Route struct {
 	parents    []parent
 	// scopes restricts the objects read, from the path parameters.
 	scopes func(p func(string) string) []store.Scope
+	// write handles PUT, POST and DELETE operations.
+	write func(s *Server, w http.ResponseWriter, r *http.Request, rt *Route) error
+	// fixedRefs maps a property of POSTed objects to the path parameter
+	// that fixes it (the class of line items posted to a class).
+	fixedRefs map[string]string
 }
 
 func fixed(s ...store.Scope) func(func(string) string) []store.Scope {

@@ -38,7 +38,7 @@ type Config struct {
 
 // Server is the HTTP face of a store.
 type Server struct {
-	st     store.Reader
+	st     store.Store
 	cfg    Config
 	log    *slog.Logger
 	render *renderer
@@ -50,7 +50,7 @@ type Server struct {
 }
 
 // New builds the server and its routes.
-func New(st store.Reader, cfg Config) *Server {
+func New(st store.Store, cfg Config) *Server {
 	if cfg.MaxLimit <= 0 {
 		cfg.MaxLimit = 10000
 	}
@@ -62,7 +62,7 @@ func New(st store.Reader, cfg Config) *Server {
 	}
 	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
-	s.routes = rosteringRoutes()
+	s.routes = append(rosteringRoutes(), gradebookRoutes()...)
 	s.register()
 	return s
 }
@@ -83,7 +83,11 @@ func (s *Server) register() {
 			if !s.authorize(w, r, rt.Scopes) {
 				return
 			}
-			if err := s.serve(w, r, &rt); err != nil {
+			serve := (*Server).serve
+			if rt.write != nil {
+				serve = (*Server).writeOp
+			}
+			if err := serve(s, w, r, &rt); err != nil {
 				s.writeError(w, r, err)
 			}
 		})
@@ -184,6 +188,22 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		return false
 	}
 	return true
+}
+
+func (s *Server) store() store.Writer { return s.st }
+
+// writeOp checks the parents named by the path, then runs the write.
+func (s *Server) writeOp(w http.ResponseWriter, r *http.Request, rt *Route) error {
+	for _, p := range rt.parents {
+		var sc []store.Scope
+		if p.scopes != nil {
+			sc = p.scopes(r.PathValue)
+		}
+		if _, err := s.st.Get(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
+			return err
+		}
+	}
+	return rt.write(s, w, r, rt)
 }
 
 // baseURL is the scheme://host prefix of absolute URLs in a response.

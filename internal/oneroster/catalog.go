@@ -9,21 +9,25 @@ type Kind int
 // except Metadata can be filtered on (lists and embedded arrays with "any
 // element matches" semantics).
 const (
-	String     Kind = iota // JSON string; omitted when blank unless Required
-	Enum                   // JSON string from a vocabulary
-	Date                   // YYYY-MM-DD
-	DateTime               // YYYY-MM-DDTHH:MM:SS.sssZ
-	DateAsTime             // stored as a CSV Date, rendered as a date-time (lineItem assign/due dates)
-	Number                 // JSON number
-	Bool                   // the strings "true"/"false" (never JSON booleans)
-	ProfileID              // a userProfile sourcedId, rendered as a URI (see ProfileURI)
-	Ref                    // GUIDRef; Col holds the target's sourcedId
-	RefList                // array of GUIDRef; Col holds a comma list of sourcedIds
-	StringList             // array of strings; Col holds a comma list
-	UserIDs                // array of {type, identifier}; Col holds "{type:id},..."
-	Metadata               // open JSON object; Col holds JSON text
-	Embedded               // array of objects loaded from another table (roles, userProfiles)
-	Children               // array of GUIDRef to rows of the same table whose parent is this row
+	String           Kind = iota // JSON string; omitted when blank unless Required
+	Enum                         // JSON string from a vocabulary
+	Date                         // YYYY-MM-DD
+	DateTime                     // YYYY-MM-DDTHH:MM:SS.sssZ
+	DateAsTime                   // stored as a CSV Date, rendered as a date-time (lineItem assign/due dates)
+	Number                       // JSON number
+	Bool                         // the strings "true"/"false" (never JSON booleans)
+	ProfileID                    // a userProfile sourcedId, rendered as a URI (see ProfileURI)
+	Ref                          // GUIDRef; Col holds the target's sourcedId
+	RefList                      // array of GUIDRef; Col holds a comma list of sourcedIds
+	StringList                   // array of strings; Col holds a comma list
+	UserIDs                      // array of {type, identifier}; Col holds "{type:id},..."
+	Metadata                     // open JSON object; Col holds JSON text
+	Embedded                     // array of objects loaded from another table (roles, userProfiles)
+	Children                     // array of GUIDRef to rows of the same table whose parent is this row
+	LinkRef                      // GUIDRef held by a link table (lineItemScoreScales.csv …); see Field.Link
+	Objectives                   // learningObjectiveSet built from a link table, grouped by source; see Field.Link
+	ObjectivesJSON               // learningObjectiveSet stored as JSON text (assessment tables)
+	ScoreScaleValues             // array of {itemValueLHS, itemValueRHS}; Col holds "{LHS:RHS},..."
 )
 
 // Scalar reports whether properties of kind k can be sorted on.
@@ -34,8 +38,18 @@ type Field struct {
 	Name     string // JSON property name
 	Kind     Kind
 	Col      string // CSV column that holds the value ("" for Embedded/Children)
-	RefType  string // GUIDRef type for Ref, RefList and Children
+	RefType  string // GUIDRef type for Ref, RefList, Children and LinkRef
 	Required bool   // always emitted, even when blank
+	Link     *Link  // for LinkRef and Objectives
+	Scores   bool   // for Objectives and ObjectivesJSON: per-objective scores (results)
+}
+
+// Link describes a CSV link file that carries a property of another
+// entity: rows of Table whose Owner column names the object.
+type Link struct {
+	Table  string // CSV base name, e.g. "lineItemScoreScales"
+	Owner  string // column naming the owning object, e.g. "lineItemSourcedId"
+	Target string // for LinkRef: the column holding the referenced sourcedId
 }
 
 // Entity describes one OneRoster object type as the REST binding shows it
@@ -47,6 +61,13 @@ type Entity struct {
 	Service string // "rostering", "gradebook" or "resources"
 	Fields  []Field
 	byName  map[string]*Field
+	// NoCSV entities have no CSV file (the Assessment Results Profile);
+	// their table's columns are their fields' Cols.
+	NoCSV bool
+	// Tombstones: a deleted (tobedeleted) object answers 404 and is left
+	// out of collections, unless a filter asks about status or
+	// dateLastModified, so delta consumers still learn of deletions.
+	Tombstones bool
 }
 
 // Field returns the property called name, or nil.
@@ -194,6 +215,88 @@ var (
 		Field{Name: "endDate", Kind: Date, Col: "endDate"},
 	)
 )
+
+// The gradebook entities, including the Assessment Results Profile.
+var (
+	Category = tomb(entity("category", "categories", "categories", "gradebook",
+		Field{Name: "title", Kind: String, Col: "title", Required: true},
+		Field{Name: "weight", Kind: Number, Col: "weight"},
+	))
+	LineItem = tomb(entity("lineItem", "lineItems", "lineItems", "gradebook",
+		Field{Name: "title", Kind: String, Col: "title", Required: true},
+		Field{Name: "description", Kind: String, Col: "description"},
+		Field{Name: "assignDate", Kind: DateAsTime, Col: "assignDate", Required: true},
+		Field{Name: "dueDate", Kind: DateAsTime, Col: "dueDate", Required: true},
+		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class", Required: true},
+		Field{Name: "school", Kind: Ref, Col: "schoolSourcedId", RefType: "org", Required: true},
+		Field{Name: "category", Kind: Ref, Col: "categorySourcedId", RefType: "category", Required: true},
+		Field{Name: "academicSession", Kind: Ref, Col: "academicSessionSourcedId", RefType: "academicSession"},
+		Field{Name: "scoreScale", Kind: LinkRef, RefType: "scoreScale",
+			Link: &Link{Table: "lineItemScoreScales", Owner: "lineItemSourcedId", Target: "scoreScaleSourcedId"}},
+		Field{Name: "resultValueMin", Kind: Number, Col: "resultValueMin"},
+		Field{Name: "resultValueMax", Kind: Number, Col: "resultValueMax"},
+		Field{Name: "learningObjectiveSet", Kind: Objectives,
+			Link: &Link{Table: "lineItemLearningObjectiveIds", Owner: "lineItemSourcedId"}},
+	))
+	Result = tomb(entity("result", "results", "results", "gradebook",
+		Field{Name: "lineItem", Kind: Ref, Col: "lineItemSourcedId", RefType: "lineItem", Required: true},
+		Field{Name: "student", Kind: Ref, Col: "studentSourcedId", RefType: "user", Required: true},
+		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class"},
+		Field{Name: "scoreScale", Kind: LinkRef, RefType: "scoreScale",
+			Link: &Link{Table: "resultScoreScales", Owner: "resultSourcedId", Target: "scoreScaleSourcedId"}},
+		Field{Name: "scoreStatus", Kind: Enum, Col: "scoreStatus", Required: true},
+		Field{Name: "score", Kind: Number, Col: "score"},
+		Field{Name: "textScore", Kind: String, Col: "textScore"},
+		Field{Name: "scoreDate", Kind: Date, Col: "scoreDate", Required: true},
+		Field{Name: "comment", Kind: String, Col: "comment"},
+		Field{Name: "learningObjectiveSet", Kind: Objectives, Scores: true,
+			Link: &Link{Table: "resultLearningObjectiveIds", Owner: "resultSourcedId"}},
+		Field{Name: "inProgress", Kind: Bool, Col: "inProgress"},
+		Field{Name: "incomplete", Kind: Bool, Col: "incomplete"},
+		Field{Name: "late", Kind: Bool, Col: "late"},
+		Field{Name: "missing", Kind: Bool, Col: "missing"},
+	))
+	ScoreScale = tomb(entity("scoreScale", "scoreScales", "scoreScales", "gradebook",
+		Field{Name: "title", Kind: String, Col: "title", Required: true},
+		Field{Name: "type", Kind: String, Col: "type", Required: true},
+		Field{Name: "course", Kind: Ref, Col: "courseSourcedId", RefType: "course"},
+		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class", Required: true},
+		Field{Name: "scoreScaleValue", Kind: ScoreScaleValues, Col: "scoreScaleValue", Required: true},
+	))
+	AssessmentLineItem = noCSV(tomb(entity("assessmentLineItem", "assessmentLineItems", "assessmentLineItems", "gradebook",
+		Field{Name: "title", Kind: String, Col: "title", Required: true},
+		Field{Name: "description", Kind: String, Col: "description"},
+		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class"},
+		Field{Name: "parentAssessmentLineItem", Kind: Ref, Col: "parentAssessmentLineItemSourcedId", RefType: "assessmentLineItem"},
+		Field{Name: "scoreScale", Kind: Ref, Col: "scoreScaleSourcedId", RefType: "scoreScale"},
+		Field{Name: "resultValueMin", Kind: Number, Col: "resultValueMin"},
+		Field{Name: "resultValueMax", Kind: Number, Col: "resultValueMax"},
+		Field{Name: "learningObjectiveSet", Kind: ObjectivesJSON, Col: "learningObjectiveSet"},
+	)))
+	AssessmentResult = noCSV(tomb(entity("assessmentResult", "assessmentResults", "assessmentResults", "gradebook",
+		Field{Name: "assessmentLineItem", Kind: Ref, Col: "assessmentLineItemSourcedId", RefType: "assessmentLineItem", Required: true},
+		Field{Name: "student", Kind: Ref, Col: "studentSourcedId", RefType: "user", Required: true},
+		Field{Name: "score", Kind: Number, Col: "score"},
+		Field{Name: "textScore", Kind: String, Col: "textScore"},
+		Field{Name: "scoreDate", Kind: Date, Col: "scoreDate", Required: true},
+		Field{Name: "scoreScale", Kind: Ref, Col: "scoreScaleSourcedId", RefType: "scoreScale"},
+		Field{Name: "scorePercentile", Kind: Number, Col: "scorePercentile"},
+		Field{Name: "scoreStatus", Kind: Enum, Col: "scoreStatus", Required: true},
+		Field{Name: "comment", Kind: String, Col: "comment"},
+		Field{Name: "learningObjectiveSet", Kind: ObjectivesJSON, Col: "learningObjectiveSet", Scores: true},
+		Field{Name: "inProgress", Kind: Bool, Col: "inProgress"},
+		Field{Name: "incomplete", Kind: Bool, Col: "incomplete"},
+		Field{Name: "late", Kind: Bool, Col: "late"},
+		Field{Name: "missing", Kind: Bool, Col: "missing"},
+	)))
+)
+
+func tomb(e *Entity) *Entity  { e.Tombstones = true; return e }
+func noCSV(e *Entity) *Entity { e.NoCSV = true; return e }
+
+// Entities lists every top-level entity of the three services.
+var Entities = []*Entity{Org, AcademicSession, Course, Class, User, Demographics, Enrollment,
+	Category, LineItem, Result, ScoreScale, AssessmentLineItem, AssessmentResult}
 
 // Role and UserProfile are the embedded objects of User. Their fields are
 // listed the same way so that one renderer and one filter compiler serve

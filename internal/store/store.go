@@ -46,6 +46,14 @@ const (
 	TeachersOfSchool   ScopeName = "teachersOfSchool" // Arg: school
 	TermsOfSchool      ScopeName = "termsOfSchool"    // Arg: school
 	ChildrenOfSession  ScopeName = "childrenOfSession"
+
+	LineItemsOfClass    ScopeName = "lineItemsOfClass"    // Arg: class
+	ResultsOfClass      ScopeName = "resultsOfClass"      // Arg: class (through the result's line item)
+	ResultsOfLineItem   ScopeName = "resultsOfLineItem"   // Arg: line item
+	ResultsOfStudent    ScopeName = "resultsOfStudent"    // Arg: user
+	CategoriesOfClass   ScopeName = "categoriesOfClass"   // Arg: class (categories its line items use)
+	ScoreScalesOfClass  ScopeName = "scoreScalesOfClass"  // Arg: class
+	ScoreScalesOfSchool ScopeName = "scoreScalesOfSchool" // Arg: school (the scale's org)
 )
 
 // Scope is one restriction; a request may carry several, all of which hold.
@@ -135,9 +143,11 @@ type ImportTx interface {
 	// CheckPending against target once the file is complete.
 	AddPending(ctx context.Context, table string, refs []PendingRef) error
 	CheckPending(ctx context.Context, table, target string, limit int) ([]PendingRef, error)
-	// TouchUsers sets dateLastModified=now on users whose roles or user
-	// profiles this import changed, so that delta consumers see them.
-	TouchUsers(ctx context.Context, now string) (int64, error)
+	// TouchOwners sets dateLastModified=now on objects whose JSON is made
+	// partly of rows of other files that this import changed (a user's
+	// roles and profiles, a line item's or result's score scale and
+	// learning objectives), so that delta consumers see them.
+	TouchOwners(ctx context.Context, now string) (int64, error)
 	// UsersWithoutRole lists active users of this import with no active
 	// role (a 1.2 user needs at least one), with the line that defined them.
 	UsersWithoutRole(ctx context.Context, limit int) ([]PendingRef, error)
@@ -149,6 +159,7 @@ type ImportTx interface {
 // Store is a whole provider store.
 type Store interface {
 	Reader
+	Writer
 	AuthStore
 	BeginImport(ctx context.Context, source, sha256 string) (ImportTx, error)
 	Close() error
@@ -196,4 +207,27 @@ type AuthStore interface {
 	// and returns the time of the oldest of them.
 	AddFailure(ctx context.Context, key, now, since string) error
 	Failures(ctx context.Context, key, since string) (n int, oldest string, err error)
+}
+
+// Object is one object written through the REST binding, in stored form.
+type Object struct {
+	Vals       map[string]string // CSV column -> value; blank optional values are ""
+	Links      map[string]string // LinkRef property -> referenced sourcedId ("" for none)
+	Objectives []Objective       // rows of an Objectives property
+}
+
+// Objective is one learning objective (and, for results, its score).
+type Objective struct {
+	Source, ID, Score, TextScore string
+}
+
+// Writer is what the gradebook's write operations need.
+//
+// Put writes objects in one transaction, setting dateLastModified to now,
+// and reports for each whether it was created (new, or replacing a deleted
+// one). Delete turns an active object into a tombstone (tobedeleted) and
+// returns an error matching oneroster.ErrNotFound when there is none.
+type Writer interface {
+	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now string) ([]bool, error)
+	Delete(ctx context.Context, e *oneroster.Entity, id, now string) error
 }

@@ -64,6 +64,22 @@ func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*D
 		}
 		db.cols[table] = append(cols, "metadata")
 	}
+	for _, e := range oneroster.Entities {
+		if !e.NoCSV {
+			continue
+		}
+		var cols []string
+		for _, f := range e.Fields {
+			if f.Col == "" {
+				continue
+			}
+			cols = append(cols, f.Col)
+			if f.Kind == oneroster.Number {
+				db.numeric[e.Table+"."+f.Col] = true
+			}
+		}
+		db.cols[e.Table] = cols
+	}
 	if err := db.migrate(ctx, fsys); err != nil {
 		return nil, err
 	}

@@ -103,8 +103,21 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 			return "", nil, err
 		}
 		return `EXISTS (SELECT 1 FROM ` + SQLTable(e.Table) + ` ch WHERE ch.parent_sourced_id = ` + alias + `.sourced_id AND ` + cond + `)`, args, nil
-	case oneroster.Metadata:
-		return "", nil, badField(c, "filtering on metadata is not supported")
+	case oneroster.LinkRef:
+		if len(rest) == 1 && rest[0] == "type" {
+			return constant(c, f.RefType)
+		}
+		if len(rest) > 1 || (len(rest) == 1 && rest[0] != "sourcedId") {
+			return "", nil, badField(c, "a reference can be filtered on sourcedId or type")
+		}
+		l := f.Link
+		cond, args, err := scalar(c, oneroster.String, "lk."+SQLCol(l.Target))
+		if err != nil {
+			return "", nil, err
+		}
+		return `EXISTS (SELECT 1 FROM ` + SQLTable(l.Table) + ` lk WHERE lk.` + SQLCol(l.Owner) + ` = ` + alias + `.sourced_id AND lk.status = 'active' AND ` + cond + `)`, args, nil
+	case oneroster.Metadata, oneroster.Objectives, oneroster.ObjectivesJSON, oneroster.ScoreScaleValues:
+		return "", nil, badField(c, "filtering on "+f.Name+" is not supported")
 	}
 	if len(rest) > 0 {
 		return "", nil, badField(c, path[0]+" has no sub-fields")

@@ -84,7 +84,13 @@ func (t *importTx) Rollback() error { t.closeStmts(); return t.tx.Rollback() }
 // chunks calls fn on consecutive slices of ids small enough for one
 // statement's bind arguments (each id taking per arguments).
 func (t *importTx) chunks(n, per int, fn func(lo, hi int) error) error {
-	size := t.db.d.MaxParams / per
+	return t.db.chunks(n, per, fn)
+}
+
+// chunks calls fn on consecutive ranges of n items small enough for one
+// statement's bind arguments (each item taking per arguments).
+func (db *DB) chunks(n, per int, fn func(lo, hi int) error) error {
+	size := db.d.MaxParams / per
 	if size > 500 {
 		size = 500
 	}
@@ -165,44 +171,10 @@ func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map
 }
 
 func (t *importTx) Upsert(ctx context.Context, table string, cols []string, rows [][]string) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	sqlCols := make([]string, len(cols)+1)
-	sets := make([]string, 0, len(cols))
-	numeric := make([]bool, len(cols))
-	for i, c := range cols {
-		sqlCols[i] = SQLCol(c)
-		numeric[i] = t.db.numeric[table+"."+c]
-		if c != "sourcedId" {
-			sets = append(sets, sqlCols[i]+" = excluded."+sqlCols[i])
-		}
-	}
-	sqlCols[len(cols)] = "import_id"
-	sets = append(sets, "import_id = excluded.import_id")
-	tuple := "(" + placeholders(len(cols)+1) + ")"
-	err := t.chunks(len(rows), len(cols)+1, func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*(len(cols)+1))
-		for _, r := range rows[lo:hi] {
-			for i, v := range r {
-				if numeric[i] && v == "" {
-					args = append(args, nil)
-				} else {
-					args = append(args, v)
-				}
-			}
-			args = append(args, t.id)
-		}
-		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(sqlCols, ", ") + `) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") +
-			` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
-		_, err := t.exec(ctx, q, args...)
+	if err := t.db.upsert(ctx, t.exec, table, cols, rows, t.id); err != nil {
 		return err
-	})
-	if err != nil {
-		return fmt.Errorf("upsert %s: %w", table, err)
 	}
-	if table == "classes" {
+	if table == "classes" && len(rows) > 0 {
 		return t.syncClassTerms(ctx, cols, rows)
 	}
 	return nil
@@ -453,15 +425,36 @@ func (t *importTx) refs(ctx context.Context, q string, args ...any) ([]store.Pen
 	return out, rows.Err()
 }
 
-func (t *importTx) TouchUsers(ctx context.Context, now string) (int64, error) {
-	q := `UPDATE users SET date_last_modified = ? WHERE import_id <> ? AND sourced_id IN (
-		SELECT user_sourced_id FROM roles WHERE import_id = ?
-		UNION SELECT user_sourced_id FROM user_profiles WHERE import_id = ?)`
-	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), now, t.id, t.id, t.id)
-	if err != nil {
-		return 0, fmt.Errorf("touch users: %w", err)
+// owned lists, per owning table, the link tables that hold part of its
+// JSON and their owner column.
+var owned = []struct {
+	owner, col string
+	links      []string
+}{
+	{"users", "user_sourced_id", []string{"roles", "user_profiles"}},
+	{"line_items", "line_item_sourced_id", []string{"line_item_score_scales", "line_item_learning_objective_ids"}},
+	{"results", "result_sourced_id", []string{"result_score_scales", "result_learning_objective_ids"}},
+}
+
+func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
+	var total int64
+	for _, o := range owned {
+		var sel []string
+		var args []any
+		args = append(args, now, t.id)
+		for _, l := range o.links {
+			sel = append(sel, `SELECT `+o.col+` FROM `+l+` WHERE import_id = ?`)
+			args = append(args, t.id)
+		}
+		q := `UPDATE ` + o.owner + ` SET date_last_modified = ? WHERE import_id <> ? AND sourced_id IN (` + strings.Join(sel, " UNION ") + `)`
+		res, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+		if err != nil {
+			return 0, fmt.Errorf("touch %s: %w", o.owner, err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
 	}
-	return res.RowsAffected()
+	return total, nil
 }
 
 func (t *importTx) UsersWithoutRole(ctx context.Context, limit int) ([]store.PendingRef, error) {

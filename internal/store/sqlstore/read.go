@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -73,6 +74,21 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 		 WHERE ct.term_sourced_id = t.sourced_id AND c.school_sourced_id = ?)`, []any{a}, nil
 	case store.ChildrenOfSession:
 		return `t.parent_sourced_id = ?`, []any{a}, nil
+	case store.LineItemsOfClass, store.ScoreScalesOfClass:
+		return `t.class_sourced_id = ?`, []any{a}, nil
+	case store.ScoreScalesOfSchool:
+		return `t.org_sourced_id = ?`, []any{a}, nil
+	case store.ResultsOfClass:
+		// A result belongs to the class of its line item.
+		return `EXISTS (SELECT 1 FROM line_items li WHERE li.sourced_id = t.line_item_sourced_id AND li.class_sourced_id = ?)`, []any{a}, nil
+	case store.ResultsOfLineItem:
+		return `t.line_item_sourced_id = ?`, []any{a}, nil
+	case store.ResultsOfStudent:
+		return `t.student_sourced_id = ?`, []any{a}, nil
+	case store.CategoriesOfClass:
+		// Categories carry no class: a class's categories are those its
+		// line items use.
+		return `EXISTS (SELECT 1 FROM line_items li WHERE li.category_sourced_id = t.sourced_id AND li.class_sourced_id = ? AND li.status = 'active')`, []any{a}, nil
 	}
 	return "", nil, fmt.Errorf("sqlstore: unknown scope %q", s.Name)
 }
@@ -110,7 +126,25 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest) (*where, erro
 		}
 		w.add(c, args...)
 	}
+	if e.Tombstones && !asksAboutChanges(r.Params.Filter) {
+		w.add(`t.status = 'active'`)
+	}
 	return w, nil
+}
+
+// asksAboutChanges reports whether a filter names status or
+// dateLastModified: then deleted (tobedeleted) objects of entities with
+// tombstones are listed too, so delta consumers learn of deletions.
+func asksAboutChanges(x query.Expr) bool {
+	if x == nil {
+		return false
+	}
+	for _, c := range query.Fields(x) {
+		if c.Field == "status" || c.Field == "dateLastModified" {
+			return true
+		}
+	}
+	return false
 }
 
 // List returns one page of a collection and its total size.
@@ -163,6 +197,9 @@ func orderBy(e *oneroster.Entity, sortBy []string, desc bool) string {
 func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (store.Record, error) {
 	w := &where{}
 	w.add(`t.sourced_id = ?`, id)
+	if e.Tombstones {
+		w.add(`t.status = 'active'`)
+	}
 	for _, s := range scopes {
 		c, args, err := scopeSQL(s)
 		if err != nil {
@@ -224,6 +261,18 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 		switch {
 		case f.Kind == oneroster.Children:
 			q = `SELECT c.parent_sourced_id, c.sourced_id FROM ` + SQLTable(e.Table) + ` c WHERE c.parent_sourced_id IN (` + in + `) ORDER BY c.parent_sourced_id, c.sourced_id`
+		case f.Kind == oneroster.LinkRef:
+			l := f.Link
+			q = `SELECT s.` + SQLCol(l.Owner) + `, s.` + SQLCol(l.Target) + ` FROM ` + SQLTable(l.Table) + ` s WHERE s.` + SQLCol(l.Owner) +
+				` IN (` + in + `) AND s.status = 'active' ORDER BY s.` + SQLCol(l.Owner) + `, s.sourced_id`
+		case f.Kind == oneroster.Objectives:
+			l := f.Link
+			extra := ``
+			if f.Scores {
+				extra = `, s.score, s.text_score`
+			}
+			q = `SELECT s.` + SQLCol(l.Owner) + `, s.source, s.learning_objective_id` + extra + ` FROM ` + SQLTable(l.Table) + ` s WHERE s.` + SQLCol(l.Owner) +
+				` IN (` + in + `) AND s.status = 'active' ORDER BY s.` + SQLCol(l.Owner) + `, s.sourced_id`
 		case f.Kind == oneroster.Embedded && f.Name == "roles":
 			sub = oneroster.Role
 		case f.Kind == oneroster.Embedded && f.Name == "userProfiles":
@@ -239,8 +288,13 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 				` s WHERE s.user_sourced_id IN (` + in + `) ORDER BY s.user_sourced_id, CASE WHEN s.status = 'active' THEN 0 ELSE 1 END, s.sourced_id`
 		}
 		ncols := 2
-		if sub != nil {
+		switch {
+		case sub != nil:
 			ncols = 1 + len(db.cols[sub.Table])
+		case f.Kind == oneroster.Objectives && f.Scores:
+			ncols = 5
+		case f.Kind == oneroster.Objectives:
+			ncols = 3
 		}
 		rows, err := db.query(ctx, db.rebind(q), ids, ncols)
 		if err != nil {

@@ -137,3 +137,49 @@ func PostgresURL(t testing.TB) string {
 	}
 	return u
 }
+
+// gradebookFiles extends the fixture district with a gradebook: two
+// categories, a score scale, three line items, four results (one exempt),
+// score-scale links and learning objectives.
+var gradebookFiles = map[string]string{
+	"categories.csv": `sourcedId,status,dateLastModified,title,weight
+cat-hw,,,Homework,20
+cat-test,,,Tests,80
+`,
+	"scoreScales.csv": `sourcedId,status,dateLastModified,title,type,orgSourcedId,courseSourcedId,classSourcedId,scoreScaleValue
+ss-1,,,Letter grades,letter,org/sch-1,c-math,cl-1,"{90-100:A},{80-89:B},{0-79:C}"
+`,
+	"lineItems.csv": `sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,resultValueMax,schoolSourcedId
+li-1,,,Fractions quiz,Chapter 3,2025-09-01,2025-09-08,cl-1,cat-hw,gp-1,0,10,org/sch-1
+li-2,,,Unit test,,2025-10-01,2025-10-10,cl-1,cat-test,gp-1,0,100,org/sch-1
+li-3,,,Lab report,,2026-02-01,2026-02-15,cl-2,cat-hw,t-2,0,20,sch.2@x
+`,
+	"results.csv": `sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing
+res-1,,,li-1,u-s1,fully graded,9,2025-09-08,Good,,cl-1,,,,
+res-2,,,li-1,u-s2,exempt,,2025-09-08,,,cl-1,,,,
+res-3,,,li-2,u-s1,fully graded,87.5,2025-10-10,,B,cl-1,false,false,true,false
+res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-2,,,,
+`,
+	"lineItemScoreScales.csv": `sourcedId,status,dateLastModified,title,lineItemSourcedId,scoreScaleSourcedId
+liss-1,,,,li-2,ss-1
+`,
+	"resultScoreScales.csv": `sourcedId,status,dateLastModified,title,resultSourcedId,scoreScaleSourcedId
+rss-1,,,,res-3,ss-1
+`,
+	"lineItemLearningObjectiveIds.csv": `sourcedId,status,dateLastModified,lineItemSourcedId,source,learningObjectiveId
+lilo-1,,,li-2,case,urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b
+lilo-2,,,li-2,unknown,FRAC-3
+`,
+	"resultLearningObjectiveIds.csv": `sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore
+rlo-1,,,res-3,case,urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b,3,Proficient
+`,
+}
+
+// DistrictFiles returns the fixture district with its gradebook.
+func DistrictFiles() map[string]string {
+	out := RosterFiles()
+	for k, v := range gradebookFiles {
+		out[k] = v
+	}
+	return out
+}

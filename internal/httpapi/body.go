@@ -1,0 +1,1228 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
+)
+
+// Request bodies of the gradebook's write operations (PUT of one object,
+// POST of a set) are decoded here into the form the store keeps, the same
+// form the CSV import writes, so that what a client PUTs it GETs back.
+//
+// Validation is strict on types, as the OpenAPI is (additionalProperties
+// false everywhere, booleans as strings, no nulls), and lenient only where
+// real consumers need it: status and dateLastModified may be left out (the
+// server sets them), a GUIDRef needs only its sourcedId, lineItem date-times
+// may be bare dates, and a 1.1 gradingPeriod stands for academicSession.
+//
+// Malformed JSON is 400 invaliddata with the byte offset; anything
+// well-formed but wrong is 422 invaliddata whose message lists every
+// problem (up to maxProblems) as "<JSON path>: <what is wrong>", joined by
+// "; ", in body order, then missing properties in schema order.
+
+// maxPostItems is the most objects one POST may carry.
+const maxPostItems = 1000
+
+// maxProblems is the most problems one error message lists.
+const maxProblems = 10
+
+// written is one object decoded from a request body, in stored form.
+type written struct {
+	// Vals maps each CSV column of the entity (every Field.Col except
+	// dateLastModified, which the server sets) to its stored text; absent
+	// optional values are "" (numbers too, stored as NULL). status
+	// defaults to "active".
+	Vals map[string]string
+	// Refs lists every reference to check for existence, in body order.
+	Refs []writtenRef
+	// LinkRefs maps each LinkRef property to the referenced sourcedId ("").
+	LinkRefs map[string]string
+	// Objectives holds the rows of an Objectives property, in body order.
+	Objectives []objective
+}
+
+// writtenRef is one GUIDRef of a body.
+type writtenRef struct {
+	Path   string            // JSON path of the GUIDRef, e.g. "lineItem.class"
+	Entity *oneroster.Entity // the entity it points at
+	ID     string            // the referenced sourcedId
+}
+
+// objective is one learning objective of a body (with, for results, its
+// score: Score in strconv 'g' form, "" when absent).
+type objective struct {
+	Source, ID, Score, TextScore string
+}
+
+// refEntities maps a GUIDRef type to the entity it points at.
+var refEntities = func() map[string]*oneroster.Entity {
+	m := map[string]*oneroster.Entity{}
+	for _, e := range oneroster.Entities {
+		m[e.Name] = e
+	}
+	return m
+}()
+
+// vocabulary is the set of tokens an Enum property takes.
+type vocabulary struct {
+	values     []string
+	extensible bool // also ext:[A-Za-z0-9._-]+
+}
+
+// vocabularies holds the Enum properties a body may carry, by name.
+var vocabularies = map[string]vocabulary{
+	"status":      {values: []string{"active", "tobedeleted"}},
+	"scoreStatus": {values: []string{"exempt", "fully graded", "not submitted", "partially graded", "submitted"}, extensible: true},
+}
+
+// legacyAliases are properties of the OpenAPI that the catalogue keeps
+// under another name: LineItemDType still has the 1.1 gradingPeriod.
+var legacyAliases = map[*oneroster.Entity]map[string]string{
+	oneroster.LineItem: {"gradingPeriod": "academicSession"},
+}
+
+// problems collects what is wrong with a body.
+type problems struct {
+	msgs []string
+	more int
+}
+
+func (p *problems) add(path, format string, args ...any) {
+	if len(p.msgs) >= maxProblems {
+		p.more++
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	p.msgs = append(p.msgs, msg)
+}
+
+func (p *problems) err() error {
+	if len(p.msgs) == 0 {
+		return nil
+	}
+	msg := strings.Join(p.msgs, "; ")
+	if p.more > 0 {
+		msg += fmt.Sprintf("; and %d more", p.more)
+	}
+	return &oneroster.Error{Code: oneroster.CodeInvalidData, Message: msg, Status: http.StatusUnprocessableEntity}
+}
+
+func badJSON(format string, args ...any) error {
+	return &oneroster.Error{Code: oneroster.CodeInvalidData, Message: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
+}
+
+// checkSyntax returns a 400 error when data is not one well-formed JSON
+// value (trailing data included).
+func checkSyntax(data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return badJSON("the request body is empty")
+	}
+	if json.Valid(data) {
+		return nil
+	}
+	var v json.RawMessage
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return badJSON("malformed JSON at byte %d: %s", se.Offset, se.Error())
+	}
+	return badJSON("malformed JSON")
+}
+
+// decodeWrapper reads a whole body {"<key>": …}: for a PUT (plural false)
+// the key is e.Name and its value one object; for a POST the key is
+// e.Plural and its value a non-empty array of at most maxPostItems objects,
+// whose sourcedIds (the client's temporary ids) are required and distinct.
+// It returns one written per object. pathID is the sourcedId of a PUT path
+// ("" for a POST).
+func decodeWrapper(e *oneroster.Entity, body []byte, plural bool, pathID string) ([]written, error) {
+	key, shape := e.Name, `{"`+e.Name+`": {…}}`
+	if plural {
+		key, shape = e.Plural, `{"`+e.Plural+`": [{…}, …]}`
+	}
+	if err := checkSyntax(body); err != nil {
+		var oe *oneroster.Error
+		if errors.As(err, &oe) && strings.HasPrefix(oe.Message, "the request body is empty") {
+			oe.Message += "; expected " + shape
+		}
+		return nil, err
+	}
+	var p problems
+	if t := jsonType(body); t != "object" {
+		p.add("", "the request body must be a JSON object %s, got %s", shape, t)
+		return nil, p.err()
+	}
+	var val json.RawMessage
+	found := false
+	for _, m := range objectMembers(body) {
+		switch {
+		case m.key == key && found:
+			p.add(key, "duplicate property")
+		case m.key == key:
+			val, found = m.val, true
+		default:
+			p.add(joinPath("", m.key), "unknown property; the body must be %s", shape)
+		}
+	}
+	if !found && len(p.msgs) == 0 {
+		p.add(key, "required; the body must be %s", shape)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	d := bodyDecoder{p: &p}
+	if !plural {
+		w, err := d.object(e, val, pathID, key)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.err(); err != nil {
+			return nil, err
+		}
+		return []written{w}, nil
+	}
+	if t := jsonType(val); t != "array" {
+		p.add(key, "must be an array of %s objects, got %s", e.Name, describeJSON(val))
+		return nil, p.err()
+	}
+	items := arrayElements(val)
+	switch {
+	case len(items) == 0:
+		p.add(key, "must hold at least one %s", e.Name)
+	case len(items) > maxPostItems:
+		p.add(key, "holds %d items; at most %d are allowed in one request", len(items), maxPostItems)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	out := make([]written, len(items))
+	first := map[string]int{}
+	for i, item := range items {
+		path := key + "[" + strconv.Itoa(i) + "]"
+		w, err := d.object(e, item, pathID, path)
+		if err != nil {
+			return nil, err
+		}
+		if id := w.Vals["sourcedId"]; id != "" {
+			if j, dup := first[id]; dup {
+				p.add(path+".sourcedId", "%q is also the sourcedId of %s[%d]", id, key, j)
+			} else {
+				first[id] = i
+			}
+		}
+		out[i] = w
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decodeObject validates raw (one JSON object) against e and returns it in
+// stored form. pathID, when not "", is the sourcedId of the PUT path: a
+// body sourcedId that differs gives 422; a missing body sourcedId takes
+// pathID. For a POST (pathID == "") the body's sourcedId is required. The
+// JSON paths of messages start with e.Name.
+func decodeObject(e *oneroster.Entity, raw json.RawMessage, pathID string) (written, error) {
+	if err := checkSyntax(raw); err != nil {
+		return written{}, err
+	}
+	var p problems
+	w, err := (&bodyDecoder{p: &p}).object(e, raw, pathID, e.Name)
+	if err != nil {
+		return written{}, err
+	}
+	if err := p.err(); err != nil {
+		return written{}, err
+	}
+	return w, nil
+}
+
+// bodyDecoder decodes well-formed JSON, recording problems in p. Its
+// methods return an error only for a catalogue it cannot handle (a bug).
+type bodyDecoder struct {
+	p *problems
+}
+
+// object decodes one object of entity e found at path.
+func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, path string) (written, error) {
+	w := written{Vals: map[string]string{}, LinkRefs: map[string]string{}}
+	for _, f := range e.Fields {
+		switch {
+		case f.Kind == oneroster.LinkRef:
+			w.LinkRefs[f.Name] = ""
+		case f.Col != "" && f.Name != "dateLastModified":
+			w.Vals[f.Col] = ""
+		}
+	}
+	w.Vals["status"] = "active"
+	ms, ok := d.props(raw, path)
+	if !ok {
+		return w, nil
+	}
+	seen := map[string]bool{}
+	nums := map[string]float64{}
+	type alias struct{ path, target, id string }
+	var aliases []alias
+	for _, m := range ms {
+		fp := joinPath(path, m.key)
+		seen[m.key] = true
+		f := e.Field(m.key)
+		if f == nil {
+			if target, ok := legacyAliases[e][m.key]; ok {
+				if id, ok := d.guidRef(m.val, fp, e.Field(target).RefType); ok {
+					aliases = append(aliases, alias{fp, target, id})
+				}
+				continue
+			}
+			d.p.add(fp, "unknown property%s", suggestField(e, m.key))
+			continue
+		}
+		switch f.Name {
+		case "sourcedId":
+			d.sourcedID(&w, m.val, fp, pathID)
+			continue
+		case "status":
+			if s, ok := d.enum(f, m.val, fp); ok {
+				w.Vals[f.Col] = s
+			}
+			continue
+		case "dateLastModified": // set by the server
+			d.str(m.val, fp)
+			continue
+		}
+		if err := d.field(e, f, m.val, fp, &w, nums); err != nil {
+			return w, err
+		}
+	}
+	if !seen["sourcedId"] {
+		switch {
+		case pathID == "":
+			d.p.add(joinPath(path, "sourcedId"), "required")
+		case !csvpkg.ValidGUID(pathID):
+			d.p.add(joinPath(path, "sourcedId"), "the sourcedId of the path, %q, is not a valid sourcedId (1 to 255 characters from 0-9 A-Z a-z . - _ / @)", pathID)
+		default:
+			w.Vals["sourcedId"] = pathID
+		}
+	}
+	for _, f := range e.Fields {
+		switch f.Name {
+		case "sourcedId", "status", "dateLastModified":
+			continue
+		}
+		if f.Required && !seen[f.Name] {
+			d.p.add(joinPath(path, f.Name), "required")
+		}
+	}
+	for _, a := range aliases {
+		f := e.Field(a.target)
+		switch cur := w.Vals[f.Col]; {
+		case seen[a.target] && cur != "" && cur != a.id:
+			d.p.add(a.path, "%q differs from %s.sourcedId %q (gradingPeriod is the 1.1 name of academicSession; send only academicSession)", a.id, joinPath(path, a.target), cur)
+		case cur == "" && !seen[a.target]:
+			w.Vals[f.Col] = a.id
+			w.Refs = append(w.Refs, writtenRef{Path: a.path, Entity: refEntities[f.RefType], ID: a.id})
+		}
+	}
+	lo, okLo := nums["resultValueMin"]
+	hi, okHi := nums["resultValueMax"]
+	if okLo && okHi && lo > hi {
+		d.p.add(joinPath(path, "resultValueMin"), "%s is greater than resultValueMax (%s)", fmtNum(lo), fmtNum(hi))
+	}
+	return w, nil
+}
+
+// field decodes one property of kind other than the base fields'.
+func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.RawMessage, path string, w *written, nums map[string]float64) error {
+	switch f.Kind {
+	case oneroster.String:
+		s, ok := d.str(raw, path)
+		if ok && s == "" && f.Required {
+			d.p.add(path, "must not be empty")
+			return nil
+		}
+		w.Vals[f.Col] = s
+	case oneroster.Enum:
+		if _, known := vocabularies[f.Name]; !known {
+			return fmt.Errorf("httpapi: no vocabulary for %s.%s", e.Name, f.Name)
+		}
+		if s, ok := d.enum(f, raw, path); ok {
+			w.Vals[f.Col] = s
+		}
+	case oneroster.Date:
+		if s, ok := d.nonEmpty(raw, path); ok {
+			if why := dateProblem(s); why != "" {
+				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+				return nil
+			}
+			w.Vals[f.Col] = s
+		}
+	case oneroster.DateTime, oneroster.DateAsTime:
+		s, ok := d.nonEmpty(raw, path)
+		if !ok {
+			return nil
+		}
+		if f.Kind == oneroster.DateAsTime && len(s) == 10 {
+			if why := dateProblem(s); why != "" {
+				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+				return nil
+			}
+			w.Vals[f.Col] = s
+			return nil
+		}
+		t, why := parseDateTime(s)
+		if why != "" {
+			d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
+			return nil
+		}
+		w.Vals[f.Col] = csvpkg.FormatDateTime(t)
+	case oneroster.Number:
+		if n, ok := d.number(raw, path); ok {
+			nums[f.Name] = n
+			w.Vals[f.Col] = fmtNum(n)
+		}
+	case oneroster.Bool:
+		if t := jsonType(raw); t != "string" {
+			d.p.add(path, `must be the string "true" or "false", got %s`, describeJSON(raw))
+			return nil
+		}
+		s, _ := d.str(raw, path)
+		if s != "true" && s != "false" {
+			d.p.add(path, `must be the string "true" or "false", got %s`, quoteShort(s))
+			return nil
+		}
+		w.Vals[f.Col] = s
+	case oneroster.Metadata:
+		if t := jsonType(raw); t != "object" {
+			d.p.add(path, "must be an object, got %s", describeJSON(raw))
+			return nil
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return fmt.Errorf("httpapi: decoding metadata: %w", err)
+		}
+		if len(m) == 0 {
+			w.Vals[f.Col] = ""
+			return nil
+		}
+		b, err := json.Marshal(m) // map keys are sorted, as the CSV import's
+		if err != nil {
+			return fmt.Errorf("httpapi: encoding metadata: %w", err)
+		}
+		w.Vals[f.Col] = string(b)
+	case oneroster.Ref, oneroster.LinkRef:
+		target := refEntities[f.RefType]
+		if target == nil {
+			return fmt.Errorf("httpapi: unknown GUIDRef type %q of %s.%s", f.RefType, e.Name, f.Name)
+		}
+		id, ok := d.guidRef(raw, path, f.RefType)
+		if !ok {
+			return nil
+		}
+		if f.Kind == oneroster.Ref {
+			w.Vals[f.Col] = id
+		} else {
+			w.LinkRefs[f.Name] = id
+		}
+		w.Refs = append(w.Refs, writtenRef{Path: path, Entity: target, ID: id})
+	case oneroster.ScoreScaleValues:
+		if s, ok := d.scoreScaleValues(raw, path, f.Required); ok {
+			w.Vals[f.Col] = s
+		}
+	case oneroster.Objectives:
+		if f.Link == nil {
+			return fmt.Errorf("httpapi: %s.%s has no link table", e.Name, f.Name)
+		}
+		sets, ok := d.objectives(raw, path, f.Scores)
+		if !ok {
+			return nil
+		}
+		for _, s := range sets {
+			w.Objectives = append(w.Objectives, s.rows...)
+		}
+	case oneroster.ObjectivesJSON:
+		scores := e == oneroster.AssessmentResult
+		sets, ok := d.objectives(raw, path, scores)
+		if ok {
+			w.Vals[f.Col] = objectivesJSON(sets, scores)
+		}
+	default:
+		return fmt.Errorf("httpapi: property %s.%s of kind %d cannot be written", e.Name, f.Name, f.Kind)
+	}
+	return nil
+}
+
+// sourcedID decodes the object's own sourcedId.
+func (d *bodyDecoder) sourcedID(w *written, raw json.RawMessage, path, pathID string) {
+	id, ok := d.guid(raw, path)
+	if !ok {
+		return
+	}
+	if pathID != "" && id != pathID {
+		d.p.add(path, "%q does not match the sourcedId of the path (%q)", id, pathID)
+		return
+	}
+	w.Vals["sourcedId"] = id
+}
+
+// guid decodes a sourcedId: a string of 1 to 255 characters from the CSV
+// binding's safe alphabet.
+func (d *bodyDecoder) guid(raw json.RawMessage, path string) (string, bool) {
+	s, ok := d.str(raw, path)
+	if !ok {
+		return "", false
+	}
+	switch {
+	case s == "":
+		d.p.add(path, "must not be empty")
+		return "", false
+	case !csvpkg.ValidGUID(s):
+		d.p.add(path, "%s is not a valid sourcedId (1 to 255 characters from 0-9 A-Z a-z . - _ / @)", quoteShort(s))
+		return "", false
+	}
+	return s, true
+}
+
+// guidRef decodes a GUIDRef of type refType. Only sourcedId is required:
+// type, when present, must be refType; href is ignored.
+func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string, bool) {
+	if t := jsonType(raw); t != "object" {
+		d.p.add(path, `must be a GUIDRef object {"sourcedId": "…", "type": %q}, got %s`, refType, describeJSON(raw))
+		return "", false
+	}
+	ms, _ := d.props(raw, path)
+	id, has, ok := "", false, true
+	for _, m := range ms {
+		fp := joinPath(path, m.key)
+		switch m.key {
+		case "sourcedId":
+			has = true
+			if v, good := d.guid(m.val, fp); good {
+				id = v
+			} else {
+				ok = false
+			}
+		case "type":
+			if s, good := d.str(m.val, fp); !good {
+				ok = false
+			} else if s != refType {
+				d.p.add(fp, "must be %q, got %s", refType, quoteShort(s))
+				ok = false
+			}
+		case "href":
+			if _, good := d.str(m.val, fp); !good {
+				ok = false
+			}
+		default:
+			d.p.add(fp, "unknown property (a GUIDRef has href, sourcedId and type)")
+			ok = false
+		}
+	}
+	if !has {
+		d.p.add(joinPath(path, "sourcedId"), "required")
+		return "", false
+	}
+	return id, ok
+}
+
+// enum decodes a token of f's vocabulary.
+func (d *bodyDecoder) enum(f *oneroster.Field, raw json.RawMessage, path string) (string, bool) {
+	s, ok := d.str(raw, path)
+	if !ok {
+		return "", false
+	}
+	v := vocabularies[f.Name]
+	for _, t := range v.values {
+		if s == t {
+			return s, true
+		}
+	}
+	if v.extensible {
+		if rest, ok := strings.CutPrefix(s, "ext:"); ok && validExtName(rest) {
+			return s, true
+		}
+	}
+	d.p.add(path, "%s is not one of %s%s", quoteShort(s), vocabList(v), suggestToken(s, v))
+	return "", false
+}
+
+// nonEmpty decodes a string that must not be blank.
+func (d *bodyDecoder) nonEmpty(raw json.RawMessage, path string) (string, bool) {
+	s, ok := d.str(raw, path)
+	if ok && s == "" {
+		d.p.add(path, "must not be empty (leave an optional property out instead)")
+		return "", false
+	}
+	return s, ok
+}
+
+// str decodes a JSON string.
+func (d *bodyDecoder) str(raw json.RawMessage, path string) (string, bool) {
+	if t := jsonType(raw); t != "string" {
+		d.p.add(path, "must be a string, got %s", describeJSON(raw))
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		d.p.add(path, "must be a string")
+		return "", false
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		d.p.add(path, `must not contain the NUL character (\u0000)`)
+		return "", false
+	}
+	return s, true
+}
+
+// number decodes a finite JSON number.
+func (d *bodyDecoder) number(raw json.RawMessage, path string) (float64, bool) {
+	if t := jsonType(raw); t != "number" {
+		d.p.add(path, "must be a number, got %s", describeJSON(raw))
+		return 0, false
+	}
+	lit := string(bytes.TrimSpace(raw))
+	n, err := strconv.ParseFloat(lit, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(n) {
+		d.p.add(path, "must be a number, got %s", lit)
+		return 0, false
+	}
+	if math.IsInf(n, 0) {
+		d.p.add(path, "%s is out of range (a number must fit in 64-bit floating point)", lit)
+		return 0, false
+	}
+	if n == 0 {
+		n = 0 // no negative zero
+	}
+	return n, true
+}
+
+// props decodes raw as an object, reporting a value of another type and
+// duplicate properties (which it leaves out).
+func (d *bodyDecoder) props(raw json.RawMessage, path string) ([]jsonMember, bool) {
+	if t := jsonType(raw); t != "object" {
+		d.p.add(path, "must be an object, got %s", describeJSON(raw))
+		return nil, false
+	}
+	ms := objectMembers(raw)
+	seen := make(map[string]bool, len(ms))
+	out := ms[:0]
+	for _, m := range ms {
+		if seen[m.key] {
+			d.p.add(joinPath(path, m.key), "duplicate property")
+			continue
+		}
+		seen[m.key] = true
+		out = append(out, m)
+	}
+	return out, true
+}
+
+// scoreScaleValues decodes an array of ScoreScaleValue into the CSV form
+// "{LHS:RHS},{LHS:RHS}", refusing values that form could not carry.
+func (d *bodyDecoder) scoreScaleValues(raw json.RawMessage, path string, required bool) (string, bool) {
+	if t := jsonType(raw); t != "array" {
+		d.p.add(path, "must be an array of {itemValueLHS, itemValueRHS} objects, got %s", describeJSON(raw))
+		return "", false
+	}
+	items := arrayElements(raw)
+	if len(items) == 0 {
+		if required {
+			d.p.add(path, "must hold at least one item")
+			return "", false
+		}
+		return "", true
+	}
+	parts := make([]string, 0, len(items))
+	ok := true
+	for i, item := range items {
+		ip := path + "[" + strconv.Itoa(i) + "]"
+		ms, good := d.props(item, ip)
+		if !good {
+			ok = false
+			continue
+		}
+		var lhs, rhs string
+		var hasL, hasR bool
+		for _, m := range ms {
+			fp := joinPath(ip, m.key)
+			switch m.key {
+			case "itemValueLHS", "itemValueRHS":
+				s, good := d.nonEmpty(m.val, fp)
+				if !good {
+					ok = false
+					continue
+				}
+				if why := scaleValueProblem(s, m.key == "itemValueLHS"); why != "" {
+					d.p.add(fp, "%s %s, which the CSV form {LHS:RHS},… cannot carry", quoteShort(s), why)
+					ok = false
+					continue
+				}
+				if m.key == "itemValueLHS" {
+					lhs, hasL = s, true
+				} else {
+					rhs, hasR = s, true
+				}
+			default:
+				d.p.add(fp, "unknown property (a scoreScaleValue has itemValueLHS and itemValueRHS)")
+				ok = false
+			}
+		}
+		for _, req := range []struct {
+			name string
+			has  bool
+		}{{"itemValueLHS", hasL}, {"itemValueRHS", hasR}} {
+			if !req.has && !seenKey(ms, req.name) {
+				d.p.add(joinPath(ip, req.name), "required")
+				ok = false
+			}
+		}
+		if hasL && hasR {
+			parts = append(parts, "{"+lhs+":"+rhs+"}")
+		}
+	}
+	if !ok {
+		return "", false
+	}
+	s := strings.Join(parts, ",")
+	if _, err := csvpkg.ParseScoreScaleValues(s); err != nil { // a safety net: the checks above make this unreachable
+		d.p.add(path, "cannot be stored: %v", err)
+		return "", false
+	}
+	return s, true
+}
+
+// scaleValueProblem says why s cannot be one side of a stored
+// scoreScaleValue item, or returns "".
+func scaleValueProblem(s string, lhs bool) string {
+	switch {
+	case strings.Contains(s, ","):
+		return "contains a comma"
+	case strings.ContainsAny(s, "{}"):
+		return "contains a brace"
+	case lhs && strings.Contains(s, ":"):
+		return "contains a colon"
+	}
+	return ""
+}
+
+func seenKey(ms []jsonMember, key string) bool {
+	for _, m := range ms {
+		if m.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// objectiveSet is one item of a learningObjectiveSet, in stored form.
+type objectiveSet struct {
+	source string
+	rows   []objective
+}
+
+// objectives decodes a learningObjectiveSet: an array of
+// LearningObjectiveSet ({source, learningObjectiveIds}) or, with scores,
+// of LearningObjectiveScoreSet ({source, learningObjectiveResults}).
+func (d *bodyDecoder) objectives(raw json.RawMessage, path string, scores bool) ([]objectiveSet, bool) {
+	listName, shape := "learningObjectiveIds", "{source, learningObjectiveIds}"
+	if scores {
+		listName, shape = "learningObjectiveResults", "{source, learningObjectiveResults}"
+	}
+	if t := jsonType(raw); t != "array" {
+		d.p.add(path, "must be an array of %s objects, got %s", shape, describeJSON(raw))
+		return nil, false
+	}
+	var sets []objectiveSet
+	ok := true
+	first := map[[2]string]string{} // (source, id) -> path of its first occurrence
+	for i, item := range arrayElements(raw) {
+		ip := path + "[" + strconv.Itoa(i) + "]"
+		ms, good := d.props(item, ip)
+		if !good {
+			ok = false
+			continue
+		}
+		set := objectiveSet{}
+		var list json.RawMessage
+		var hasSource, hasList bool
+		for _, m := range ms {
+			fp := joinPath(ip, m.key)
+			switch m.key {
+			case "source":
+				hasSource = true
+				s, good := d.str(m.val, fp)
+				if !good {
+					ok = false
+					continue
+				}
+				src, why := normSource(s)
+				if why != "" {
+					d.p.add(fp, "%s", why)
+					ok = false
+					continue
+				}
+				set.source = src
+			case listName:
+				list, hasList = m.val, true
+			default:
+				hint := ""
+				if m.key == "learningObjectiveIds" || m.key == "learningObjectiveResults" {
+					hint = "; this object takes " + listName
+				}
+				d.p.add(fp, "unknown property (expected %s)%s", shape, hint)
+				ok = false
+			}
+		}
+		if !hasSource {
+			d.p.add(joinPath(ip, "source"), "required")
+			ok = false
+		}
+		if !hasList {
+			d.p.add(joinPath(ip, listName), "required")
+			ok = false
+			continue
+		}
+		lp := joinPath(ip, listName)
+		if t := jsonType(list); t != "array" {
+			d.p.add(lp, "must be an array, got %s", describeJSON(list))
+			ok = false
+			continue
+		}
+		ids := arrayElements(list)
+		if len(ids) == 0 {
+			d.p.add(lp, "must hold at least one item")
+			ok = false
+			continue
+		}
+		for j, el := range ids {
+			ep := lp + "[" + strconv.Itoa(j) + "]"
+			var o objective
+			idPath := ep
+			if scores {
+				r, good := d.objectiveResult(el, ep)
+				if !good {
+					ok = false
+					continue
+				}
+				o, idPath = r, joinPath(ep, "learningObjectiveId")
+			} else {
+				id, good := d.nonEmpty(el, ep)
+				if !good {
+					ok = false
+					continue
+				}
+				o.ID = id
+			}
+			if set.source == "case" && !validCaseID(o.ID) {
+				d.p.add(idPath, "%s is not a CASE identifier (a UUID, bare or as urn:uuid:…), which source \"case\" requires", quoteShort(o.ID))
+				ok = false
+				continue
+			}
+			if set.source != "" {
+				k := [2]string{set.source, o.ID}
+				if prev, dup := first[k]; dup {
+					d.p.add(idPath, "%s is already listed at %s", quoteShort(o.ID), prev)
+					ok = false
+					continue
+				}
+				first[k] = idPath
+			}
+			o.Source = set.source
+			set.rows = append(set.rows, o)
+		}
+		sets = append(sets, set)
+	}
+	return sets, ok
+}
+
+// objectiveResult decodes one LearningObjectiveResult.
+func (d *bodyDecoder) objectiveResult(raw json.RawMessage, path string) (objective, bool) {
+	var o objective
+	ms, ok := d.props(raw, path)
+	if !ok {
+		return o, false
+	}
+	has := false
+	for _, m := range ms {
+		fp := joinPath(path, m.key)
+		switch m.key {
+		case "learningObjectiveId":
+			has = true
+			s, good := d.nonEmpty(m.val, fp)
+			if !good {
+				ok = false
+				continue
+			}
+			o.ID = s
+		case "score":
+			n, good := d.number(m.val, fp)
+			if !good {
+				ok = false
+				continue
+			}
+			o.Score = fmtNum(n)
+		case "textScore":
+			s, good := d.str(m.val, fp)
+			if !good {
+				ok = false
+				continue
+			}
+			o.TextScore = s
+		default:
+			d.p.add(fp, "unknown property (a learningObjectiveResult has learningObjectiveId, score and textScore)")
+			ok = false
+		}
+	}
+	if !has {
+		d.p.add(joinPath(path, "learningObjectiveId"), "required")
+		ok = false
+	}
+	return o, ok
+}
+
+// objectivesJSON writes sets as the canonical JSON text the assessment
+// tables keep: compact, properties in schema order, "" for no sets.
+func objectivesJSON(sets []objectiveSet, scores bool) string {
+	if len(sets) == 0 {
+		return ""
+	}
+	var b buf
+	b.raw("[")
+	for i, s := range sets {
+		if i > 0 {
+			b.raw(",")
+		}
+		b.raw(`{"source":`)
+		b.str(s.source)
+		if scores {
+			b.raw(`,"learningObjectiveResults":[`)
+		} else {
+			b.raw(`,"learningObjectiveIds":[`)
+		}
+		for j, o := range s.rows {
+			if j > 0 {
+				b.raw(",")
+			}
+			if !scores {
+				b.str(o.ID)
+				continue
+			}
+			b.raw(`{"learningObjectiveId":`)
+			b.str(o.ID)
+			if o.Score != "" {
+				b.raw(`,"score":`)
+				b.raw(o.Score)
+			}
+			if o.TextScore != "" {
+				b.raw(`,"textScore":`)
+				b.str(o.TextScore)
+			}
+			b.raw("}")
+		}
+		b.raw("]}")
+	}
+	b.raw("]")
+	return string(b)
+}
+
+// normSource checks a learning-objective source and returns it in stored
+// form: case, unknown or ext:<name>; the OpenAPI's /<name> form is stored
+// as ext:<name>, as the CSV binding writes it (data-model.md §1.5).
+func normSource(s string) (string, string) {
+	switch {
+	case s == "case" || s == "unknown":
+		return s, ""
+	case strings.HasPrefix(s, "ext:") && validExtName(s[4:]):
+		return s, ""
+	case len(s) > 1 && s[0] == '/' && lowerAlnum(s[1:]) && s[1:] != "case" && s[1:] != "unknown":
+		return "ext:" + s[1:], ""
+	}
+	hint := ""
+	t := strings.TrimSpace(s)
+	switch {
+	case strings.EqualFold(t, "case") || strings.EqualFold(t, "/case"):
+		hint = `; did you mean "case"?`
+	case strings.EqualFold(t, "unknown") || strings.EqualFold(t, "/unknown"):
+		hint = `; did you mean "unknown"?`
+	}
+	return "", fmt.Sprintf("%s is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits)%s", quoteShort(s), hint)
+}
+
+func lowerAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func validExtName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// validCaseID reports whether s is a UUID, bare or as a urn:uuid: URN.
+func validCaseID(s string) bool {
+	if len(s) == 45 && strings.EqualFold(s[:9], "urn:uuid:") {
+		s = s[9:]
+	}
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".
+func dateProblem(s string) string {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return "expected YYYY-MM-DD"
+	}
+	if _, err := time.Parse("2006-01-02", s); err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			return strings.TrimPrefix(pe.Message, ": ")
+		}
+		return "expected YYYY-MM-DD"
+	}
+	return ""
+}
+
+// parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
+// optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and
+// returns it in UTC, or explains why s is not one.
+func parseDateTime(s string) (time.Time, string) {
+	const shape = "expected an RFC 3339 date-time such as 2024-09-01T08:00:00.000Z"
+	if len(s) < 19 || (s[10] != 'T' && s[10] != 't') {
+		if len(s) == 10 && dateProblem(s) == "" {
+			return time.Time{}, "a date without a time; " + shape
+		}
+		return time.Time{}, shape
+	}
+	norm := []byte(s)
+	norm[10] = 'T'
+	rest := norm[19:]
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return time.Time{}, "the fraction of a second must have 1 to 9 digits; " + shape
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
+		rest[0] = 'Z'
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
+		allDigits(rest[1:3]) && allDigits(rest[4:6]) && string(rest[1:3]) <= "23" && string(rest[4:6]) <= "59":
+	case len(rest) == 0:
+		return time.Time{}, "no time zone; " + shape
+	default:
+		return time.Time{}, shape
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(norm))
+	if err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			return time.Time{}, strings.TrimPrefix(pe.Message, ": ") + "; " + shape
+		}
+		return time.Time{}, shape
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, "the year is out of range once converted to UTC"
+	}
+	return t, ""
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+func fmtNum(n float64) string { return strconv.FormatFloat(n, 'g', -1, 64) }
+
+// jsonMember is one property of a JSON object, in document order.
+type jsonMember struct {
+	key string
+	val json.RawMessage
+}
+
+// members splits well-formed JSON object text into its properties in
+// document order, duplicates included.
+func objectMembers(raw []byte) []jsonMember {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return nil
+	}
+	var out []jsonMember
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		out = append(out, jsonMember{k, v})
+	}
+	return out
+}
+
+// elements splits well-formed JSON array text into its items.
+func arrayElements(raw []byte) []json.RawMessage {
+	var out []json.RawMessage
+	json.Unmarshal(raw, &out)
+	return out
+}
+
+// jsonType names the JSON type of well-formed value text.
+func jsonType(raw []byte) string {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// describe names the type of a value, with the value when it is short.
+func describeJSON(raw []byte) string {
+	t := jsonType(raw)
+	switch t {
+	case "string":
+		var s string
+		json.Unmarshal(raw, &s)
+		return "string " + quoteShort(s)
+	case "number", "boolean":
+		lit := string(bytes.TrimSpace(raw))
+		if len(lit) > 40 {
+			lit = lit[:40] + "…"
+		}
+		return t + " " + lit
+	}
+	return t
+}
+
+// quote writes s as a Go-quoted string for a message, shortened if long.
+func quoteShort(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		return strconv.Quote(string(r[:60])) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// joinPath appends a property name to a JSON path: .name when it is a
+// plain identifier, ["name"] otherwise.
+func joinPath(path, key string) string {
+	plain := key != ""
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == ':' || c == '@' || c == '$') {
+			plain = false
+			break
+		}
+	}
+	switch {
+	case !plain:
+		return path + "[" + quoteShort(key) + "]"
+	case path == "":
+		return key
+	}
+	return path + "." + key
+}
+
+// vocabList lists a vocabulary for a message: "a, b or c".
+func vocabList(v vocabulary) string {
+	items := append([]string(nil), v.values...)
+	if v.extensible {
+		items = append(items, "ext:<name>")
+	}
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// suggestToken proposes the token s probably meant (wrong case, spaces).
+func suggestToken(s string, v vocabulary) string {
+	t := strings.TrimSpace(s)
+	for _, w := range v.values {
+		if strings.EqualFold(t, w) {
+			return fmt.Sprintf("; did you mean %q?", w)
+		}
+	}
+	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && validExtName(t[4:]) {
+		return fmt.Sprintf("; did you mean %q?", "ext:"+t[4:])
+	}
+	return ""
+}
+
+// suggestField proposes the property an unknown name probably meant.
+func suggestField(e *oneroster.Entity, name string) string {
+	for _, f := range e.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return fmt.Sprintf("; did you mean %q?", f.Name)
+		}
+	}
+	for alias := range legacyAliases[e] {
+		if strings.EqualFold(alias, name) {
+			return fmt.Sprintf("; did you mean %q?", alias)
+		}
+	}
+	return " (extensions belong in metadata)"
+}

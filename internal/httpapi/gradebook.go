@@ -1,0 +1,256 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// maxBody bounds a write request; beyond it the answer is 413.
+const maxBody = 4 << 20
+
+// gradebookRoutes is the gradebook service with the Assessment Results
+// Profile: 35 operations (rest-endpoints.md §4).
+func gradebookRoutes() []Route {
+	base := oneroster.GradebookBase
+	all := func(path, op string, e *oneroster.Entity) Route {
+		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e, Collection: true}
+	}
+	one := func(path, op string, e *oneroster.Entity) Route {
+		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e}
+	}
+	rel := func(path, op string, e *oneroster.Entity, scopes func(func(string) string) []store.Scope, parents ...parent) Route {
+		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e, Collection: true, scopes: scopes, parents: parents}
+	}
+	put := func(path, op string, e *oneroster.Entity) Route {
+		return Route{Method: "PUT", Base: base, Path: path, OperationID: op, Entity: e, write: (*Server).put}
+	}
+	del := func(path, op string, e *oneroster.Entity) Route {
+		return Route{Method: "DELETE", Base: base, Path: path, OperationID: op, Entity: e, write: (*Server).delete}
+	}
+	post := func(path, op string, e *oneroster.Entity, fixed map[string]string, parents ...parent) Route {
+		return Route{Method: "POST", Base: base, Path: path, OperationID: op, Entity: e, parents: parents, fixedRefs: fixed, write: (*Server).post}
+	}
+	lineItemInClass := parent{"lineItemSourcedId", oneroster.LineItem, byParam(store.LineItemsOfClass, "classSourcedId")}
+	sessionParent := parent{"academicSessionSourcedId", oneroster.AcademicSession, nil}
+	lineItemParent := parent{"lineItemSourcedId", oneroster.LineItem, nil}
+	both := func(a, b store.ScopeName, pa, pb string) func(func(string) string) []store.Scope {
+		return func(p func(string) string) []store.Scope {
+			return []store.Scope{{Name: a, Arg: p(pa)}, {Name: b, Arg: p(pb)}}
+		}
+	}
+	routes := []Route{
+		all("/assessmentLineItems", "getAllAssessmentLineItems", oneroster.AssessmentLineItem),
+		one("/assessmentLineItems/{sourcedId}", "getAssessmentLineItem", oneroster.AssessmentLineItem),
+		del("/assessmentLineItems/{sourcedId}", "deleteAssessmentLineItem", oneroster.AssessmentLineItem),
+		put("/assessmentLineItems/{sourcedId}", "putAssessmentLineItem", oneroster.AssessmentLineItem),
+		all("/assessmentResults", "getAllAssessmentResults", oneroster.AssessmentResult),
+		one("/assessmentResults/{sourcedId}", "getAssessmentResult", oneroster.AssessmentResult),
+		del("/assessmentResults/{sourcedId}", "deleteAssessmentResult", oneroster.AssessmentResult),
+		put("/assessmentResults/{sourcedId}", "putAssessmentResult", oneroster.AssessmentResult),
+		all("/categories", "getAllCategories", oneroster.Category),
+		one("/categories/{sourcedId}", "getCategory", oneroster.Category),
+		del("/categories/{sourcedId}", "deleteCategory", oneroster.Category),
+		put("/categories/{sourcedId}", "putCategory", oneroster.Category),
+		post("/classes/{classSourcedId}/academicSessions/{academicSessionSourcedId}/results", "postResultsForAcademicSessionForClass",
+			oneroster.Result, map[string]string{"class": "classSourcedId"}, classParent, sessionParent),
+		rel("/classes/{classSourcedId}/categories", "getCategoriesForClass", oneroster.Category, byParam(store.CategoriesOfClass, "classSourcedId"), classParent),
+		rel("/classes/{classSourcedId}/lineItems", "getLineItemsForClass", oneroster.LineItem, byParam(store.LineItemsOfClass, "classSourcedId"), classParent),
+		post("/classes/{classSourcedId}/lineItems", "postLineItemsForClass", oneroster.LineItem, map[string]string{"class": "classSourcedId"}, classParent),
+		rel("/classes/{classSourcedId}/lineItems/{lineItemSourcedId}/results", "getResultsForLineItemForClass", oneroster.Result,
+			byParam(store.ResultsOfLineItem, "lineItemSourcedId"), classParent, lineItemInClass),
+		rel("/classes/{classSourcedId}/results", "getResultsForClass", oneroster.Result, byParam(store.ResultsOfClass, "classSourcedId"), classParent),
+		rel("/classes/{classSourcedId}/scoreScales", "getScoreScalesForClass", oneroster.ScoreScale, byParam(store.ScoreScalesOfClass, "classSourcedId"), classParent),
+		rel("/classes/{classSourcedId}/students/{studentSourcedId}/results", "getResultsForStudentForClass", oneroster.Result,
+			both(store.ResultsOfClass, store.ResultsOfStudent, "classSourcedId", "studentSourcedId"), classParent, studentParent),
+		all("/lineItems", "getAllLineItems", oneroster.LineItem),
+		post("/lineItems/{lineItemSourcedId}/results", "postResultsForLineItem", oneroster.Result, map[string]string{"lineItem": "lineItemSourcedId"}, lineItemParent),
+		one("/lineItems/{sourcedId}", "getLineItem", oneroster.LineItem),
+		del("/lineItems/{sourcedId}", "deleteLineItem", oneroster.LineItem),
+		put("/lineItems/{sourcedId}", "putLineItem", oneroster.LineItem),
+		all("/results", "getAllResults", oneroster.Result),
+		one("/results/{sourcedId}", "getResult", oneroster.Result),
+		del("/results/{sourcedId}", "deleteResult", oneroster.Result),
+		put("/results/{sourcedId}", "putResult", oneroster.Result),
+		post("/schools/{schoolSourcedId}/lineItems", "postLineItemsForSchool", oneroster.LineItem, map[string]string{"school": "schoolSourcedId"}, schoolParent),
+		rel("/schools/{schoolSourcedId}/scoreScales", "getScoreScalesForSchool", oneroster.ScoreScale, byParam(store.ScoreScalesOfSchool, "schoolSourcedId"), schoolParent),
+		all("/scoreScales", "getAllScoreScales", oneroster.ScoreScale),
+		one("/scoreScales/{sourcedId}", "getScoreScale", oneroster.ScoreScale),
+		del("/scoreScales/{sourcedId}", "deleteScoreScale", oneroster.ScoreScale),
+		put("/scoreScales/{sourcedId}", "putScoreScale", oneroster.ScoreScale),
+	}
+	return withScopes(routes)
+}
+
+// readBody reads a write request's body within maxBody.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusRequestEntityTooLarge,
+			Message: "request body larger than 4 MiB"}
+	}
+	if err != nil {
+		return nil, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusBadRequest, Message: "cannot read the request body"}
+	}
+	return body, nil
+}
+
+func (s *Server) now() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// put is the idempotent upsert of one object: 201 when it created it,
+// 200 when it replaced it (consumers such as Google Classroom tell the two
+// apart), no body either way.
+func (s *Server) put(w http.ResponseWriter, r *http.Request, rt *Route) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	objs, err := decodeWrapper(rt.Entity, body, false, r.PathValue("sourcedId"))
+	if err != nil {
+		return err
+	}
+	if err := s.checkRefs(r.Context(), objs); err != nil {
+		return err
+	}
+	created, err := s.store().Put(r.Context(), rt.Entity, toObjects(objs), s.now())
+	if err != nil {
+		return err
+	}
+	if created[0] {
+		w.WriteHeader(http.StatusCreated)
+	} else {
+		w.WriteHeader(http.StatusOK)
+	}
+	return nil
+}
+
+func (s *Server) delete(w http.ResponseWriter, r *http.Request, rt *Route) error {
+	if err := s.store().Delete(r.Context(), rt.Entity, r.PathValue("sourcedId"), s.now()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// post creates objects whose sourcedIds the server allocates; the path
+// fixes some references (the class or school of new line items, the line
+// item of new results), which the body may repeat but not contradict.
+func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	body, err = fixRefs(rt, body, r.PathValue)
+	if err != nil {
+		return err
+	}
+	objs, err := decodeWrapper(rt.Entity, body, true, "")
+	if err != nil {
+		return err
+	}
+	if err := s.checkRefs(r.Context(), objs); err != nil {
+		return err
+	}
+	type pair struct {
+		Supplied  string `json:"suppliedSourcedId"`
+		Allocated string `json:"allocatedSourcedId"`
+	}
+	pairs := make([]pair, len(objs))
+	for i := range objs {
+		id := newID()
+		pairs[i] = pair{objs[i].Vals["sourcedId"], id}
+		objs[i].Vals["sourcedId"] = id
+	}
+	if _, err := s.store().Put(r.Context(), rt.Entity, toObjects(objs), s.now()); err != nil {
+		return err
+	}
+	out, _ := json.Marshal(map[string]any{"sourcedIdPairs": pairs})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	w.Write(out)
+	return nil
+}
+
+// fixRefs puts the references named by the path into every object of a
+// POST body, refusing an object that names a different one.
+func fixRefs(rt *Route, body []byte, param func(string) string) ([]byte, error) {
+	var top map[string][]map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return body, nil // the decoder reports malformed bodies precisely
+	}
+	items, ok := top[rt.Entity.Plural]
+	if !ok {
+		return body, nil
+	}
+	for i, it := range items {
+		for prop, p := range rt.fixedRefs {
+			want := param(p)
+			if raw, ok := it[prop]; ok {
+				var ref struct {
+					SourcedID string `json:"sourcedId"`
+				}
+				if json.Unmarshal(raw, &ref) == nil && ref.SourcedID != want {
+					return nil, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
+						Message: rt.Entity.Plural + "[" + itoa(i) + "]." + prop + ".sourcedId: must be " + want + ", the " + prop + " of the path"}
+				}
+				continue
+			}
+			f := rt.Entity.Field(prop)
+			it[prop], _ = json.Marshal(map[string]string{"sourcedId": want, "type": f.RefType})
+		}
+	}
+	return json.Marshal(top)
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+// checkRefs makes sure every object a body refers to exists and is not
+// deleted: a dangling reference is 422 naming the property.
+func (s *Server) checkRefs(ctx context.Context, objs []written) error {
+	for _, o := range objs {
+		for _, ref := range o.Refs {
+			rec, err := s.st.Get(ctx, ref.Entity, ref.ID)
+			if errors.Is(err, oneroster.ErrNotFound) || (err == nil && rec.Vals[1] != "active") {
+				return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
+					Message: ref.Path + ": no " + ref.Entity.Name + " with sourcedId " + ref.ID}
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func toObjects(ws []written) []store.Object {
+	out := make([]store.Object, len(ws))
+	for i, w := range ws {
+		out[i] = store.Object{Vals: w.Vals, Links: w.LinkRefs}
+		for _, o := range w.Objectives {
+			out[i].Objectives = append(out[i].Objectives, store.Objective{Source: o.Source, ID: o.ID, Score: o.Score, TextScore: o.TextScore})
+		}
+	}
+	return out
+}
+
+// newID allocates a sourcedId for a POSTed object: a random UUID.
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

@@ -1,0 +1,296 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/oastest"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+	"github.com/oneroster/oneroster/internal/store/storetest"
+)
+
+const gb = "/ims/oneroster/gradebook/v1p2"
+
+func newGradebookFixture(t *testing.T) *fixture {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "gb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
+	srv, api, token := newServer(t, st, httpapi.Config{RateLimit: -1})
+	return &fixture{srv: srv, api: api, v: oastest.Load(t, oastest.Gradebook), token: token}
+}
+
+// send makes a request with a JSON body; it validates the response against
+// the gradebook OpenAPI unless the status is one the standard does not
+// declare but our users need (200 for a PUT that replaced an object).
+func (f *fixture) send(t *testing.T, method, path, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if !(method == "PUT" && res.StatusCode == 200) {
+		f.v.ValidateResponse(t, req, res.StatusCode, res.Header, b)
+	}
+	return response{res.StatusCode, res.Header, b, req}
+}
+
+func TestGradebookReads(t *testing.T) {
+	f := newGradebookFixture(t)
+	sch1 := url.PathEscape("org/sch-1")
+	cases := []struct {
+		path, key string
+		want      []string
+	}{
+		{"/categories", "categories", []string{"cat-hw", "cat-test"}},
+		{"/categories/cat-hw", "category", []string{"cat-hw"}},
+		{"/lineItems", "lineItems", []string{"li-1", "li-2", "li-3"}},
+		{"/lineItems/li-2", "lineItem", []string{"li-2"}},
+		{"/results", "results", []string{"res-1", "res-2", "res-3", "res-4"}},
+		{"/results/res-3", "result", []string{"res-3"}},
+		{"/scoreScales", "scoreScales", []string{"ss-1"}},
+		{"/scoreScales/ss-1", "scoreScale", []string{"ss-1"}},
+		{"/classes/cl-1/categories", "categories", []string{"cat-hw", "cat-test"}},
+		{"/classes/cl-2/categories", "categories", []string{"cat-hw"}},
+		{"/classes/cl-1/lineItems", "lineItems", []string{"li-1", "li-2"}},
+		{"/classes/cl-1/lineItems/li-1/results", "results", []string{"res-1", "res-2"}},
+		{"/classes/cl-1/results", "results", []string{"res-1", "res-2", "res-3"}},
+		{"/classes/cl-1/scoreScales", "scoreScales", []string{"ss-1"}},
+		{"/classes/cl-1/students/u-s1/results", "results", []string{"res-1", "res-3"}},
+		{"/schools/" + sch1 + "/scoreScales", "scoreScales", []string{"ss-1"}},
+		{"/lineItems?filter=" + url.QueryEscape("resultValueMax>'15'"), "lineItems", []string{"li-2", "li-3"}},
+		{"/results?filter=" + url.QueryEscape("score>='9' AND scoreStatus='fully graded'") + "&sort=score&orderBy=desc", "results", []string{"res-3", "res-1"}},
+		{"/lineItems?filter=" + url.QueryEscape("scoreScale.sourcedId='ss-1'"), "lineItems", []string{"li-2"}},
+		{"/lineItems?filter=" + url.QueryEscape("dueDate<'2025-12-31'"), "lineItems", []string{"li-1", "li-2"}},
+	}
+	for _, tc := range cases {
+		r := f.get(t, gb+tc.path)
+		if r.status != 200 {
+			t.Errorf("GET %s: %d %s", tc.path, r.status, r.body)
+			continue
+		}
+		var got []string
+		if arr, ok := r.json(t)[tc.key].([]any); ok {
+			for _, o := range arr {
+				got = append(got, o.(map[string]any)["sourcedId"].(string))
+			}
+		} else {
+			got = []string{r.json(t)[tc.key].(map[string]any)["sourcedId"].(string)}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("GET %s (-want +got)\n%s", tc.path, diff)
+		}
+	}
+	r := f.get(t, gb+"/lineItems/li-2")
+	for _, want := range []string{`"assignDate":"2025-10-01T00:00:00.000Z"`, `"scoreScale":{"href":"` + f.srv.URL + gb + `/scoreScales/ss-1","sourcedId":"ss-1","type":"scoreScale"}`,
+		`"learningObjectiveSet":[{"source":"case","learningObjectiveIds":["urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b"]},{"source":"unknown","learningObjectiveIds":["FRAC-3"]}]`,
+		`"resultValueMax":100`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("lineItem li-2 lacks %s\n%s", want, r.body)
+		}
+	}
+	r = f.get(t, gb+"/results/res-3")
+	for _, want := range []string{`"score":87.5`, `"late":"true"`, `"learningObjectiveSet":[{"source":"case","learningObjectiveResults":[{"learningObjectiveId":"urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b","score":3,"textScore":"Proficient"}]}]`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("result res-3 lacks %s\n%s", want, r.body)
+		}
+	}
+	for _, path := range []string{"/classes/nope/lineItems", "/classes/cl-2/lineItems/li-1/results", "/classes/cl-1/students/u-t1/results", "/lineItems/nope"} {
+		if r := f.get(t, gb+path); r.status != 404 {
+			t.Errorf("GET %s: %d, want 404", path, r.status)
+		}
+	}
+}
+
+// TestGradePassBack does what an LMS does: create a line item for a class,
+// post results for its students, update one, mark one exempt, give one
+// extra credit, delete one, and list them.
+func TestGradePassBack(t *testing.T) {
+	f := newGradebookFixture(t)
+	li := `{"lineItem":{"sourcedId":"lms-li-1","status":"active","title":"Essay","assignDate":"2025-11-01T08:00:00Z","dueDate":"2025-11-08T23:59:00Z",
+		"class":{"href":"x","sourcedId":"cl-1","type":"class"},"school":{"href":"x","sourcedId":"org/sch-1","type":"org"},
+		"category":{"href":"x","sourcedId":"cat-hw","type":"category"},"resultValueMin":0,"resultValueMax":50}}`
+	if r := f.send(t, "PUT", gb+"/lineItems/lms-li-1", li); r.status != 201 {
+		t.Fatalf("PUT new line item: %d %s", r.status, r.body)
+	}
+	if r := f.send(t, "PUT", gb+"/lineItems/lms-li-1", strings.Replace(li, "Essay", "Essay (revised)", 1)); r.status != 200 {
+		t.Fatalf("PUT existing line item: %d %s", r.status, r.body)
+	}
+	post := `{"results":[
+		{"sourcedId":"tmp-1","status":"active","lineItem":{"href":"x","sourcedId":"lms-li-1","type":"lineItem"},"student":{"href":"x","sourcedId":"u-s1","type":"user"},"scoreStatus":"fully graded","score":40,"scoreDate":"2025-11-09"},
+		{"sourcedId":"tmp-2","status":"active","lineItem":{"href":"x","sourcedId":"lms-li-1","type":"lineItem"},"student":{"href":"x","sourcedId":"u-s2","type":"user"},"scoreStatus":"submitted","scoreDate":"2025-11-09"}]}`
+	r := f.send(t, "POST", gb+"/lineItems/lms-li-1/results", post)
+	if r.status != 201 {
+		t.Fatalf("POST results: %d %s", r.status, r.body)
+	}
+	var pairs struct {
+		SourcedIDPairs []struct{ SuppliedSourcedID, AllocatedSourcedID string }
+	}
+	json.Unmarshal(r.body, &pairs)
+	if len(pairs.SourcedIDPairs) != 2 || pairs.SourcedIDPairs[0].SuppliedSourcedID != "tmp-1" || pairs.SourcedIDPairs[0].AllocatedSourcedID == "" {
+		t.Fatalf("sourcedIdPairs: %s", r.body)
+	}
+	id1, id2 := pairs.SourcedIDPairs[0].AllocatedSourcedID, pairs.SourcedIDPairs[1].AllocatedSourcedID
+	result := func(id, student, status, score string) string {
+		s := `{"result":{"sourcedId":"` + id + `","status":"active","lineItem":{"href":"x","sourcedId":"lms-li-1","type":"lineItem"},` +
+			`"student":{"href":"x","sourcedId":"` + student + `","type":"user"},"scoreStatus":"` + status + `","scoreDate":"2025-11-10"`
+		if score != "" {
+			s += `,"score":` + score
+		}
+		return s + `}}`
+	}
+	// Extra credit: above resultValueMax, stored as sent.
+	if r := f.send(t, "PUT", gb+"/results/"+id1, result(id1, "u-s1", "fully graded", "55.5")); r.status != 200 {
+		t.Errorf("update result: %d %s", r.status, r.body)
+	}
+	if r := f.send(t, "PUT", gb+"/results/"+id2, result(id2, "u-s2", "exempt", "")); r.status != 200 {
+		t.Errorf("exempt result: %d %s", r.status, r.body)
+	}
+	if r := f.send(t, "PUT", gb+"/results/lms-r-3", result("lms-r-3", "u-s3", "fully graded", "30")); r.status != 201 {
+		t.Errorf("new result by PUT: %d %s", r.status, r.body)
+	}
+	got := f.get(t, gb+"/results/"+id1)
+	if !strings.Contains(string(got.body), `"score":55.5`) || !strings.Contains(string(got.body), `"scoreStatus":"fully graded"`) {
+		t.Errorf("extra credit not stored as sent: %s", got.body)
+	}
+	if got := f.get(t, gb+"/results/"+id2); !strings.Contains(string(got.body), `"scoreStatus":"exempt"`) || strings.Contains(string(got.body), `"score"`) {
+		t.Errorf("exempt result: %s", got.body)
+	}
+	if r := f.send(t, "DELETE", gb+"/results/lms-r-3", ""); r.status != 204 {
+		t.Errorf("DELETE: %d %s", r.status, r.body)
+	}
+	if r := f.get(t, gb+"/results/lms-r-3"); r.status != 404 {
+		t.Errorf("GET after DELETE: %d", r.status)
+	}
+	if r := f.send(t, "DELETE", gb+"/results/lms-r-3", ""); r.status != 404 {
+		t.Errorf("second DELETE: %d", r.status)
+	}
+	list := f.get(t, gb+"/classes/cl-1/lineItems/lms-li-1/results")
+	want := []string{id1, id2}
+	if id2 < id1 {
+		want = []string{id2, id1}
+	}
+	if diff := cmp.Diff(want, list.ids(t, "results")); diff != "" {
+		t.Errorf("results of the line item (-want +got)\n%s", diff)
+	}
+	// A consumer polling for changes still learns of the deletion.
+	poll := f.get(t, gb+"/results?filter="+url.QueryEscape("dateLastModified>'2026-01-11T00:00:00Z'"))
+	if !strings.Contains(string(poll.body), `"sourcedId":"lms-r-3","status":"tobedeleted"`) {
+		t.Errorf("delta poll does not show the deletion: %s", poll.body)
+	}
+	if r := f.get(t, gb+"/lineItems/lms-li-1"); !strings.Contains(string(r.body), "Essay (revised)") {
+		t.Errorf("line item: %s", r.body)
+	}
+}
+
+func TestBadBodies(t *testing.T) {
+	f := newGradebookFixture(t)
+	ok := `{"category":{"sourcedId":"c-x","status":"active","title":"Labs","weight":10}}`
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code, says               string
+	}{
+		{"malformed JSON", "PUT", "/categories/c-x", `{"category":{`, 400, "invaliddata", ""},
+		{"empty body", "PUT", "/categories/c-x", ``, 400, "invaliddata", ""},
+		{"wrong wrapper", "PUT", "/categories/c-x", `{"lineItem":{"sourcedId":"c-x","title":"x"}}`, 422, "invaliddata", "category"},
+		{"missing title", "PUT", "/categories/c-x", `{"category":{"sourcedId":"c-x","status":"active"}}`, 422, "invaliddata", "title"},
+		{"weight as a string", "PUT", "/categories/c-x", `{"category":{"sourcedId":"c-x","title":"x","weight":"10"}}`, 422, "invaliddata", "weight"},
+		{"unknown property", "PUT", "/categories/c-x", `{"category":{"sourcedId":"c-x","title":"x","colour":"red"}}`, 422, "invaliddata", "colour"},
+		{"id differs from path", "PUT", "/categories/c-y", ok, 422, "invaliddata", "sourcedId"},
+		{"wrong-case enum", "PUT", "/results/r-x", `{"result":{"sourcedId":"r-x","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},"scoreStatus":"Fully Graded","scoreDate":"2025-09-08"}}`, 422, "invaliddata", "scoreStatus"},
+		{"boolean as JSON", "PUT", "/results/r-x", `{"result":{"sourcedId":"r-x","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},"scoreStatus":"submitted","scoreDate":"2025-09-08","late":true}}`, 422, "invaliddata", "late"},
+		{"bad date", "PUT", "/results/r-x", `{"result":{"sourcedId":"r-x","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},"scoreStatus":"submitted","scoreDate":"2025-02-30"}}`, 422, "invaliddata", "scoreDate"},
+		{"dangling student", "PUT", "/results/r-x", `{"result":{"sourcedId":"r-x","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-nobody"},"scoreStatus":"submitted","scoreDate":"2025-09-08"}}`, 422, "invaliddata", "student"},
+		{"dangling category", "PUT", "/lineItems/l-x", `{"lineItem":{"sourcedId":"l-x","title":"t","assignDate":"2025-09-01","dueDate":"2025-09-02","class":{"sourcedId":"cl-1"},"school":{"sourcedId":"org/sch-1"},"category":{"sourcedId":"cat-none"}}}`, 422, "invaliddata", "category"},
+		{"ref of the wrong type", "PUT", "/lineItems/l-x", `{"lineItem":{"sourcedId":"l-x","title":"t","assignDate":"2025-09-01","dueDate":"2025-09-02","class":{"sourcedId":"cl-1","type":"course"},"school":{"sourcedId":"org/sch-1"},"category":{"sourcedId":"cat-hw"}}}`, 422, "invaliddata", "class"},
+		{"POST to an unknown class", "POST", "/classes/nope/lineItems", `{"lineItems":[]}`, 404, "unknownobject", ""},
+		{"POST with another class", "POST", "/classes/cl-1/lineItems", `{"lineItems":[{"sourcedId":"t1","title":"t","assignDate":"2025-09-01","dueDate":"2025-09-02","class":{"sourcedId":"cl-2"},"school":{"sourcedId":"org/sch-1"},"category":{"sourcedId":"cat-hw"}}]}`, 422, "invaliddata", "class"},
+		{"DELETE unknown", "DELETE", "/categories/nope", ``, 404, "unknownobject", ""},
+	}
+	for _, tc := range cases {
+		r := f.send(t, tc.method, gb+tc.path, tc.body)
+		if r.status != tc.status {
+			t.Errorf("%s: status %d, want %d: %s", tc.name, r.status, tc.status, r.body)
+			continue
+		}
+		if got := r.codeMinor(t); got != tc.code {
+			t.Errorf("%s: codeMinor %s, want %s", tc.name, got, tc.code)
+		}
+		if !strings.Contains(string(r.body), tc.says) {
+			t.Errorf("%s: description does not name %q: %s", tc.name, tc.says, r.body)
+		}
+	}
+	huge := `{"category":{"sourcedId":"c-x","title":"` + strings.Repeat("a", 5<<20) + `"}}`
+	if r := f.send(t, "PUT", gb+"/categories/c-x", huge); r.status != 413 {
+		t.Errorf("5 MiB body: %d, want 413", r.status)
+	}
+	if r := f.send(t, "PUT", gb+"/categories/c-x", ok); r.status != 201 {
+		t.Errorf("valid body after the bad ones: %d %s", r.status, r.body)
+	}
+}
+
+// TestConcurrentPuts races writers on one result: one row, one of the
+// written scores, and never a 500.
+func TestConcurrentPuts(t *testing.T) {
+	f := newGradebookFixture(t)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			body := fmt.Sprintf(`{"result":{"sourcedId":"race-1","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},"scoreStatus":"fully graded","score":%d,"scoreDate":"2025-09-08"}}`, i)
+			req, _ := http.NewRequest("PUT", f.srv.URL+gb+"/results/race-1", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+f.token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}(i)
+	}
+	wg.Wait()
+	close(statuses)
+	created := 0
+	for s := range statuses {
+		switch s {
+		case 201:
+			created++
+		case 200:
+		default:
+			t.Errorf("a racing PUT answered %d", s)
+		}
+	}
+	if created < 1 {
+		t.Errorf("no PUT reported creating the result")
+	}
+	r := f.get(t, gb+"/results?filter="+url.QueryEscape("sourcedId='race-1'"))
+	if ids := r.ids(t, "results"); len(ids) != 1 {
+		t.Errorf("racing PUTs left %d rows", len(ids))
+	}
+}
