@@ -160,6 +160,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if err := s.checkRefs(r.Context(), objs); err != nil {
 		return err
 	}
+	if rt.Entity == oneroster.Result && r.PathValue("classSourcedId") != "" {
+		if err := s.resultsBelong(r, objs); err != nil {
+			return err
+		}
+	}
 	type pair struct {
 		Supplied  string `json:"suppliedSourcedId"`
 		Allocated string `json:"allocatedSourcedId"`
@@ -229,6 +234,27 @@ func (s *Server) checkRefs(ctx context.Context, objs []written) error {
 			if err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// resultsBelong checks that results posted for a class (and academic
+// session) grade line items of that class (and session).
+func (s *Server) resultsBelong(r *http.Request, objs []written) error {
+	sc := []store.Scope{{Name: store.LineItemsOfClass, Arg: r.PathValue("classSourcedId")}}
+	where := "class " + r.PathValue("classSourcedId")
+	if as := r.PathValue("academicSessionSourcedId"); as != "" {
+		sc = append(sc, store.Scope{Name: store.LineItemsOfSession, Arg: as})
+		where += " and academic session " + as
+	}
+	for i, o := range objs {
+		li := o.Vals["lineItemSourcedId"]
+		if _, err := s.st.Get(r.Context(), oneroster.LineItem, li, sc...); errors.Is(err, oneroster.ErrNotFound) {
+			return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
+				Message: "results[" + itoa(i) + "].lineItem: line item " + li + " is not one of " + where}
+		} else if err != nil {
+			return err
 		}
 	}
 	return nil

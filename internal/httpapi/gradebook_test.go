@@ -294,3 +294,93 @@ func TestConcurrentPuts(t *testing.T) {
 		t.Errorf("racing PUTs left %d rows", len(ids))
 	}
 }
+
+// TestEveryGradebookOperation calls each of the 35 operations of the
+// official gradebook file successfully, validating every response.
+func TestEveryGradebookOperation(t *testing.T) {
+	f := newGradebookFixture(t)
+	sch1 := url.PathEscape("org/sch-1")
+	ref := func(typ, id string) string { return `{"href":"x","sourcedId":"` + id + `","type":"` + typ + `"}` }
+	lineItem := func(id string) string {
+		return `{"sourcedId":"` + id + `","status":"active","title":"Posted","assignDate":"2025-09-01","dueDate":"2025-09-05T12:00:00Z",` +
+			`"class":` + ref("class", "cl-1") + `,"school":` + ref("org", "org/sch-1") + `,"category":` + ref("category", "cat-hw") +
+			`,"academicSession":` + ref("academicSession", "gp-1") + `,"scoreScale":` + ref("scoreScale", "ss-1") +
+			`,"learningObjectiveSet":[{"source":"unknown","learningObjectiveIds":["OBJ-1","OBJ-2"]}]}`
+	}
+	result := func(id, li, student string) string {
+		return `{"sourcedId":"` + id + `","status":"active","lineItem":` + ref("lineItem", li) + `,"student":` + ref("user", student) +
+			`,"scoreStatus":"fully graded","score":7,"scoreDate":"2025-09-06","learningObjectiveSet":[{"source":"unknown","learningObjectiveResults":[{"learningObjectiveId":"OBJ-1","score":2}]}]}`
+	}
+	steps := []struct {
+		method, path, body string
+		status             int
+	}{
+		{"PUT", "/categories/cat-new", `{"category":{"sourcedId":"cat-new","status":"active","title":"Labs","weight":15.5}}`, 201},
+		{"GET", "/categories", "", 200},
+		{"GET", "/categories/cat-new", "", 200},
+		{"PUT", "/scoreScales/ss-new", `{"scoreScale":{"sourcedId":"ss-new","status":"active","title":"Pass/fail","type":"pf","class":` + ref("class", "cl-1") +
+			`,"course":` + ref("course", "c-math") + `,"scoreScaleValue":[{"itemValueLHS":"50-100","itemValueRHS":"Pass"},{"itemValueLHS":"0-49","itemValueRHS":"Fail"}]}}`, 201},
+		{"GET", "/scoreScales", "", 200},
+		{"GET", "/scoreScales/ss-new", "", 200},
+		{"GET", "/classes/cl-1/scoreScales", "", 200},
+		{"GET", "/schools/" + sch1 + "/scoreScales", "", 200},
+		{"PUT", "/lineItems/li-new", `{"lineItem":` + lineItem("li-new") + `}`, 201},
+		{"POST", "/classes/cl-1/lineItems", `{"lineItems":[` + lineItem("tmp-a") + `]}`, 201},
+		{"POST", "/schools/" + sch1 + "/lineItems", `{"lineItems":[` + lineItem("tmp-b") + `]}`, 201},
+		{"GET", "/lineItems", "", 200},
+		{"GET", "/lineItems/li-new", "", 200},
+		{"GET", "/classes/cl-1/lineItems", "", 200},
+		{"GET", "/classes/cl-1/categories", "", 200},
+		{"PUT", "/results/res-new", `{"result":` + result("res-new", "li-new", "u-s1") + `}`, 201},
+		{"POST", "/lineItems/li-new/results", `{"results":[` + result("tmp-c", "li-new", "u-s2") + `]}`, 201},
+		{"POST", "/classes/cl-1/academicSessions/gp-1/results", `{"results":[` + result("tmp-d", "li-1", "u-s2") + `]}`, 201},
+		{"GET", "/results", "", 200},
+		{"GET", "/results/res-new", "", 200},
+		{"GET", "/classes/cl-1/results", "", 200},
+		{"GET", "/classes/cl-1/lineItems/li-new/results", "", 200},
+		{"GET", "/classes/cl-1/students/u-s1/results", "", 200},
+		{"PUT", "/assessmentLineItems/ali-1", `{"assessmentLineItem":{"sourcedId":"ali-1","status":"active","title":"State test","class":` + ref("class", "cl-1") +
+			`,"scoreScale":` + ref("scoreScale", "ss-1") + `,"resultValueMin":0,"resultValueMax":400,"learningObjectiveSet":[{"source":"case","learningObjectiveIds":["urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b"]}]}}`, 201},
+		{"PUT", "/assessmentLineItems/ali-2", `{"assessmentLineItem":{"sourcedId":"ali-2","status":"active","title":"Part A","parentAssessmentLineItem":` + ref("assessmentLineItem", "ali-1") + `}}`, 201},
+		{"GET", "/assessmentLineItems", "", 200},
+		{"GET", "/assessmentLineItems/ali-2", "", 200},
+		{"PUT", "/assessmentResults/ar-1", `{"assessmentResult":{"sourcedId":"ar-1","status":"active","assessmentLineItem":` + ref("assessmentLineItem", "ali-2") +
+			`,"student":` + ref("user", "u-s1") + `,"score":312,"scorePercentile":88.5,"scoreStatus":"fully graded","scoreDate":"2026-04-01",` +
+			`"learningObjectiveSet":[{"source":"case","learningObjectiveResults":[{"learningObjectiveId":"urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b","score":3,"textScore":"Met"}]}]}}`, 201},
+		{"GET", "/assessmentResults", "", 200},
+		{"GET", "/assessmentResults/ar-1", "", 200},
+		{"DELETE", "/assessmentResults/ar-1", "", 204},
+		{"DELETE", "/assessmentLineItems/ali-2", "", 204},
+		{"DELETE", "/results/res-new", "", 204},
+		{"DELETE", "/lineItems/li-new", "", 204},
+		{"DELETE", "/scoreScales/ss-new", "", 204},
+		{"DELETE", "/categories/cat-new", "", 204},
+	}
+	seen := map[string]bool{}
+	for _, st := range steps {
+		r := f.send(t, st.method, gb+st.path, st.body)
+		if r.status != st.status {
+			t.Errorf("%s %s: %d, want %d: %s", st.method, st.path, r.status, st.status, r.body)
+			continue
+		}
+		op, err := f.v.Check(r.req, r.status, r.header, r.body)
+		if err != nil {
+			t.Errorf("%s %s: %v", st.method, st.path, err)
+		}
+		seen[op] = true
+	}
+	if len(seen) != 35 {
+		t.Errorf("%d distinct operations answered, want 35", len(seen))
+	}
+	if r := f.get(t, gb+"/assessmentLineItems/ali-2"); r.status != 404 {
+		t.Errorf("deleted assessment line item: %d", r.status)
+	}
+	if r := f.get(t, gb+"/assessmentLineItems/ali-1"); !strings.Contains(string(r.body), `"learningObjectiveSet":[{"source":"case","learningObjectiveIds":["urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b"]}]`) {
+		t.Errorf("assessment line item: %s", r.body)
+	}
+	// A result posted for a class and academic session must belong there.
+	r := f.send(t, "POST", gb+"/classes/cl-2/academicSessions/gp-1/results", `{"results":[`+result("tmp-e", "li-1", "u-s3")+`]}`)
+	if r.status != 422 {
+		t.Errorf("result of another class's line item posted to cl-2: %d %s", r.status, r.body)
+	}
+}

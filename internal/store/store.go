@@ -48,6 +48,7 @@ const (
 	ChildrenOfSession  ScopeName = "childrenOfSession"
 
 	LineItemsOfClass    ScopeName = "lineItemsOfClass"    // Arg: class
+	LineItemsOfSession  ScopeName = "lineItemsOfSession"  // Arg: academic session
 	ResultsOfClass      ScopeName = "resultsOfClass"      // Arg: class (through the result's line item)
 	ResultsOfLineItem   ScopeName = "resultsOfLineItem"   // Arg: line item
 	ResultsOfStudent    ScopeName = "resultsOfStudent"    // Arg: user

@@ -76,6 +76,8 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 		return `t.parent_sourced_id = ?`, []any{a}, nil
 	case store.LineItemsOfClass, store.ScoreScalesOfClass:
 		return `t.class_sourced_id = ?`, []any{a}, nil
+	case store.LineItemsOfSession:
+		return `t.academic_session_sourced_id = ?`, []any{a}, nil
 	case store.ScoreScalesOfSchool:
 		return `t.org_sourced_id = ?`, []any{a}, nil
 	case store.ResultsOfClass:

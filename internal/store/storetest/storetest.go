@@ -6,7 +6,10 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +53,92 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reimport", func(t *testing.T) { t.Parallel(); testReimport(t, open) })
 	t.Run("RejectedImportChangesNothing", func(t *testing.T) { t.Parallel(); testRejected(t, open) })
 	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
+	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
+	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
+}
+
+// testConcurrentPuts races writers on one result and one line item: each
+// write succeeds, and one row remains, holding one of the writes.
+func testConcurrentPuts(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			score := strconv.Itoa(i)
+			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+				"sourcedId": "race", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
+				"score": score, "scoreDate": "2025-09-08", "classSourcedId": "cl-1"},
+				Links: map[string]string{"scoreScale": "ss-1"}}}, "2026-03-01T00:00:00.000Z")
+			errs <- err
+			_, err = st.Put(ctx, oneroster.LineItem, []store.Object{{Vals: map[string]string{
+				"sourcedId": "li-1", "title": "Quiz " + score, "assignDate": "2025-09-01", "dueDate": "2025-09-08", "classSourcedId": "cl-1",
+				"categorySourcedId": "cat-hw", "academicSessionSourcedId": "gp-1", "schoolSourcedId": "org/sch-1"},
+				Objectives: []store.Objective{{Source: "unknown", ID: "OBJ-" + score}}}}, "2026-03-01T00:00:00.000Z")
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a racing Put failed: %v", err)
+		}
+	}
+	p := filter(t, "sourcedId='race'")
+	p.Limit = 10
+	page, err := st.List(ctx, store.ListRequest{Entity: oneroster.Result, Params: p})
+	if err != nil || page.Total != 1 || len(page.Records) != 1 {
+		t.Fatalf("racing Puts left %d rows (%v)", page.Total, err)
+	}
+	rec := page.Records[0]
+	if links := rec.Sub["scoreScale"]; len(links) != 1 {
+		t.Errorf("race result has %d active score-scale links, want 1", len(links))
+	}
+	li, err := st.Get(ctx, oneroster.LineItem, "li-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objs := li.Sub["learningObjectiveSet"]; len(objs) != 1 {
+		t.Errorf("li-1 has %d active objectives after racing Puts, want 1", len(objs))
+	}
+}
+
+// testTombstones: a deleted gradebook object is gone from single reads
+// and ordinary lists, but a consumer asking about changes still sees it.
+func testTombstones(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	if err := st.Delete(ctx, oneroster.Result, "res-2", "2026-03-01T00:00:00.000Z"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete(ctx, oneroster.Result, "res-2", "2026-03-01T00:00:00.000Z"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("second Delete: %v, want ErrNotFound", err)
+	}
+	if _, err := st.Get(ctx, oneroster.Result, "res-2"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Get of a deleted result: %v, want ErrNotFound", err)
+	}
+	if got := ids(t, st, oneroster.Result, query.Params{}); slices.Contains(got, "res-2") {
+		t.Errorf("ordinary list still has the deleted result: %v", got)
+	}
+	got := ids(t, st, oneroster.Result, filter(t, "dateLastModified>'2026-02-01T00:00:00Z'"))
+	if diff := cmp.Diff([]string{"res-2"}, got); diff != "" {
+		t.Errorf("change poll (-want +got)\n%s", diff)
+	}
+	if got := ids(t, st, oneroster.Result, filter(t, "status='tobedeleted'")); len(got) != 1 {
+		t.Errorf("status filter: %v", got)
+	}
+	created, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-2", "lineItemSourcedId": "li-1",
+		"studentSourcedId": "u-s2", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, "2026-03-02T00:00:00.000Z")
+	if err != nil || !created[0] {
+		t.Errorf("Put over a tombstone: created %v, %v; want created", created, err)
+	}
 }
 
 func ids(t *testing.T, st store.Store, e *oneroster.Entity, p query.Params, scopes ...store.Scope) []string {
