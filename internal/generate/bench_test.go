@@ -9,7 +9,10 @@ import (
 
 // benchStudents sizes the benchmarks; a one-off district-scale measurement is
 // go test ./internal/generate/ -run '^$' -bench Write -benchtime=1x -gen.students=200000
-var benchStudents = flag.Int("gen.students", 20000, "students in the benchmark district")
+var (
+	benchStudents    = flag.Int("gen.students", 20000, "students in the benchmark district")
+	benchNoGradebook = flag.Bool("gen.nogradebook", false, "benchmark the rostering files only")
+)
 
 func BenchmarkWrite(b *testing.B) {
 	n := *benchStudents
@@ -17,7 +20,7 @@ func BenchmarkWrite(b *testing.B) {
 	var sum Summary
 	for b.Loop() {
 		var err error
-		if sum, err = Write(dir, Options{Students: n}); err != nil {
+		if sum, err = Write(dir, Options{Students: n, NoGradebook: *benchNoGradebook}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,7 +33,7 @@ func BenchmarkWriteZip(b *testing.B) {
 	var sum Summary
 	for b.Loop() {
 		var err error
-		if sum, err = WriteZip(io.Discard, Options{Students: n}); err != nil {
+		if sum, err = WriteZip(io.Discard, Options{Students: n, NoGradebook: *benchNoGradebook}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,7 +1,9 @@
 // Package generate writes a synthetic but realistic OneRoster 1.2.1 bulk CSV
 // package for a US school district: one district, about one school per 500
 // students, courses and classes, students, teachers, administrators and
-// guardians with their roles, profiles, demographics and enrollments.
+// guardians with their roles, profiles, demographics and enrollments, and
+// (unless Options.NoGradebook) a gradebook: categories, score scales, line
+// items, results and learning objectives.
 //
 // The same Options always give byte-identical output, so the package can
 // back golden tests, demos and benchmarks. Ids deliberately contain '/', '.'
@@ -25,18 +27,23 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // Options choose the size and the randomness of the district. Zero values
-// take the defaults: 1000 students, seed 1, school year 2025-2026. (Seed 0
-// therefore means seed 1.)
+// take the defaults: 1000 students, seed 1, school year 2025-2026, with a
+// gradebook. (Seed 0 therefore means seed 1.)
 type Options struct {
 	Students   int   // number of students; default 1000
 	Seed       int64 // default 1
 	SchoolYear int   // the calendar year in which the school year ends; default 2026
+	// NoGradebook leaves out the eight gradebook files. The rostering files
+	// are the same bytes either way: the gradebook draws from random streams
+	// of its own.
+	NoGradebook bool
 }
 
 // Summary tells what was written.
@@ -45,9 +52,10 @@ type Summary struct {
 	Students, Teachers, Schools, Classes, Enrollments int
 }
 
-// file is one CSV file of the package. New files (the gradebook and
-// resources ones) are added by appending to files: the manifest, Write,
-// WriteZip and the tests all work from that list.
+// file is one CSV file of the package. The files come in lists, one per
+// OneRoster service (the resources files will make a third); candidates
+// picks the lists the options ask for, and the manifest, Write, WriteZip and
+// the tests all work from that.
 type file struct {
 	name   string
 	header []string
@@ -55,7 +63,7 @@ type file struct {
 	cost   int // relative size, to start the biggest passes first
 }
 
-var files = []file{
+var rosteringFiles = []file{
 	{"academicSessions.csv", academicSessionsHeader, writeAcademicSessions, 0},
 	{"classes.csv", classesHeader, writeClasses, 2},
 	{"courses.csv", coursesHeader, writeCourses, 1},
@@ -65,6 +73,17 @@ var files = []file{
 	{"roles.csv", rolesHeader, writeRoles, 6},
 	{"userProfiles.csv", userProfilesHeader, writeUserProfiles, 3},
 	{"users.csv", usersHeader, writeUsers, 8},
+}
+
+var gradebookFiles = []file{
+	{"categories.csv", categoriesHeader, writeCategories, 0},
+	{"lineItemLearningObjectiveIds.csv", lineItemLearningObjectiveIdsHeader, writeLineItemLearningObjectiveIds, 1},
+	{"lineItems.csv", lineItemsHeader, writeLineItems, 2},
+	{"lineItemScoreScales.csv", lineItemScoreScalesHeader, writeLineItemScoreScales, 1},
+	{"resultLearningObjectiveIds.csv", resultLearningObjectiveIdsHeader, writeResultLearningObjectiveIds, 7},
+	{"results.csv", resultsHeader, writeResults, 10},
+	{"resultScoreScales.csv", resultScoreScalesHeader, writeResultScoreScales, 6},
+	{"scoreScales.csv", scoreScalesHeader, writeScoreScales, 0},
 }
 
 // manifestFiles are the 21 data files of OneRoster 1.2, in the order of the
@@ -81,9 +100,38 @@ const (
 	systemCode = "oneroster-generate"
 )
 
-func manifestRows() [][]string {
+// candidates lists the files that o asks for.
+func candidates(o Options) []file {
+	fs := slices.Clone(rosteringFiles)
+	if !o.NoGradebook {
+		fs = append(fs, gradebookFiles...)
+	}
+	return fs
+}
+
+// present probes each candidate file and keeps those that get at least one
+// row: the binding forbids a file with a header and no data, and a tiny
+// district may, say, have no student with an app account. A probe stops at
+// the end of the first school that gives the file a row, so it costs about
+// one school's share of the pass; only a file that really is empty is
+// probed to the end.
+func (g *generator) present() ([]file, error) {
+	var out []file
+	for _, f := range g.files {
+		t := &table{cw: csv.NewWriter(io.Discard), probe: true}
+		if err := f.write(g, t); err != nil && !errors.Is(err, errStopped) {
+			return nil, fmt.Errorf("generate: probing %s: %w", f.name, err)
+		}
+		if t.rows > 0 {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func manifestRows(fs []file) [][]string {
 	written := map[string]bool{}
-	for _, f := range files {
+	for _, f := range fs {
 		written[f.name] = true
 	}
 	rows := [][]string{{"manifest.version", "1.0"}, {"oneroster.version", "1.2"}}
@@ -100,9 +148,10 @@ func manifestRows() [][]string {
 // table is the CSV writer of one file. Rows are written with CRLF line ends,
 // as RFC 4180 specifies (readers must accept both), and no BOM.
 type table struct {
-	cw   *csv.Writer
-	rows int
-	stop *atomic.Bool // set when another file failed, so this pass gives up early
+	cw    *csv.Writer
+	rows  int
+	stop  *atomic.Bool // set when another file failed, so this pass gives up early
+	probe bool         // only asks whether the file gets a row: stop after the first school that gives one
 }
 
 var errStopped = errors.New("generate: stopped")
@@ -126,7 +175,7 @@ func (t *table) check() error {
 	if err := t.cw.Error(); err != nil {
 		return err
 	}
-	if t.stop != nil && t.stop.Load() {
+	if t.stop != nil && t.stop.Load() || t.probe && t.rows > 0 {
 		return errStopped
 	}
 	return nil
@@ -149,9 +198,9 @@ func writeFile(g *generator, f file, w io.Writer, stop *atomic.Bool) (int, error
 	return t.rows, nil
 }
 
-func writeManifest(w io.Writer) (int, error) {
+func writeManifest(w io.Writer, fs []file) (int, error) {
 	t := newTable(w, []string{"propertyName", "value"}, nil)
-	rows := manifestRows()
+	rows := manifestRows(fs)
 	for _, r := range rows {
 		t.put(r...)
 	}
@@ -176,6 +225,10 @@ func summary(g *generator, rows map[string]int) Summary {
 // time); manifest.csv is written last, once every data file is complete.
 func Write(dir string, o Options) (Summary, error) {
 	g, err := newGenerator(o)
+	if err != nil {
+		return Summary{}, err
+	}
+	files, err := g.present()
 	if err != nil {
 		return Summary{}, err
 	}
@@ -226,7 +279,7 @@ func Write(dir string, o Options) (Summary, error) {
 	if first != nil {
 		return Summary{}, first
 	}
-	n, err := writeFileTo(g, file{name: "manifest.csv"}, filepath.Join(dir, "manifest.csv"), nil)
+	n, err := writeManifestTo(filepath.Join(dir, "manifest.csv"), files)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -234,7 +287,15 @@ func Write(dir string, o Options) (Summary, error) {
 	return summary(g, rows), nil
 }
 
-func writeFileTo(g *generator, f file, path string, stop *atomic.Bool) (n int, err error) {
+func writeFileTo(g *generator, f file, path string, stop *atomic.Bool) (int, error) {
+	return create(path, f.name, func(w io.Writer) (int, error) { return writeFile(g, f, w, stop) })
+}
+
+func writeManifestTo(path string, fs []file) (int, error) {
+	return create(path, "manifest.csv", func(w io.Writer) (int, error) { return writeManifest(w, fs) })
+}
+
+func create(path, name string, write func(io.Writer) (int, error)) (n int, err error) {
 	out, err := os.Create(path)
 	if err != nil {
 		return 0, fmt.Errorf("generate: %w", err)
@@ -244,13 +305,9 @@ func writeFileTo(g *generator, f file, path string, stop *atomic.Bool) (n int, e
 			err = fmt.Errorf("generate: %w", cerr)
 		}
 	}()
-	if f.write == nil {
-		n, err = writeManifest(out)
-	} else {
-		n, err = writeFile(g, f, out, stop)
-	}
+	n, err = write(out)
 	if err != nil && !errors.Is(err, errStopped) {
-		err = fmt.Errorf("generate: writing %s: %w", f.name, err)
+		err = fmt.Errorf("generate: writing %s: %w", name, err)
 	}
 	return n, err
 }
@@ -272,6 +329,10 @@ func WriteZip(w io.Writer, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	files, err := g.present()
+	if err != nil {
+		return Summary{}, err
+	}
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
@@ -285,7 +346,7 @@ func WriteZip(w io.Writer, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
 	}
-	if rows["manifest.csv"], err = writeManifest(ew); err != nil {
+	if rows["manifest.csv"], err = writeManifest(ew, files); err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
 	}
 	for _, f := range files {

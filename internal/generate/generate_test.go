@@ -64,7 +64,7 @@ func TestDeterministic(t *testing.T) {
 
 	dirC, _ := mustWrite(t, Options{Students: 3000, Seed: 43})
 	c := readDir(t, dirC)
-	for _, name := range []string{"users.csv", "enrollments.csv", "demographics.csv", "orgs.csv"} {
+	for _, name := range []string{"users.csv", "enrollments.csv", "demographics.csv", "orgs.csv", "lineItems.csv", "results.csv", "lineItemLearningObjectiveIds.csv"} {
 		if bytes.Equal(a[name], c[name]) {
 			t.Errorf("%s is identical for seeds 42 and 43", name)
 		}
@@ -136,9 +136,45 @@ var bindingHeaders = map[string]string{
 	"userProfiles.csv":     "sourcedId,status,dateLastModified,userSourcedId,profileType,vendorId,applicationId,description,credentialType,username,password",
 	"users.csv":            "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns",
 	"manifest.csv":         "propertyName,value",
+
+	"categories.csv":                   "sourcedId,status,dateLastModified,title,weight",
+	"lineItemLearningObjectiveIds.csv": "sourcedId,status,dateLastModified,lineItemSourcedId,source,learningObjectiveId",
+	"lineItems.csv":                    "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,resultValueMax,schoolSourcedId",
+	"lineItemScoreScales.csv":          "sourcedId,status,dateLastModified,title,lineItemSourcedId,scoreScaleSourcedId",
+	"resultLearningObjectiveIds.csv":   "sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore",
+	"results.csv":                      "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing",
+	"resultScoreScales.csv":            "sourcedId,status,dateLastModified,title,resultSourcedId,scoreScaleSourcedId",
+	"scoreScales.csv":                  "sourcedId,status,dateLastModified,title,type,orgSourcedId,courseSourcedId,classSourcedId,scoreScaleValue",
 }
 
 const wantManifest = "propertyName,value\r\n" +
+	"manifest.version,1.0\r\n" +
+	"oneroster.version,1.2\r\n" +
+	"file.academicSessions,bulk\r\n" +
+	"file.categories,bulk\r\n" +
+	"file.classes,bulk\r\n" +
+	"file.classResources,absent\r\n" +
+	"file.courses,bulk\r\n" +
+	"file.courseResources,absent\r\n" +
+	"file.demographics,bulk\r\n" +
+	"file.enrollments,bulk\r\n" +
+	"file.lineItemLearningObjectiveIds,bulk\r\n" +
+	"file.lineItems,bulk\r\n" +
+	"file.lineItemScoreScales,bulk\r\n" +
+	"file.orgs,bulk\r\n" +
+	"file.resources,absent\r\n" +
+	"file.resultLearningObjectiveIds,bulk\r\n" +
+	"file.results,bulk\r\n" +
+	"file.resultScoreScales,bulk\r\n" +
+	"file.roles,bulk\r\n" +
+	"file.scoreScales,bulk\r\n" +
+	"file.userProfiles,bulk\r\n" +
+	"file.userResources,absent\r\n" +
+	"file.users,bulk\r\n" +
+	"source.systemName,oneroster synthetic district generator\r\n" +
+	"source.systemCode,oneroster-generate\r\n"
+
+const wantManifestNoGradebook = "propertyName,value\r\n" +
 	"manifest.version,1.0\r\n" +
 	"oneroster.version,1.2\r\n" +
 	"file.academicSessions,bulk\r\n" +
@@ -175,6 +211,12 @@ func TestFileFormat(t *testing.T) {
 	if !slices.Equal(slices.Sorted(maps.Keys(files)), slices.Sorted(maps.Keys(bindingHeaders))) {
 		t.Errorf("files written %v, want %v", slices.Sorted(maps.Keys(files)), slices.Sorted(maps.Keys(bindingHeaders)))
 	}
+	checkManifestFiles(t, files)
+	for _, f := range append(slices.Clone(rosteringFiles), gradebookFiles...) {
+		if got := strings.Join(f.header, ","); got != bindingHeaders[f.name] {
+			t.Errorf("%s header in the code:\n got %s\nwant %s", f.name, got, bindingHeaders[f.name])
+		}
+	}
 	for name, b := range files {
 		want, ok := bindingHeaders[name]
 		if !ok {
@@ -210,7 +252,7 @@ func TestFileFormat(t *testing.T) {
 func TestWriteReplacesStaleFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	stale := filepath.Join(dir, "results.csv")
+	stale := filepath.Join(dir, "resources.csv")
 	other := filepath.Join(dir, "notes.txt")
 	for _, p := range []string{stale, other} {
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
@@ -228,7 +270,7 @@ func TestWriteReplacesStaleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("results.csv, marked absent in the manifest, is still there (err %v)", err)
+		t.Errorf("resources.csv, marked absent in the manifest, is still there (err %v)", err)
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("unrelated file removed: %v", err)
@@ -237,6 +279,17 @@ func TestWriteReplacesStaleFiles(t *testing.T) {
 	if !bytes.Equal(a["users.csv"], b["users.csv"]) {
 		t.Error("users.csv was not overwritten")
 	}
+
+	// Turning the gradebook off removes the gradebook files of a former run.
+	if _, err := Write(dir, Options{Students: 100, NoGradebook: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range gradebookFiles {
+		if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after a run without the gradebook (err %v)", f.name, err)
+		}
+	}
+	checkManifest(t, dir)
 }
 
 func TestOptions(t *testing.T) {

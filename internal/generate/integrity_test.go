@@ -13,7 +13,9 @@ import (
 	"time"
 )
 
-// table of one parsed file: rows by sourcedId, in file order.
+// parsed is one file of a package: its rows in file order, and by
+// sourcedId once checkPackage has indexed them. parseDir gives a file that
+// the package leaves out no rows.
 type parsed struct {
 	col  map[string]int
 	rows [][]string
@@ -29,14 +31,19 @@ func parseDir(t *testing.T, dir string) map[string]*parsed {
 		if name == "manifest.csv" {
 			continue
 		}
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
+		var recs [][]string
+		switch f, err := os.Open(filepath.Join(dir, name)); {
+		case os.IsNotExist(err):
+			// An absent file reads as one without rows.
+			recs = [][]string{strings.Split(bindingHeaders[name], ",")}
+		case err != nil:
 			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(f).ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		default:
+			recs, err = csv.NewReader(f).ReadAll()
+			f.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 		p := &parsed{col: map[string]int{}, rows: recs[1:], byID: map[string][]string{}}
 		for i, c := range recs[0] {
@@ -66,11 +73,21 @@ func TestIntegrity(t *testing.T) {
 		{Students: 700, Seed: 3},           // two schools: elementary and 6-12
 		{Students: 6000, Seed: 9},          // all three levels, several schools each
 		{Students: 2500, SchoolYear: 2030}, // another calendar
+		{Students: 900, Seed: 5, NoGradebook: true},
 	} {
-		t.Run(fmt.Sprintf("%d_%d_%d", o.Students, o.Seed, o.SchoolYear), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d_%d_%d_%t", o.Students, o.Seed, o.SchoolYear, o.NoGradebook), func(t *testing.T) {
 			t.Parallel()
 			dir, sum := mustWrite(t, o)
-			checkPackage(t, parseDir(t, dir), sum, o.Students >= 6000)
+			checkManifest(t, dir)
+			p := parseDir(t, dir)
+			checkPackage(t, p, sum, o.Students >= 6000)
+			if o.NoGradebook {
+				for _, f := range gradebookFiles {
+					if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
+						t.Errorf("NoGradebook, yet %s is there (err %v)", f.name, err)
+					}
+				}
+			}
 		})
 	}
 }
@@ -408,6 +425,8 @@ func checkPackage(t *testing.T, p map[string]*parsed, sum Summary, rich bool) {
 			fail("class %s has %d primary teachers", row[0], n)
 		}
 	}
+
+	checkGradebook(t, p, &checks{fail: fail, ref: ref, date: date, oneOf: oneOf}, rich)
 
 	if sum.Classes != len(classes.rows) || sum.Enrollments != len(enrollments.rows) || sum.Schools != len(slices.DeleteFunc(slices.Clone(orgs.rows), func(r []string) bool { return orgs.get(r, "type") != "school" })) {
 		fail("summary %+v does not match the files", sum)

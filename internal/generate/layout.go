@@ -148,6 +148,7 @@ type generator struct {
 	// year, term1, gp1, gp2, term2, gp3, gp4
 	sessions []session
 	catalogs [4]*catalog // by band
+	files    []file      // the files the options ask for, before probing for empty ones
 }
 
 func (g *generator) term(i int) *session { return &g.sessions[1+3*i] }
@@ -171,7 +172,7 @@ func newGenerator(o Options) (*generator, error) {
 	if o.SchoolYear < 1902 || o.SchoolYear > 9999 {
 		return nil, fmt.Errorf("generate: school year %d out of range", o.SchoolYear)
 	}
-	g := &generator{o: o, seed: uint64(o.Seed), year: strconv.Itoa(o.SchoolYear)}
+	g := &generator{o: o, seed: uint64(o.Seed), year: strconv.Itoa(o.SchoolYear), files: candidates(o)}
 	for b := range g.catalogs {
 		g.catalogs[b] = newCatalog(band(b))
 	}

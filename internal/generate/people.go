@@ -17,6 +17,11 @@ func adminID(org, tag string) string {
 	return "adm-" + org + "." + tag + "@district"
 }
 func courseID(s *school, c *course) string { return "crs-" + s.num + "-" + c.code }
+
+// classID names section sec (from 0) of course c.
+func classID(s *school, c *course, sec int) string {
+	return "cls-" + s.num + "-" + c.code + "." + pad(sec+1, 2)
+}
 func roleID(user, org, role string) string { return "rol/" + user + "/" + org + "." + role }
 func profileID(user, app string) string    { return "upr/" + user + "/" + app }
 

@@ -181,7 +181,7 @@ func (p *planner) build(s *school) *plan {
 	pl.classIDs = pl.classIDs[:0]
 	for i := range pl.classes {
 		cl := &pl.classes[i]
-		pl.classIDs = append(pl.classIDs, "cls-"+s.num+"-"+cat.courses[cl.course].code+"."+pad(int(cl.section)+1, 2))
+		pl.classIDs = append(pl.classIDs, classID(s, &cat.courses[cl.course], int(cl.section)))
 	}
 
 	// Households: siblings are drawn from the whole school (so they are in

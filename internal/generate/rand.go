@@ -17,6 +17,13 @@ const (
 	kTeacher
 	kAdmin
 	kProfile
+	// Gradebook streams: added after the rostering ones so that those keep
+	// their values and the rostering files their bytes.
+	kCourseBook
+	kClassBook
+	kAbility
+	kResult
+	kObjective
 )
 
 // stream is a reseedable PCG generator. Every entity draws from its own
