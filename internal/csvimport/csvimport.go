@@ -23,23 +23,9 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
-// Supported lists the files this version stores. A package that marks any
-// other file bulk or delta is refused rather than half imported.
-var Supported = map[string]bool{
-	"orgs.csv": true, "academicSessions.csv": true, "courses.csv": true, "classes.csv": true,
-	"users.csv": true, "userProfiles.csv": true, "roles.csv": true, "demographics.csv": true,
-	"enrollments.csv": true,
-	"categories.csv":  true, "scoreScales.csv": true, "lineItems.csv": true, "results.csv": true,
-	"lineItemScoreScales.csv": true, "resultScoreScales.csv": true,
-	"lineItemLearningObjectiveIds.csv": true, "resultLearningObjectiveIds.csv": true,
-}
-
-// CodeUnsupportedFile and CodeMissingRole are the importer's own problem
-// codes, beside those of csvpkg.
-const (
-	CodeUnsupportedFile = "UNSUPPORTED_FILE"
-	CodeMissingRole     = "MISSING_ROLE"
-)
+// CodeMissingRole is the importer's own problem code, beside those of
+// csvpkg.
+const CodeMissingRole = "MISSING_ROLE"
 
 // Options tune an import.
 type Options struct {
@@ -131,17 +117,6 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 	if man == nil || rep.Failed() {
 		return rep, nil
 	}
-	for _, spec := range csvpkg.Files {
-		if man.Mode(spec.Name) != csvpkg.Absent && !Supported[spec.Name] {
-			rep.add(o.MaxProblems, csvpkg.Problem{File: "manifest.csv", Code: CodeUnsupportedFile,
-				Message: fmt.Sprintf("%s is marked %s, but this version does not import %s files yet; mark it absent to import the rest",
-					spec.Name, man.Mode(spec.Name), spec.Service)})
-		}
-	}
-	if rep.Failed() {
-		return rep, nil
-	}
-
 	tx, err := st.BeginImport(ctx, o.Source, o.SHA256)
 	if err != nil {
 		return nil, err

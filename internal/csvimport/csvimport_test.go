@@ -84,9 +84,6 @@ func TestBrokenPackages(t *testing.T) {
 			[]string{`users.csv:7:1: MISSING_ROLE: user "u-g1" has no active role; a OneRoster 1.2 user needs at least one row in roles.csv`}, true},
 		{"demographics of no user", replace("demographics.csv", "u-s1,,,2016", "u-zz,,,2016"),
 			[]string{`demographics.csv:2:1: DANGLING_REF: sourcedId "u-zz" does not match any row of users.csv or any stored record`}, true},
-		{"unsupported resources file", func(f map[string]string) {
-			f["resources.csv"] = "sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId\nres-1,,,v-1,Reader,,,,\n"
-		}, []string{"manifest.csv:0:0: UNSUPPORTED_FILE:"}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -639,7 +639,7 @@ func (g *docGen) property(f oneroster.Field) object {
 		return array(ref(g.objectiveSet(f.Scores)), "Learning objectives, grouped by source.")
 	case oneroster.ScoreScaleValues:
 		return array(ref(g.scoreScaleValue()), "")
-	case oneroster.RefList, oneroster.Children:
+	case oneroster.RefList, oneroster.Children, oneroster.LinkRefs:
 		return array(ref(g.guidRef()), fmt.Sprintf("GUIDRefs to objects of type %q.", f.RefType))
 	case oneroster.UserIDs:
 		return array(ref(g.userID()), "")

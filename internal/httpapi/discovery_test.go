@@ -284,7 +284,7 @@ func checkEntitySchema(t *testing.T, schemas openapi3.Schemas, e *oneroster.Enti
 			if !slices.Equal(v.Enum, []any{"true", "false"}) {
 				t.Errorf("%s.%s: enum %v, want the strings true and false", name, f.Name, v.Enum)
 			}
-		case oneroster.StringList, oneroster.RefList, oneroster.Children, oneroster.UserIDs, oneroster.Embedded:
+		case oneroster.StringList, oneroster.RefList, oneroster.Children, oneroster.UserIDs, oneroster.Embedded, oneroster.LinkRefs, oneroster.Objectives, oneroster.ObjectivesJSON, oneroster.ScoreScaleValues:
 			wantType = "array"
 		case oneroster.Ref:
 			wantType = ""
@@ -320,7 +320,7 @@ func checkEntitySchema(t *testing.T, schemas openapi3.Schemas, e *oneroster.Enti
 // (empty) document, and bad arguments are refused.
 func TestDiscoveryOtherServices(t *testing.T) {
 	_, routes, _ := discoveryServer(t)
-	for svc, want := range map[string]int{"gradebook": 22, "resources": 0} {
+	for svc, want := range map[string]int{"gradebook": 22, "resources": 5} {
 		data, err := httpapi.Discovery(routes, svc, "http://h/ims/oneroster/"+svc+"/v1p2", "http://h/oauth/token")
 		if err != nil {
 			t.Fatal(err)

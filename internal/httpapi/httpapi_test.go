@@ -144,7 +144,7 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		Collection       bool
 	}
 	var want, got []op
-	for _, svc := range []oastest.Service{oastest.Rostering, oastest.Gradebook} {
+	for _, svc := range oastest.Services {
 		for _, o := range oastest.Load(t, svc).Operations() {
 			s := slices.Clone(o.Scopes)
 			slices.Sort(s)
@@ -159,8 +159,8 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	key := func(a, b op) int { return strings.Compare(a.Method+a.Path, b.Method+b.Path) }
 	slices.SortFunc(want, key)
 	slices.SortFunc(got, key)
-	if len(want) != 41+35 {
-		t.Errorf("the official rostering and gradebook files have %d operations, want 76", len(want))
+	if len(want) != 81 {
+		t.Errorf("the official files have %d operations, want 81", len(want))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("route table differs from the OpenAPI (-openapi +routes)\n%s", diff)
@@ -429,8 +429,13 @@ func TestDiscoveryIsServedWithoutToken(t *testing.T) {
 	if r := f.do(t, "GET", "/ims/oneroster/rostering/v1p2/discovery/", false); r.status != 200 {
 		t.Errorf("discovery without a token: %d", r.status)
 	}
-	if r := f.do(t, "GET", "/ims/oneroster/resources/v1p2/discovery/", false); r.status != 401 {
-		t.Errorf("discovery of a service not served yet, without a token: %d, want 401", r.status)
+	for _, svc := range []string{"gradebook", "resources"} {
+		if r := f.do(t, "GET", "/ims/oneroster/"+svc+"/v1p2/discovery/", false); r.status != 200 {
+			t.Errorf("%s discovery without a token: %d", svc, r.status)
+		}
+	}
+	if r := f.do(t, "GET", "/ims/oneroster/other/v1p2/discovery/", false); r.status != 401 {
+		t.Errorf("discovery of no service, without a token: %d, want 401", r.status)
 	}
 	f.token = saved
 }

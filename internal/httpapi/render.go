@@ -205,6 +205,13 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			}
 			key(f.Name)
 			guidRef(b, base, f.RefType, subs[0].Vals[0])
+		case oneroster.LinkRefs:
+			subs := rec.Sub[f.Name]
+			if len(subs) == 0 {
+				continue
+			}
+			key(f.Name)
+			refArray(b, base, f.RefType, len(subs), func(j int) string { return subs[j].Vals[0] })
 		case oneroster.Objectives:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 {

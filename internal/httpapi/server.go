@@ -62,7 +62,7 @@ func New(st store.Store, cfg Config) *Server {
 	}
 	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
-	s.routes = append(rosteringRoutes(), gradebookRoutes()...)
+	s.routes = append(append(rosteringRoutes(), gradebookRoutes()...), resourcesRoutes()...)
 	s.register()
 	return s
 }

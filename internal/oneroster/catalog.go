@@ -28,6 +28,7 @@ const (
 	Objectives                   // learningObjectiveSet built from a link table, grouped by source; see Field.Link
 	ObjectivesJSON               // learningObjectiveSet stored as JSON text (assessment tables)
 	ScoreScaleValues             // array of {itemValueLHS, itemValueRHS}; Col holds "{LHS:RHS},..."
+	LinkRefs                     // array of GUIDRef held by a link table (classResources.csv …); see Field.Link
 )
 
 // Scalar reports whether properties of kind k can be sorted on.
@@ -153,6 +154,8 @@ var (
 		Field{Name: "subjects", Kind: StringList, Col: "subjects"},
 		Field{Name: "org", Kind: Ref, Col: "orgSourcedId", RefType: "org"},
 		Field{Name: "subjectCodes", Kind: StringList, Col: "subjectCodes"},
+		Field{Name: "resources", Kind: LinkRefs, RefType: "resource",
+			Link: &Link{Table: "courseResources", Owner: "courseSourcedId", Target: "resourceSourcedId"}},
 	)
 	Class = entity("class", "classes", "classes", "rostering",
 		Field{Name: "title", Kind: String, Col: "title", Required: true},
@@ -166,6 +169,8 @@ var (
 		Field{Name: "terms", Kind: RefList, Col: "termSourcedIds", RefType: "academicSession", Required: true},
 		Field{Name: "subjectCodes", Kind: StringList, Col: "subjectCodes"},
 		Field{Name: "periods", Kind: StringList, Col: "periods"},
+		Field{Name: "resources", Kind: LinkRefs, RefType: "resource",
+			Link: &Link{Table: "classResources", Owner: "classSourcedId", Target: "resourceSourcedId"}},
 	)
 	User = entity("user", "users", "users", "rostering",
 		Field{Name: "userMasterIdentifier", Kind: String, Col: "userMasterIdentifier"},
@@ -189,6 +194,8 @@ var (
 		Field{Name: "agents", Kind: RefList, Col: "agentSourcedIds", RefType: "user"},
 		Field{Name: "grades", Kind: StringList, Col: "grades"},
 		Field{Name: "password", Kind: String, Col: "password"},
+		Field{Name: "resources", Kind: LinkRefs, RefType: "resource",
+			Link: &Link{Table: "userResources", Owner: "userSourcedId", Target: "resourceSourcedId"}},
 	)
 	Demographics = entity("demographics", "demographics", "demographics", "rostering",
 		Field{Name: "birthDate", Kind: Date, Col: "birthDate"},
@@ -291,12 +298,22 @@ var (
 	)))
 )
 
+// Resource is the resources service's one entity.
+var Resource = entity("resource", "resources", "resources", "resources",
+	Field{Name: "title", Kind: String, Col: "title"},
+	Field{Name: "roles", Kind: StringList, Col: "roles"},
+	Field{Name: "importance", Kind: Enum, Col: "importance"},
+	Field{Name: "vendorResourceId", Kind: String, Col: "vendorResourceId", Required: true},
+	Field{Name: "vendorId", Kind: String, Col: "vendorId"},
+	Field{Name: "applicationId", Kind: String, Col: "applicationId"},
+)
+
 func tomb(e *Entity) *Entity  { e.Tombstones = true; return e }
 func noCSV(e *Entity) *Entity { e.NoCSV = true; return e }
 
 // Entities lists every top-level entity of the three services.
 var Entities = []*Entity{Org, AcademicSession, Course, Class, User, Demographics, Enrollment,
-	Category, LineItem, Result, ScoreScale, AssessmentLineItem, AssessmentResult}
+	Category, LineItem, Result, ScoreScale, AssessmentLineItem, AssessmentResult, Resource}
 
 // Role and UserProfile are the embedded objects of User. Their fields are
 // listed the same way so that one renderer and one filter compiler serve

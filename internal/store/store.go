@@ -47,6 +47,9 @@ const (
 	TermsOfSchool      ScopeName = "termsOfSchool"    // Arg: school
 	ChildrenOfSession  ScopeName = "childrenOfSession"
 
+	ResourcesOfClass    ScopeName = "resourcesOfClass"    // Arg: class (classResources.csv)
+	ResourcesOfCourse   ScopeName = "resourcesOfCourse"   // Arg: course (courseResources.csv)
+	ResourcesOfUser     ScopeName = "resourcesOfUser"     // Arg: user (userResources.csv)
 	LineItemsOfClass    ScopeName = "lineItemsOfClass"    // Arg: class
 	LineItemsOfSession  ScopeName = "lineItemsOfSession"  // Arg: academic session
 	ResultsOfClass      ScopeName = "resultsOfClass"      // Arg: class (through the result's line item)

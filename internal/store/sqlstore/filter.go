@@ -103,7 +103,7 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 			return "", nil, err
 		}
 		return `EXISTS (SELECT 1 FROM ` + SQLTable(e.Table) + ` ch WHERE ch.parent_sourced_id = ` + alias + `.sourced_id AND ` + cond + `)`, args, nil
-	case oneroster.LinkRef:
+	case oneroster.LinkRef, oneroster.LinkRefs:
 		if len(rest) == 1 && rest[0] == "type" {
 			return constant(c, f.RefType)
 		}

@@ -431,7 +431,9 @@ var owned = []struct {
 	owner, col string
 	links      []string
 }{
-	{"users", "user_sourced_id", []string{"roles", "user_profiles"}},
+	{"users", "user_sourced_id", []string{"roles", "user_profiles", "user_resources"}},
+	{"classes", "class_sourced_id", []string{"class_resources"}},
+	{"courses", "course_sourced_id", []string{"course_resources"}},
 	{"line_items", "line_item_sourced_id", []string{"line_item_score_scales", "line_item_learning_objective_ids"}},
 	{"results", "result_sourced_id", []string{"result_score_scales", "result_learning_objective_ids"}},
 }

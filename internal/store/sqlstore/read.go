@@ -76,6 +76,15 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 		return `t.parent_sourced_id = ?`, []any{a}, nil
 	case store.LineItemsOfClass, store.ScoreScalesOfClass:
 		return `t.class_sourced_id = ?`, []any{a}, nil
+	case store.ResourcesOfClass, store.ResourcesOfCourse, store.ResourcesOfUser:
+		link, owner := map[store.ScopeName][2]string{
+			store.ResourcesOfClass:  {"class_resources", "class_sourced_id"},
+			store.ResourcesOfCourse: {"course_resources", "course_sourced_id"},
+			store.ResourcesOfUser:   {"user_resources", "user_sourced_id"},
+		}[s.Name][0], map[store.ScopeName]string{
+			store.ResourcesOfClass: "class_sourced_id", store.ResourcesOfCourse: "course_sourced_id", store.ResourcesOfUser: "user_sourced_id",
+		}[s.Name]
+		return `EXISTS (SELECT 1 FROM ` + link + ` x WHERE x.resource_sourced_id = t.sourced_id AND x.` + owner + ` = ? AND x.status = 'active')`, []any{a}, nil
 	case store.LineItemsOfSession:
 		return `t.academic_session_sourced_id = ?`, []any{a}, nil
 	case store.ScoreScalesOfSchool:
@@ -263,7 +272,7 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 		switch {
 		case f.Kind == oneroster.Children:
 			q = `SELECT c.parent_sourced_id, c.sourced_id FROM ` + SQLTable(e.Table) + ` c WHERE c.parent_sourced_id IN (` + in + `) ORDER BY c.parent_sourced_id, c.sourced_id`
-		case f.Kind == oneroster.LinkRef:
+		case f.Kind == oneroster.LinkRef || f.Kind == oneroster.LinkRefs:
 			l := f.Link
 			q = `SELECT s.` + SQLCol(l.Owner) + `, s.` + SQLCol(l.Target) + ` FROM ` + SQLTable(l.Table) + ` s WHERE s.` + SQLCol(l.Owner) +
 				` IN (` + in + `) AND s.status = 'active' ORDER BY s.` + SQLCol(l.Owner) + `, s.sourced_id`

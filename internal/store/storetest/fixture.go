@@ -183,3 +183,33 @@ func DistrictFiles() map[string]string {
 	}
 	return out
 }
+
+// resourceFiles allocates three resources to a class, a course and users.
+var resourceFiles = map[string]string{
+	"resources.csv": `sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId
+rsc-reader,,,VR-1,Reading app,"student,teacher",primary,vendor-x,app-1
+rsc-math,,,VR-2,Math practice,student,secondary,vendor-y,
+rsc-guide,,,VR-3,Teacher guide,teacher,,vendor-y,
+`,
+	"classResources.csv": `sourcedId,status,dateLastModified,title,classSourcedId,resourceSourcedId
+cr-1,,,,cl-1,rsc-math
+cr-2,,,,cl-2,rsc-reader
+`,
+	"courseResources.csv": `sourcedId,status,dateLastModified,title,courseSourcedId,resourceSourcedId
+kr-1,,,,c-math,rsc-guide
+`,
+	"userResources.csv": `sourcedId,status,dateLastModified,userSourcedId,orgSourcedId,classSourcedId,resourceSourcedId
+ur-1,,,u-s1,org/sch-1,cl-1,rsc-reader
+ur-2,,,u-t1,,,rsc-guide
+ur-3,,,u-s1,,,rsc-math
+`,
+}
+
+// FullFiles returns the fixture district with its gradebook and resources.
+func FullFiles() map[string]string {
+	out := DistrictFiles()
+	for k, v := range resourceFiles {
+		out[k] = v
+	}
+	return out
+}
