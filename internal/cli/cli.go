@@ -39,6 +39,8 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"import", "[--db DSN] PATH", "import a OneRoster CSV package (zip or folder)", runImport},
+		{"validate", "[--format text|json] PATH", "check a CSV package without importing it", runValidate},
+		{"imports", "[--db DSN] [--json]", "list past imports, newest first", runImports},
 		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},

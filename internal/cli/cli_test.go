@@ -128,3 +128,40 @@ func TestClients(t *testing.T) {
 		t.Errorf("revoke unknown: exit %d", r.code)
 	}
 }
+
+func TestValidateAndImports(t *testing.T) {
+	dir := t.TempDir()
+	pkg := filepath.Join(dir, "pkg")
+	db := filepath.Join(dir, "v.db")
+	if r := run(t, "generate", "--out", pkg, "--students", "40"); r.code != 0 {
+		t.Fatalf("generate: %s", r.stderr)
+	}
+	if r := run(t, "validate", pkg); r.code != 0 || !strings.Contains(r.stdout, "is valid") {
+		t.Fatalf("validate a good package: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	body, _ := os.ReadFile(filepath.Join(pkg, "users.csv"))
+	os.WriteFile(filepath.Join(pkg, "users.csv"), []byte(strings.Replace(string(body), ",true,", ",True,", 1)), 0o644)
+	r := run(t, "validate", pkg)
+	if r.code != cli.ExitRejected || !strings.Contains(r.stdout, "users.csv:2:") || !strings.Contains(r.stdout, "BOOLEAN") {
+		t.Errorf("validate a bad package: %d %s", r.code, r.stdout)
+	}
+	r = run(t, "validate", "--format", "json", pkg)
+	var out struct {
+		Valid    bool
+		Problems []struct{ File, Code string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Valid || len(out.Problems) == 0 || out.Problems[0].Code != "BOOLEAN" {
+		t.Errorf("validate --format json: %v %s", err, r.stdout)
+	}
+	if r := run(t, "validate", "--format", "xml", pkg); r.code != cli.ExitUsage {
+		t.Errorf("validate --format xml: exit %d", r.code)
+	}
+	// The same package is refused by import, and the refusal is listed.
+	if r := run(t, "import", "--db", db, pkg); r.code != cli.ExitRejected {
+		t.Errorf("import of the bad package: %d", r.code)
+	}
+	r = run(t, "imports", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "rejected") || !strings.Contains(r.stdout, "pkg") {
+		t.Errorf("imports: %d %s", r.code, r.stdout)
+	}
+}

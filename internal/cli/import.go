@@ -22,6 +22,8 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	db := e.dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	maxProblems := fs.Int("max-problems", 200, "report at most this many problems (the rest are counted)")
+	allowMass := fs.Bool("allow-mass-delete", false, "let a bulk file delete more than --max-delete-share of its type's records")
+	maxShare := fs.Float64("max-delete-share", 0.3, "largest share of a type's records one bulk file may delete without --allow-mass-delete")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -41,7 +43,8 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	defer st.Close()
 
-	o := csvimport.Options{MaxProblems: *maxProblems, Source: filepath.Base(path), SHA256: fileHash(path)}
+	o := csvimport.Options{MaxProblems: *maxProblems, Source: filepath.Base(path), SHA256: fileHash(path),
+		AllowMassDelete: *allowMass, MaxDeleteShare: *maxShare}
 	if p := progressPrinter(e.stderr); p != nil {
 		o.Progress = p
 		defer fmt.Fprint(e.stderr, "\r\033[K")

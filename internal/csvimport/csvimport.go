@@ -23,9 +23,11 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
-// CodeMissingRole is the importer's own problem code, beside those of
-// csvpkg.
-const CodeMissingRole = "MISSING_ROLE"
+// The importer's own problem codes, beside those of csvpkg.
+const (
+	CodeMissingRole = "MISSING_ROLE"
+	CodeMassDelete  = "MASS_DELETE"
+)
 
 // Options tune an import.
 type Options struct {
@@ -41,6 +43,15 @@ type Options struct {
 	SHA256 string
 	// Now gives the import time (tests fix it); default time.Now.
 	Now func() time.Time
+	// MaxDeleteShare is the largest share (0..1) of a type's active records
+	// that one bulk file may turn into tobedeleted (default 0.3); beyond it
+	// the file is refused with MASS_DELETE unless AllowMassDelete is set.
+	// It protects against a partial export silently deleting a district.
+	MaxDeleteShare  float64
+	AllowMassDelete bool
+	// DryRun runs every check and then rolls back: nothing is stored and
+	// no history is kept (the validate command).
+	DryRun bool
 }
 
 // FileStats counts what an import did with one file.
@@ -90,11 +101,28 @@ type refSpec struct {
 // returns an error only when the import could not run (I/O, database);
 // problems with the package are in the report, and then nothing is stored.
 func Import(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
+	started := formatTime(time.Now())
+	rep, err := run(ctx, st, path, o)
+	if err == nil && rep != nil && !rep.OK && !o.DryRun {
+		// The transaction is gone; the history keeps the refusal.
+		summary, _ := json.Marshal(rep)
+		if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: formatTime(time.Now()),
+			Source: o.Source, SHA256: o.SHA256, Outcome: "rejected", Report: string(summary)}); rerr != nil {
+			return rep, rerr
+		}
+	}
+	return rep, err
+}
+
+func run(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
 	if o.MaxProblems <= 0 {
 		o.MaxProblems = 200
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxDeleteShare <= 0 {
+		o.MaxDeleteShare = 0.3
 	}
 	start := time.Now()
 	rep := &Report{byFile: map[string]*FileStats{}}
@@ -154,6 +182,10 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 	if rep.Failed() {
 		return rep, nil
 	}
+	if o.DryRun {
+		rep.OK = true
+		return rep, nil // the deferred Rollback undoes everything
+	}
 	if rep.Touched, err = tx.TouchOwners(ctx, now); err != nil {
 		return nil, err
 	}
@@ -201,6 +233,7 @@ func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) 
 func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
 	table := strings.TrimSuffix(spec.Name, ".csv")
 	stats := &FileStats{File: spec.Name, Mode: mode.String()}
+	problemsBefore := len(im.rep.Problems) + im.rep.Dropped
 	im.rep.Files = append(im.rep.Files, *stats)
 	im.rep.byFile[spec.Name] = stats
 	defer func() { im.rep.Files[len(im.rep.Files)-1] = *stats }()
@@ -300,12 +333,38 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		}
 		break
 	}
-	if mode == csvpkg.Bulk {
-		n, err := im.tx.MarkMissing(ctx, table, im.now)
+	if table == "orgs" || table == "academicSessions" {
+		cycles, err := im.tx.Cycles(ctx, table, im.o.MaxProblems)
 		if err != nil {
 			return err
 		}
-		stats.Deleted += int(n)
+		for _, c := range cycles {
+			im.problem(csvpkg.Problem{File: spec.Name, Line: c.Line, Column: c.Column, Code: csvpkg.CodeCycle,
+				Message: fmt.Sprintf("the parents of %q lead back to it", c.ID)})
+		}
+	}
+	if mode == csvpkg.Bulk {
+		missing, active, err := im.tx.CountMissing(ctx, table)
+		if err != nil {
+			return err
+		}
+		fileFailed := len(im.rep.Problems)+im.rep.Dropped > problemsBefore
+		switch {
+		case fileFailed:
+			// The package is refused anyway; a deletion count computed
+			// from a file with bad rows would only add noise.
+		case !im.o.AllowMassDelete && missing > 0 && float64(missing) > im.o.MaxDeleteShare*float64(active):
+			im.problem(csvpkg.Problem{File: spec.Name, Code: CodeMassDelete,
+				Message: fmt.Sprintf("this bulk file would turn %d of the %d stored %s (%.0f%%) into tobedeleted, more than the %.0f%% allowed; "+
+					"if the file really is complete, import with --allow-mass-delete", missing, active, table,
+					100*float64(missing)/float64(active), 100*im.o.MaxDeleteShare)})
+		default:
+			n, err := im.tx.MarkMissing(ctx, table, im.now)
+			if err != nil {
+				return err
+			}
+			stats.Deleted += int(n)
+		}
 	}
 	return im.tx.EndFile(ctx, table)
 }

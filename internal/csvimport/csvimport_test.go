@@ -82,6 +82,25 @@ func TestBrokenPackages(t *testing.T) {
 			[]string{`classes.csv:2:`}, false},
 		{"user without a role", replace("roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", ""),
 			[]string{`users.csv:7:1: MISSING_ROLE: user "u-g1" has no active role; a OneRoster 1.2 user needs at least one row in roles.csv`}, true},
+		{"misspelt header", replace("courses.csv", "courseCode", "coursecode"),
+			[]string{"courses.csv:1:"}, false},
+		{"missing required value", replace("users.csv", "u-t2,,,true,dewey,,Dewey,Largo", "u-t2,,,true,dewey,,,Largo"),
+			[]string{"users.csv:6:"}, false},
+		{"quoted line break", replace("orgs.csv", `"Shelbyville High, East"`, "\"Shelbyville High,\nEast\""),
+			[]string{"orgs.csv:4:"}, false},
+		{"header-only file", func(f map[string]string) {
+			f["demographics.csv"] = strings.SplitN(f["demographics.csv"], "\n", 2)[0] + "\n"
+		}, []string{"demographics.csv:"}, false},
+		{"manifest says bulk, file missing", func(f map[string]string) {
+			f["manifest.csv"] = storetest.Manifest(f, "")
+			delete(f, "demographics.csv")
+		}, []string{"demographics.csv:0:0: FILE_MISSING:"}, false},
+		{"file present, manifest absent", func(f map[string]string) {
+			m := storetest.Manifest(f, "")
+			f["manifest.csv"] = strings.Replace(m, "file.demographics,bulk", "file.demographics,absent", 1)
+		}, []string{"demographics.csv:0:0: FILE_NOT_IN_MANIFEST:"}, false},
+		{"org cycle", replace("orgs.csv", "dist-1,,,Springfield District,district,NCES-1,", "dist-1,,,Springfield District,district,NCES-1,dept-1"),
+			[]string{`orgs.csv:2:1: CYCLE: the parents of "dist-1" lead back to it`}, false},
 		{"demographics of no user", replace("demographics.csv", "u-s1,,,2016", "u-zz,,,2016"),
 			[]string{`demographics.csv:2:1: DANGLING_REF: sourcedId "u-zz" does not match any row of users.csv or any stored record`}, true},
 	}
@@ -176,5 +195,103 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 		if diff := cmp.Diff(before, dump(t, st)); diff != "" {
 			t.Errorf("a cancelled import changed the store (-before +after)\n%s", diff)
 		}
+	}
+}
+
+// TestMassDeleteGuard: a bulk file that would delete more than 30% of its
+// type is refused unless allowed.
+func TestMassDeleteGuard(t *testing.T) {
+	st := openStore(t)
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	files := storetest.RosterFiles()
+	// A partial enrollments file: 2 of 7 rows, so 5 (71%) would go.
+	lines := strings.Split(files["enrollments.csv"], "\n")
+	files["enrollments.csv"] = strings.Join(lines[:3], "\n") + "\n"
+	dir := storetest.WritePackage(t, files, "")
+	before := dump(t, st)
+	rep, err := csvimport.Import(context.Background(), st, dir, csvimport.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) != 1 || rep.Problems[0].Code != csvimport.CodeMassDelete ||
+		!strings.Contains(rep.Problems[0].Message, "5 of the 7 stored enrollments (71%)") {
+		t.Fatalf("partial bulk file: OK=%v %v", rep.OK, rep.Problems)
+	}
+	if diff := cmp.Diff(before, dump(t, st)); diff != "" {
+		t.Errorf("a refused mass delete changed the store\n%s", diff)
+	}
+	rep, err = csvimport.Import(context.Background(), st, dir, csvimport.Options{AllowMassDelete: true})
+	if err != nil || !rep.OK {
+		t.Fatalf("with AllowMassDelete: %v %v", err, rep.Problems)
+	}
+	for _, f := range rep.Files {
+		if f.File == "enrollments.csv" && f.Deleted != 5 {
+			t.Errorf("enrollments deleted = %d, want 5", f.Deleted)
+		}
+	}
+	hist, err := st.Imports(context.Background(), 10)
+	if err != nil || len(hist) != 3 || hist[0].Outcome != "imported" || hist[1].Outcome != "rejected" || !strings.Contains(hist[1].Report, "MASS_DELETE") {
+		t.Errorf("import history: %v %+v", err, hist)
+	}
+}
+
+// TestDeltaSequence: bulk, then delta updates and deletions, then bulk
+// again, checked through the store.
+func TestDeltaSequence(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	delta := map[string]string{
+		"users.csv": `sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns
+u-s3,active,2026-02-01T10:00:00.000Z,true,nelson,,Nelson,Muntz-Delta,,1003,,,,,"09,10",,,,,,sch.2@x,
+u-s4,active,2026-02-01T10:00:00.000Z,true,milhouse,,Milhouse,Van Houten,,1004,,,,,03,,,,,,org/sch-1,
+`,
+		"roles.csv": `sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId
+r-8,active,2026-02-01T10:00:00.000Z,u-s4,primary,student,,,org/sch-1,
+`,
+		"enrollments.csv": `sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+e-2,tobedeleted,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s2,student,false,,
+e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
+`,
+	}
+	storetest.MustImport(t, st, storetest.WritePackage(t, delta, "delta"), storetest.T1.Add(24*time.Hour))
+	students := func() []string {
+		page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 100},
+			Scopes: []store.Scope{{Name: store.StudentsOfClass, Arg: "cl-1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range page.Records {
+			out = append(out, r.Vals[0])
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"u-s1", "u-s4"}, students()); diff != "" {
+		t.Errorf("students of cl-1 after the delta (-want +got)\n%s", diff)
+	}
+	rec, err := st.Get(ctx, oneroster.Enrollment, "e-2")
+	if err != nil || rec.Vals[1] != "tobedeleted" || rec.Vals[2] != "2026-02-01T10:00:00.000Z" {
+		t.Errorf("e-2 after the delta: %v %v", rec.Vals, err)
+	}
+	rec, _ = st.Get(ctx, oneroster.User, "u-s3")
+	if !strings.Contains(strings.Join(rec.Vals, ","), "Muntz-Delta") {
+		t.Errorf("u-s3 not updated by the delta: %v", rec.Vals)
+	}
+	// A bad date-time in a delta row is refused with its place.
+	bad := map[string]string{"orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\ndist-1,active,2026-02-01,Springfield District,district,NCES-1,\n"}
+	rep, err := csvimport.Import(ctx, st, storetest.WritePackage(t, bad, "delta"), csvimport.Options{})
+	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), "orgs.csv:2:15: DATETIME:") {
+		t.Errorf("bad delta date-time: %v %v", err, rep.Problems)
+	}
+	// Bulk again: the original district; the delta's additions go away,
+	// e-2 comes back.
+	files := storetest.RosterFiles()
+	storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1.Add(48*time.Hour))
+	if diff := cmp.Diff([]string{"u-s1", "u-s2"}, students()); diff != "" {
+		t.Errorf("students of cl-1 after bulk again (-want +got)\n%s", diff)
+	}
+	if rec, _ := st.Get(ctx, oneroster.User, "u-s4"); rec.Vals[1] != "tobedeleted" {
+		t.Errorf("u-s4 after bulk again: %v", rec.Vals)
 	}
 }

@@ -143,6 +143,13 @@ type ImportTx interface {
 	// MarkMissing turns every active row of table that this import has not
 	// seen into tobedeleted at time now (bulk semantics) and returns how many.
 	MarkMissing(ctx context.Context, table string, now string) (int64, error)
+	// CountMissing counts the active rows of table that this import has not
+	// seen (what MarkMissing would delete) and all active rows, so that a
+	// bulk file that would delete too much can be refused first.
+	CountMissing(ctx context.Context, table string) (missing, active int64, err error)
+	// Cycles lists rows of table (orgs, academicSessions) seen in this
+	// import whose parent chain leads back to themselves, with their line.
+	Cycles(ctx context.Context, table string, limit int) ([]PendingRef, error)
 	// AddPending stores forward references of table to be checked by
 	// CheckPending against target once the file is complete.
 	AddPending(ctx context.Context, table string, refs []PendingRef) error
@@ -160,12 +167,28 @@ type ImportTx interface {
 	Rollback() error
 }
 
+// ImportRecord is the history entry of one import, kept whether the
+// package was imported or refused.
+type ImportRecord struct {
+	ID         int64
+	StartedAt  string
+	FinishedAt string
+	Source     string // the package's file or folder name
+	SHA256     string // of a zip package; "" for a folder
+	Outcome    string // "imported" or "rejected"
+	Report     string // the import report, JSON
+}
+
 // Store is a whole provider store.
 type Store interface {
 	Reader
 	Writer
 	AuthStore
 	BeginImport(ctx context.Context, source, sha256 string) (ImportTx, error)
+	// RecordImport adds the history entry of an import whose transaction
+	// was rolled back (a refused package); Imports lists the newest first.
+	RecordImport(ctx context.Context, r ImportRecord) error
+	Imports(ctx context.Context, limit int) ([]ImportRecord, error)
 	Close() error
 }
 

@@ -371,6 +371,44 @@ func (t *importTx) MarkMissing(ctx context.Context, table, now string) (int64, e
 	return res.RowsAffected()
 }
 
+func (t *importTx) CountMissing(ctx context.Context, table string) (missing, active int64, err error) {
+	name, err := t.seenTable(ctx, table)
+	if err != nil {
+		return 0, 0, err
+	}
+	tb := SQLTable(table)
+	q := `SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ` + name + ` s WHERE s.id = ` + tb + `.sourced_id) THEN 1 ELSE 0 END), 0)
+		FROM ` + tb + ` WHERE status = 'active'`
+	if err := t.tx.QueryRowContext(ctx, q).Scan(&active, &missing); err != nil {
+		return 0, 0, fmt.Errorf("count missing %s: %w", table, err)
+	}
+	return missing, active, nil
+}
+
+func (t *importTx) Cycles(ctx context.Context, table string, limit int) ([]store.PendingRef, error) {
+	name, err := t.seenTable(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	tb := SQLTable(table)
+	// Follow every parent chain that starts at a row of this file; a chain
+	// that comes back to its start is a cycle. Depth is bounded, so even a
+	// pathological chain ends.
+	q := `WITH RECURSIVE chain(start, cur, depth) AS (
+			SELECT x.sourced_id, x.parent_sourced_id, 1 FROM ` + tb + ` x JOIN ` + name + ` s ON s.id = x.sourced_id
+			WHERE x.parent_sourced_id <> ''
+			UNION ALL
+			SELECT c.start, p.parent_sourced_id, c.depth + 1 FROM chain c JOIN ` + tb + ` p ON p.sourced_id = c.cur
+			WHERE c.cur <> c.start AND p.parent_sourced_id <> '' AND c.depth < 64)
+		SELECT s.line, 1, s.id FROM ` + name + ` s WHERE s.id IN (SELECT start FROM chain WHERE cur = start)
+		ORDER BY s.line LIMIT ?`
+	out, err := t.refs(ctx, q, limit)
+	if err != nil {
+		return nil, fmt.Errorf("cycles %s: %w", table, err)
+	}
+	return out, nil
+}
+
 func (t *importTx) pendingTable(ctx context.Context, table string) (string, error) {
 	return t.temp(ctx, "pending_"+SQLTable(table), "line INTEGER NOT NULL, col INTEGER NOT NULL, id TEXT NOT NULL")
 }
@@ -480,4 +518,31 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 	_, err := t.tx.ExecContext(ctx, t.db.rebind(`UPDATE imports SET finished_at = ?, outcome = ?, report = ? WHERE id = ?`),
 		Now(), outcome, report, t.id)
 	return err
+}
+
+func (db *DB) RecordImport(ctx context.Context, r store.ImportRecord) error {
+	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO imports (started_at, finished_at, source, sha256, outcome, report) VALUES (?, ?, ?, ?, ?, ?)`),
+		r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, r.Report)
+	if err != nil {
+		return fmt.Errorf("record import: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) Imports(ctx context.Context, limit int) ([]store.ImportRecord, error) {
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT id, started_at, finished_at, source, sha256, outcome, report FROM imports
+		WHERE finished_at <> '' ORDER BY id DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("imports: %w", err)
+	}
+	defer rows.Close()
+	var out []store.ImportRecord
+	for rows.Next() {
+		var r store.ImportRecord
+		if err := rows.Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -77,14 +77,12 @@ var manifestKeys = []string{"academicSessions", "categories", "classes", "classR
 	"lineItemScoreScales", "orgs", "resources", "resultLearningObjectiveIds", "results",
 	"resultScoreScales", "roles", "scoreScales", "userProfiles", "userResources", "users"}
 
-// WritePackage writes files (name -> content) and a manifest that marks
-// them bulk (or mode, when given) into a new folder and returns it.
-func WritePackage(t testing.TB, files map[string]string, mode string) string {
-	t.Helper()
+// Manifest is the manifest.csv that marks the data files of files mode
+// ("bulk" or "delta") and the others absent.
+func Manifest(files map[string]string, mode string) string {
 	if mode == "" {
 		mode = "bulk"
 	}
-	dir := t.TempDir()
 	var m strings.Builder
 	m.WriteString("propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n")
 	for _, k := range manifestKeys {
@@ -94,8 +92,19 @@ func WritePackage(t testing.TB, files map[string]string, mode string) string {
 		}
 		m.WriteString("file." + k + "," + v + "\n")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte(m.String()), 0o644); err != nil {
-		t.Fatal(err)
+	return m.String()
+}
+
+// WritePackage writes files (name -> content) into a new folder and
+// returns it; unless files has its own manifest.csv, the manifest marks
+// the files bulk (or mode, when given).
+func WritePackage(t testing.TB, files map[string]string, mode string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, ok := files["manifest.csv"]; !ok {
+		if err := os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte(Manifest(files, mode)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+)
+
+// runValidate checks a package without a database of the user's: it runs
+// the import's checks against an empty scratch store and rolls back, so
+// validate and import can never disagree about a package.
+func runValidate(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("validate", "[--format text|json] [--max-problems N] PATH")
+	format := fs.String("format", "text", "output format: text or json")
+	maxProblems := fs.Int("max-problems", 1000, "report at most this many problems (the rest are counted)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 1 {
+		return usageErr(e, fs, fmt.Errorf("want exactly one PATH (a .zip file or a folder), got %d", len(pos)))
+	}
+	if *format != "text" && *format != "json" {
+		return usageErr(e, fs, fmt.Errorf("--format must be text or json"))
+	}
+	path := pos[0]
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
+		return ExitUsage
+	}
+	tmp, err := os.MkdirTemp("", "oneroster-validate-")
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
+		return ExitRejected
+	}
+	defer os.RemoveAll(tmp)
+	st, err := sqlite.Open(ctx, filepath.Join(tmp, "scratch.db"))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path)}
+	if p := progressPrinter(e.stderr); p != nil {
+		o.Progress = p
+	}
+	rep, err := csvimport.Import(ctx, st, path, o)
+	if o.Progress != nil {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
+		return ExitRejected
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(map[string]any{"valid": rep.OK, "problems": rep.Problems, "problemsNotShown": rep.Dropped, "files": rep.Files})
+	} else {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(e.stdout, p.String())
+		}
+		if rep.Dropped > 0 {
+			fmt.Fprintf(e.stdout, "… and %d more problems not shown (raise --max-problems)\n", rep.Dropped)
+		}
+		rows := 0
+		for _, f := range rep.Files {
+			rows += f.Rows
+		}
+		if rep.OK {
+			fmt.Fprintf(e.stdout, "%s is valid: %d files, %d rows\n", path, len(rep.Files), rows)
+		} else {
+			fmt.Fprintf(e.stdout, "%s is invalid: %d problems in %d files read\n", path, len(rep.Problems)+rep.Dropped, len(rep.Files))
+		}
+	}
+	if !rep.OK {
+		return ExitRejected
+	}
+	return ExitOK
+}
+
+func runImports(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("imports", "[--db DSN] [--limit N] [--json]")
+	db := e.dbFlag(fs)
+	limit := fs.Int("limit", 20, "how many imports to list, newest first")
+	asJSON := fs.Bool("json", false, "print JSON, with each import's full report")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 0 {
+		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster imports: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+	list, err := st.Imports(ctx, *limit)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster imports: %v\n", err)
+		return ExitRejected
+	}
+	if *asJSON {
+		type item struct {
+			ID         int64           `json:"id"`
+			StartedAt  string          `json:"startedAt"`
+			FinishedAt string          `json:"finishedAt"`
+			Source     string          `json:"source"`
+			SHA256     string          `json:"sha256,omitempty"`
+			Outcome    string          `json:"outcome"`
+			Report     json.RawMessage `json:"report,omitempty"`
+		}
+		out := []item{}
+		for _, r := range list {
+			it := item{r.ID, r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, nil}
+			if json.Valid([]byte(r.Report)) {
+				it.Report = json.RawMessage(r.Report)
+			}
+			out = append(out, it)
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return ExitOK
+	}
+	for _, r := range list {
+		var rep csvimport.Report
+		json.Unmarshal([]byte(r.Report), &rep)
+		var added, updated, unchanged, deleted int
+		for _, f := range rep.Files {
+			added, updated, unchanged, deleted = added+f.Added, updated+f.Updated, unchanged+f.Unchanged, deleted+f.Deleted
+		}
+		line := fmt.Sprintf("#%d  %s  %-8s  %s", r.ID, r.StartedAt, r.Outcome, r.Source)
+		if r.SHA256 != "" {
+			line += "  sha256:" + r.SHA256[:12]
+		}
+		if r.Outcome == "imported" {
+			line += fmt.Sprintf("  added %d, updated %d, unchanged %d, deleted %d", added, updated, unchanged, deleted)
+		} else {
+			line += fmt.Sprintf("  %d problems", len(rep.Problems)+rep.Dropped)
+		}
+		fmt.Fprintln(e.stdout, line)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "no imports yet")
+	}
+	return ExitOK
+}
