@@ -41,6 +41,7 @@ func commands() []command {
 		{"import", "[--db DSN] PATH", "import a OneRoster CSV package (zip or folder)", runImport},
 		{"validate", "[--format text|json] PATH", "check a CSV package without importing it", runValidate},
 		{"imports", "[--db DSN] [--json]", "list past imports, newest first", runImports},
+		{"export", "[--db DSN] [--since RFC3339] OUT", "write the store as a CSV package (bulk, or delta since a time)", runExport},
 		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},

@@ -183,6 +183,7 @@ type ImportRecord struct {
 type Store interface {
 	Reader
 	Writer
+	Exporter
 	AuthStore
 	BeginImport(ctx context.Context, source, sha256 string) (ImportTx, error)
 	// RecordImport adds the history entry of an import whose transaction
@@ -257,4 +258,15 @@ type Objective struct {
 type Writer interface {
 	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now string) ([]bool, error)
 	Delete(ctx context.Context, e *oneroster.Entity, id, now string) error
+}
+
+// Exporter streams the rows of a table for a CSV export.
+//
+// ExportRows calls each, in sourcedId order, with the values of a row of
+// table (CSV base name) in the order of the table's CSV columns followed
+// by metadata. With since == "" it yields the active rows; otherwise the
+// rows changed after since (a stored date-time), tobedeleted ones too. The
+// slice is reused between calls.
+type Exporter interface {
+	ExportRows(ctx context.Context, table, since string, each func(vals []string) error) error
 }

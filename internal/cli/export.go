@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/csvexport"
+)
+
+func runExport(ctx context.Context, e *env, args []string) int {
+	fs := e.flags("export", "[--db DSN] [--since RFC3339] OUT")
+	db := e.dbFlag(fs)
+	since := fs.String("since", "", "export a delta package of what changed after this time (RFC 3339, e.g. 2026-01-31T00:00:00Z)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageErr(e, fs, err)
+	}
+	if len(pos) != 1 {
+		return usageErr(e, fs, fmt.Errorf("want exactly one OUT (a folder, or a file ending in .zip)"))
+	}
+	var o csvexport.Options
+	if *since != "" {
+		t, err := time.Parse(time.RFC3339Nano, *since)
+		if err != nil {
+			return usageErr(e, fs, fmt.Errorf("--since: %v", err))
+		}
+		o.Since = t
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster export: %v\n", err)
+		return ExitRejected
+	}
+	defer st.Close()
+	if p := progressPrinter(e.stderr); p != nil {
+		o.Progress = p
+	}
+	start := time.Now()
+	sum, err := csvexport.Export(ctx, st, pos[0], o)
+	if o.Progress != nil {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster export: %v\n", err)
+		return ExitRejected
+	}
+	rows := 0
+	for _, n := range sum.Files {
+		rows += n
+	}
+	fmt.Fprintf(e.stdout, "exported a %s package to %s in %s: %d files, %d rows\n", sum.Mode, pos[0],
+		time.Since(start).Round(time.Millisecond), len(sum.Files), rows)
+	return ExitOK
+}
