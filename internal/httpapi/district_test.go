@@ -150,6 +150,47 @@ func TestGeneratedDistrict(t *testing.T) {
 		}
 		check("terms of school", "/schools/"+url.PathEscape(school)+"/terms", "academicSessions", terms)
 	}
+	// The gradebook: line items and results of classes, as generated.
+	g := &fixture{srv: f.srv, v: oastest.Load(t, oastest.Gradebook), token: f.token}
+	lineItemsOf, resultsOf, classOfLI := set{}, set{}, map[string]string{}
+	for _, li := range readCSV(t, dir, "lineItems.csv") {
+		lineItemsOf.add(li["classSourcedId"], li["sourcedId"])
+		classOfLI[li["sourcedId"]] = li["classSourcedId"]
+	}
+	for _, r := range readCSV(t, dir, "results.csv") {
+		resultsOf.add(classOfLI[r["lineItemSourcedId"]], r["sourcedId"])
+	}
+	if len(lineItemsOf) == 0 {
+		t.Fatal("the generator wrote no line items")
+	}
+	n = 0
+	for class := range lineItemsOf {
+		if n++; n > 6 {
+			break
+		}
+		for _, c := range []struct {
+			path, key string
+			want      []string
+		}{
+			{"/classes/" + url.PathEscape(class) + "/lineItems", "lineItems", lineItemsOf.sorted(class)},
+			{"/classes/" + url.PathEscape(class) + "/results", "results", resultsOf.sorted(class)},
+		} {
+			var got []string
+			for off := 0; ; off += 50 {
+				r := g.get(t, "/ims/oneroster/gradebook/v1p2"+c.path+"?limit=50&offset="+itoa(off))
+				page := r.ids(t, c.key)
+				got = append(got, page...)
+				if len(page) < 50 {
+					break
+				}
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("%s (-generator +api)\n%s", c.path, diff)
+			}
+		}
+	}
+
 	students := 0
 	for _, u := range readCSV(t, dir, "roles.csv") {
 		if u["role"] == "student" {
