@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
@@ -45,6 +46,60 @@ type DB struct {
 	// numeric marks "table.column" pairs stored as numbers, where a blank
 	// CSV value becomes NULL rather than ''.
 	numeric map[string]bool
+
+	// stmts caches prepared read statements by text: a page of users
+	// runs the same four statements every time, and parsing them costs
+	// as much as running them.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+	// counts caches collection totals under the data version they were
+	// counted at (see data_version).
+	countMu sync.Mutex
+	counts  map[string]countEntry
+}
+
+type countEntry struct {
+	version, n int64
+}
+
+const maxCached = 512
+
+// prepared returns a cached prepared statement for a read query.
+func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := db.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(db.stmts) >= maxCached {
+		for k, old := range db.stmts {
+			old.Close()
+			delete(db.stmts, k)
+		}
+	}
+	db.stmts[q] = st
+	return st, nil
+}
+
+// version reads the data version (bumped by every write transaction).
+func (db *DB) version(ctx context.Context) (int64, error) {
+	st, err := db.prepared(ctx, `SELECT version FROM data_version WHERE id = 1`)
+	if err != nil {
+		return 0, err
+	}
+	var v int64
+	err = st.QueryRowContext(ctx).Scan(&v)
+	return v, err
+}
+
+// bumpVersion increments the data version inside a write transaction.
+func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
+	return err
 }
 
 var _ store.Store = (*DB)(nil)
@@ -52,7 +107,8 @@ var _ store.Store = (*DB)(nil)
 // New wraps open pools and applies the migrations in fsys (files named
 // NNNN_name.sql, applied in order, each in its own transaction).
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
-	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{}}
+	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
+		stmts: map[string]*sql.Stmt{}, counts: map[string]countEntry{}}
 	for _, f := range csvpkg.Files {
 		table := strings.TrimSuffix(f.Name, ".csv")
 		var cols []string
@@ -88,6 +144,12 @@ func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*D
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.stmtMu.Unlock()
 	err := db.r.Close()
 	if db.w != db.r {
 		if werr := db.w.Close(); err == nil {

@@ -515,6 +515,9 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 		}
 	}
 	t.closeStmts()
+	if err := bumpVersion(ctx, t.tx); err != nil {
+		return err
+	}
 	_, err := t.tx.ExecContext(ctx, t.db.rebind(`UPDATE imports SET finished_at = ?, outcome = ?, report = ? WHERE id = ?`),
 		Now(), outcome, report, t.id)
 	return err

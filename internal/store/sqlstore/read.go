@@ -167,9 +167,11 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	}
 	table := SQLTable(e.Table)
 	var page store.Page
-	if err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args...).Scan(&page.Total); err != nil {
+	total, err := db.count(ctx, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args)
+	if err != nil {
 		return page, fmt.Errorf("count %s: %w", table, err)
 	}
+	page.Total = int(total)
 	if page.Total == 0 || r.Params.Offset >= page.Total {
 		return page, nil
 	}
@@ -180,6 +182,38 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
 	return page, db.loadSubs(ctx, e, page.Records)
+}
+
+// count runs a COUNT query, or answers it from the cache when nothing was
+// written since it was last run (by any process: the version lives in the
+// database).
+func (db *DB) count(ctx context.Context, q string, args []any) (int64, error) {
+	v, err := db.version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := q + "\x00" + fmt.Sprint(args...)
+	db.countMu.Lock()
+	c, ok := db.counts[key]
+	db.countMu.Unlock()
+	if ok && c.version == v {
+		return c.n, nil
+	}
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := st.QueryRowContext(ctx, args...).Scan(&n); err != nil {
+		return 0, err
+	}
+	db.countMu.Lock()
+	if len(db.counts) >= maxCached {
+		clear(db.counts)
+	}
+	db.counts[key] = countEntry{v, n}
+	db.countMu.Unlock()
+	return n, nil
 }
 
 // orderBy sorts on the requested scalar properties, then on sourcedId so
@@ -230,7 +264,11 @@ func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, scopes ..
 }
 
 func (db *DB) query(ctx context.Context, q string, args []any, ncols int) ([]store.Record, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}

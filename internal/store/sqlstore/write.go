@@ -68,6 +68,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return tx.ExecContext(ctx, db.rebind(q), args...)
 		}
+		if err := bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		table := SQLTable(e.Table)
 		cols := db.cols[e.Table]
 		for i, o := range objs {
@@ -168,6 +171,6 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound(e.Name, id)
 		}
-		return nil
+		return bumpVersion(ctx, tx)
 	})
 }
