@@ -12,12 +12,13 @@ import (
 )
 
 func runGenerate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook]")
+	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook] [--no-resources]")
 	out := fs.String("out", "", "folder to write the package into (with --zip: the .zip file to write)")
 	students := fs.Int("students", 1000, "number of students")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same package, byte for byte")
 	asZip := fs.Bool("zip", false, "write a zip archive instead of a folder")
-	noGradebook := fs.Bool("no-gradebook", false, "write the rostering files only (no categories, line items, results …)")
+	noGradebook := fs.Bool("no-gradebook", false, "leave out the gradebook files (categories, line items, results …)")
+	noResources := fs.Bool("no-resources", false, "leave out the resources files (resources and their allocations)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -32,7 +33,7 @@ func runGenerate(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, fs, fmt.Errorf("--students must be at least 1"))
 	}
 	start := time.Now()
-	o := generate.Options{Students: *students, Seed: *seed, NoGradebook: *noGradebook}
+	o := generate.Options{Students: *students, Seed: *seed, NoGradebook: *noGradebook, NoResources: *noResources}
 	var sum generate.Summary
 	if *asZip {
 		f, err := os.Create(*out)

@@ -11,7 +11,8 @@ import (
 // go test ./internal/generate/ -run '^$' -bench Write -benchtime=1x -gen.students=200000
 var (
 	benchStudents    = flag.Int("gen.students", 20000, "students in the benchmark district")
-	benchNoGradebook = flag.Bool("gen.nogradebook", false, "benchmark the rostering files only")
+	benchNoGradebook = flag.Bool("gen.nogradebook", false, "benchmark without the gradebook files")
+	benchNoResources = flag.Bool("gen.noresources", false, "benchmark without the resources files")
 )
 
 func BenchmarkWrite(b *testing.B) {
@@ -20,7 +21,7 @@ func BenchmarkWrite(b *testing.B) {
 	var sum Summary
 	for b.Loop() {
 		var err error
-		if sum, err = Write(dir, Options{Students: n, NoGradebook: *benchNoGradebook}); err != nil {
+		if sum, err = Write(dir, Options{Students: n, NoGradebook: *benchNoGradebook, NoResources: *benchNoResources}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -33,7 +34,7 @@ func BenchmarkWriteZip(b *testing.B) {
 	var sum Summary
 	for b.Loop() {
 		var err error
-		if sum, err = WriteZip(io.Discard, Options{Students: n, NoGradebook: *benchNoGradebook}); err != nil {
+		if sum, err = WriteZip(io.Discard, Options{Students: n, NoGradebook: *benchNoGradebook, NoResources: *benchNoResources}); err != nil {
 			b.Fatal(err)
 		}
 	}

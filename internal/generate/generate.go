@@ -1,9 +1,11 @@
 // Package generate writes a synthetic but realistic OneRoster 1.2.1 bulk CSV
 // package for a US school district: one district, about one school per 500
 // students, courses and classes, students, teachers, administrators and
-// guardians with their roles, profiles, demographics and enrollments, and
+// guardians with their roles, profiles, demographics and enrollments,
 // (unless Options.NoGradebook) a gradebook: categories, score scales, line
-// items, results and learning objectives.
+// items, results and learning objectives, and (unless Options.NoResources)
+// the district's learning resources and their allocation to courses,
+// classes and users.
 //
 // The same Options always give byte-identical output, so the package can
 // back golden tests, demos and benchmarks. Ids deliberately contain '/', '.'
@@ -35,7 +37,7 @@ import (
 
 // Options choose the size and the randomness of the district. Zero values
 // take the defaults: 1000 students, seed 1, school year 2025-2026, with a
-// gradebook. (Seed 0 therefore means seed 1.)
+// gradebook and resources. (Seed 0 therefore means seed 1.)
 type Options struct {
 	Students   int   // number of students; default 1000
 	Seed       int64 // default 1
@@ -44,6 +46,10 @@ type Options struct {
 	// are the same bytes either way: the gradebook draws from random streams
 	// of its own.
 	NoGradebook bool
+	// NoResources leaves out the four resources files (resources,
+	// courseResources, classResources, userResources). The other files are
+	// the same bytes either way, for the same reason.
+	NoResources bool
 }
 
 // Summary tells what was written.
@@ -53,7 +59,7 @@ type Summary struct {
 }
 
 // file is one CSV file of the package. The files come in lists, one per
-// OneRoster service (the resources files will make a third); candidates
+// OneRoster service (rostering, gradebook, resources); candidates
 // picks the lists the options ask for, and the manifest, Write, WriteZip and
 // the tests all work from that.
 type file struct {
@@ -86,6 +92,13 @@ var gradebookFiles = []file{
 	{"scoreScales.csv", scoreScalesHeader, writeScoreScales, 0},
 }
 
+var resourceFiles = []file{
+	{"classResources.csv", classResourcesHeader, writeClassResources, 2},
+	{"courseResources.csv", courseResourcesHeader, writeCourseResources, 0},
+	{"resources.csv", resourcesHeader, writeResources, 0},
+	{"userResources.csv", userResourcesHeader, writeUserResources, 3},
+}
+
 // manifestFiles are the 21 data files of OneRoster 1.2, in the order of the
 // binding's manifest table.
 var manifestFiles = []string{
@@ -105,6 +118,9 @@ func candidates(o Options) []file {
 	fs := slices.Clone(rosteringFiles)
 	if !o.NoGradebook {
 		fs = append(fs, gradebookFiles...)
+	}
+	if !o.NoResources {
+		fs = append(fs, resourceFiles...)
 	}
 	return fs
 }

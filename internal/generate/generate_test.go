@@ -64,7 +64,8 @@ func TestDeterministic(t *testing.T) {
 
 	dirC, _ := mustWrite(t, Options{Students: 3000, Seed: 43})
 	c := readDir(t, dirC)
-	for _, name := range []string{"users.csv", "enrollments.csv", "demographics.csv", "orgs.csv", "lineItems.csv", "results.csv", "lineItemLearningObjectiveIds.csv"} {
+	for _, name := range []string{"users.csv", "enrollments.csv", "demographics.csv", "orgs.csv", "lineItems.csv", "results.csv", "lineItemLearningObjectiveIds.csv",
+		"courseResources.csv", "classResources.csv", "userResources.csv"} {
 		if bytes.Equal(a[name], c[name]) {
 			t.Errorf("%s is identical for seeds 42 and 43", name)
 		}
@@ -145,6 +146,11 @@ var bindingHeaders = map[string]string{
 	"results.csv":                      "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing",
 	"resultScoreScales.csv":            "sourcedId,status,dateLastModified,title,resultSourcedId,scoreScaleSourcedId",
 	"scoreScales.csv":                  "sourcedId,status,dateLastModified,title,type,orgSourcedId,courseSourcedId,classSourcedId,scoreScaleValue",
+
+	"resources.csv":       "sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId",
+	"classResources.csv":  "sourcedId,status,dateLastModified,title,classSourcedId,resourceSourcedId",
+	"courseResources.csv": "sourcedId,status,dateLastModified,title,courseSourcedId,resourceSourcedId",
+	"userResources.csv":   "sourcedId,status,dateLastModified,userSourcedId,orgSourcedId,classSourcedId,resourceSourcedId",
 }
 
 const wantManifest = "propertyName,value\r\n" +
@@ -153,23 +159,23 @@ const wantManifest = "propertyName,value\r\n" +
 	"file.academicSessions,bulk\r\n" +
 	"file.categories,bulk\r\n" +
 	"file.classes,bulk\r\n" +
-	"file.classResources,absent\r\n" +
+	"file.classResources,bulk\r\n" +
 	"file.courses,bulk\r\n" +
-	"file.courseResources,absent\r\n" +
+	"file.courseResources,bulk\r\n" +
 	"file.demographics,bulk\r\n" +
 	"file.enrollments,bulk\r\n" +
 	"file.lineItemLearningObjectiveIds,bulk\r\n" +
 	"file.lineItems,bulk\r\n" +
 	"file.lineItemScoreScales,bulk\r\n" +
 	"file.orgs,bulk\r\n" +
-	"file.resources,absent\r\n" +
+	"file.resources,bulk\r\n" +
 	"file.resultLearningObjectiveIds,bulk\r\n" +
 	"file.results,bulk\r\n" +
 	"file.resultScoreScales,bulk\r\n" +
 	"file.roles,bulk\r\n" +
 	"file.scoreScales,bulk\r\n" +
 	"file.userProfiles,bulk\r\n" +
-	"file.userResources,absent\r\n" +
+	"file.userResources,bulk\r\n" +
 	"file.users,bulk\r\n" +
 	"source.systemName,oneroster synthetic district generator\r\n" +
 	"source.systemCode,oneroster-generate\r\n"
@@ -180,23 +186,23 @@ const wantManifestNoGradebook = "propertyName,value\r\n" +
 	"file.academicSessions,bulk\r\n" +
 	"file.categories,absent\r\n" +
 	"file.classes,bulk\r\n" +
-	"file.classResources,absent\r\n" +
+	"file.classResources,bulk\r\n" +
 	"file.courses,bulk\r\n" +
-	"file.courseResources,absent\r\n" +
+	"file.courseResources,bulk\r\n" +
 	"file.demographics,bulk\r\n" +
 	"file.enrollments,bulk\r\n" +
 	"file.lineItemLearningObjectiveIds,absent\r\n" +
 	"file.lineItems,absent\r\n" +
 	"file.lineItemScoreScales,absent\r\n" +
 	"file.orgs,bulk\r\n" +
-	"file.resources,absent\r\n" +
+	"file.resources,bulk\r\n" +
 	"file.resultLearningObjectiveIds,absent\r\n" +
 	"file.results,absent\r\n" +
 	"file.resultScoreScales,absent\r\n" +
 	"file.roles,bulk\r\n" +
 	"file.scoreScales,absent\r\n" +
 	"file.userProfiles,bulk\r\n" +
-	"file.userResources,absent\r\n" +
+	"file.userResources,bulk\r\n" +
 	"file.users,bulk\r\n" +
 	"source.systemName,oneroster synthetic district generator\r\n" +
 	"source.systemCode,oneroster-generate\r\n"
@@ -212,7 +218,7 @@ func TestFileFormat(t *testing.T) {
 		t.Errorf("files written %v, want %v", slices.Sorted(maps.Keys(files)), slices.Sorted(maps.Keys(bindingHeaders)))
 	}
 	checkManifestFiles(t, files)
-	for _, f := range append(slices.Clone(rosteringFiles), gradebookFiles...) {
+	for _, f := range slices.Concat(rosteringFiles, gradebookFiles, resourceFiles) {
 		if got := strings.Join(f.header, ","); got != bindingHeaders[f.name] {
 			t.Errorf("%s header in the code:\n got %s\nwant %s", f.name, got, bindingHeaders[f.name])
 		}
@@ -266,7 +272,7 @@ func TestWriteReplacesStaleFiles(t *testing.T) {
 	if _, err := Write(sub, Options{Students: 100}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(dir, Options{Students: 100}); err != nil {
+	if _, err := Write(dir, Options{Students: 100, NoResources: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -280,16 +286,28 @@ func TestWriteReplacesStaleFiles(t *testing.T) {
 		t.Error("users.csv was not overwritten")
 	}
 
-	// Turning the gradebook off removes the gradebook files of a former run.
-	if _, err := Write(dir, Options{Students: 100, NoGradebook: true}); err != nil {
+	// Turning a service off removes its files of a former run.
+	if _, err := Write(dir, Options{Students: 100}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range gradebookFiles {
-		if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
-			t.Errorf("%s is still there after a run without the gradebook (err %v)", f.name, err)
-		}
-	}
 	checkManifest(t, dir)
+	for _, c := range []struct {
+		o     Options
+		files []file
+	}{
+		{Options{Students: 100, NoGradebook: true}, gradebookFiles},
+		{Options{Students: 100, NoResources: true}, resourceFiles},
+	} {
+		if _, err := Write(dir, c.o); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range c.files {
+			if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
+				t.Errorf("%s is still there after a run with %+v (err %v)", f.name, c.o, err)
+			}
+		}
+		checkManifest(t, dir)
+	}
 }
 
 func TestOptions(t *testing.T) {

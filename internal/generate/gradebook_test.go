@@ -420,32 +420,75 @@ func checkManifestFiles(t *testing.T, files map[string][]byte) {
 	}
 }
 
-// TestGradebookKeepsRostering: the gradebook draws from streams of its own,
-// so turning it off or on leaves every rostering file byte for byte.
-func TestGradebookKeepsRostering(t *testing.T) {
+// TestServicesKeepEachOther: the gradebook and the resources draw from
+// random streams of their own, so turning either off or on leaves every
+// file of the other services byte for byte.
+func TestServicesKeepEachOther(t *testing.T) {
 	t.Parallel()
+	service := map[string]string{}
+	for _, f := range gradebookFiles {
+		service[f.name] = "gradebook"
+	}
+	for _, f := range resourceFiles {
+		service[f.name] = "resources"
+	}
 	for _, o := range []Options{{Students: 1}, {Students: 1300, Seed: 11}} {
-		with, _ := mustWrite(t, o)
-		o.NoGradebook = true
-		without, sum := mustWrite(t, o)
-		a, b := readDir(t, with), readDir(t, without)
-		if len(a) != len(b)+len(gradebookFiles) {
-			t.Errorf("%+v: %d files with the gradebook, %d without", o, len(a), len(b))
-		}
-		for name := range b {
-			if name != "manifest.csv" && !bytes.Equal(a[name], b[name]) {
-				t.Errorf("%+v: %s changes when the gradebook is on", o, name)
+		dirAll, _ := mustWrite(t, o)
+		all := readDir(t, dirAll)
+		for _, c := range []struct {
+			noGradebook, noResources bool
+			manifest                 string
+		}{
+			{true, false, wantManifestNoGradebook},
+			{false, true, manifestWithout(wantManifest, resourceFiles)},
+			{true, true, manifestWithout(wantManifestNoGradebook, resourceFiles)},
+		} {
+			oc := o
+			oc.NoGradebook, oc.NoResources = c.noGradebook, c.noResources
+			dir, sum := mustWrite(t, oc)
+			got := readDir(t, dir)
+			off := func(name string) bool {
+				return service[name] == "gradebook" && c.noGradebook || service[name] == "resources" && c.noResources
 			}
-		}
-		for _, f := range gradebookFiles {
-			if _, ok := sum.Files[f.name]; ok {
-				t.Errorf("NoGradebook summary counts %s", f.name)
+			for name, b := range all {
+				switch _, there := got[name]; {
+				case name == "manifest.csv":
+				case off(name) && there:
+					t.Errorf("%+v: %s written", oc, name)
+				case off(name):
+				case !there:
+					t.Errorf("%+v: %s missing", oc, name)
+				case !bytes.Equal(got[name], b):
+					t.Errorf("%+v: %s differs from the full package's", oc, name)
+				}
 			}
-		}
-		if got := string(b["manifest.csv"]); got != wantManifestNoGradebook {
-			t.Errorf("manifest.csv without the gradebook:\n%s", got)
+			for name := range got {
+				if _, ok := all[name]; !ok {
+					t.Errorf("%+v: %s is not in the full package", oc, name)
+				}
+			}
+			for name := range sum.Files {
+				if off(name) {
+					t.Errorf("%+v: summary counts %s", oc, name)
+				}
+			}
+			checkManifestFiles(t, got)
+			if o.Students > 1 {
+				if m := string(got["manifest.csv"]); m != c.manifest {
+					t.Errorf("%+v: manifest.csv:\n%s", oc, m)
+				}
+			}
 		}
 	}
+}
+
+// manifestWithout marks the files absent in a manifest.
+func manifestWithout(m string, files []file) string {
+	for _, f := range files {
+		name := strings.TrimSuffix(f.name, ".csv")
+		m = strings.Replace(m, "file."+name+",bulk\r\n", "file."+name+",absent\r\n", 1)
+	}
+	return m
 }
 
 // TestTinyDistricts: whatever the seed, a file that would get no rows is
@@ -481,7 +524,7 @@ func TestTinyDistricts(t *testing.T) {
 		}
 	}
 	t.Logf("files left out, out of 120 tiny districts: %v", absent)
-	for _, name := range []string{"users.csv", "results.csv", "lineItems.csv", "enrollments.csv"} {
+	for _, name := range []string{"users.csv", "results.csv", "lineItems.csv", "enrollments.csv", "resources.csv", "courseResources.csv"} {
 		if absent[name] > 0 {
 			t.Errorf("%s left out %d times", name, absent[name])
 		}

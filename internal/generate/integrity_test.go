@@ -74,8 +74,9 @@ func TestIntegrity(t *testing.T) {
 		{Students: 6000, Seed: 9},          // all three levels, several schools each
 		{Students: 2500, SchoolYear: 2030}, // another calendar
 		{Students: 900, Seed: 5, NoGradebook: true},
+		{Students: 800, Seed: 6, NoResources: true},
 	} {
-		t.Run(fmt.Sprintf("%d_%d_%d_%t", o.Students, o.Seed, o.SchoolYear, o.NoGradebook), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d_%d_%d_%t_%t", o.Students, o.Seed, o.SchoolYear, o.NoGradebook, o.NoResources), func(t *testing.T) {
 			t.Parallel()
 			dir, sum := mustWrite(t, o)
 			checkManifest(t, dir)
@@ -85,6 +86,13 @@ func TestIntegrity(t *testing.T) {
 				for _, f := range gradebookFiles {
 					if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
 						t.Errorf("NoGradebook, yet %s is there (err %v)", f.name, err)
+					}
+				}
+			}
+			if o.NoResources {
+				for _, f := range resourceFiles {
+					if _, err := os.Stat(filepath.Join(dir, f.name)); !os.IsNotExist(err) {
+						t.Errorf("NoResources, yet %s is there (err %v)", f.name, err)
 					}
 				}
 			}
@@ -426,7 +434,9 @@ func checkPackage(t *testing.T, p map[string]*parsed, sum Summary, rich bool) {
 		}
 	}
 
-	checkGradebook(t, p, &checks{fail: fail, ref: ref, date: date, oneOf: oneOf}, rich)
+	c := &checks{fail: fail, ref: ref, date: date, oneOf: oneOf}
+	checkGradebook(t, p, c, rich)
+	checkResources(t, p, c, rich)
 
 	if sum.Classes != len(classes.rows) || sum.Enrollments != len(enrollments.rows) || sum.Schools != len(slices.DeleteFunc(slices.Clone(orgs.rows), func(r []string) bool { return orgs.get(r, "type") != "school" })) {
 		fail("summary %+v does not match the files", sum)

@@ -302,6 +302,17 @@ func (pl *plan) periods(i int) string {
 	return strconv.Itoa(min(p, q)) + "," + strconv.Itoa(max(p, q))
 }
 
+// title names class i: homerooms by their course, other classes by course
+// and section.
+func (pl *plan) title(i int) string {
+	cl := &pl.classes[i]
+	c := &pl.cat.courses[cl.course]
+	if c.homeroom {
+		return c.title
+	}
+	return c.title + " - Section " + strconv.Itoa(int(cl.section)+1)
+}
+
 // location puts ordinary classes in the primary teacher's room and the
 // others in the matching special room.
 func (pl *plan) location(i int) string {

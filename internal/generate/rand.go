@@ -24,6 +24,10 @@ const (
 	kAbility
 	kResult
 	kObjective
+	// Resources streams: added after the others for the same reason.
+	kCourseRes
+	kClassRes
+	kUserRes
 )
 
 // stream is a reseedable PCG generator. Every entity draws from its own

@@ -1,9 +1,6 @@
 package generate
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Headers, in the exact column order of the OneRoster 1.2.1 CSV binding.
 var (
@@ -73,12 +70,12 @@ func writeClasses(g *generator, t *table) error {
 			cl := &pl.classes[ci]
 			c := &pl.cat.courses[cl.course]
 			sec := pad(int(cl.section)+1, 2)
-			typ, title := "scheduled", c.title+" - Section "+strconv.Itoa(int(cl.section)+1)
+			typ := "scheduled"
 			if c.homeroom {
-				typ, title = "homeroom", c.title
+				typ = "homeroom"
 			}
 			a, b := pl.terms(ci)
-			t.put(pl.classIDs[ci], "", "", title, c.grades, courseID(s, c), c.code+"-"+sec, typ,
+			t.put(pl.classIDs[ci], "", "", pl.title(ci), c.grades, courseID(s, c), c.code+"-"+sec, typ,
 				pl.location(ci), s.id, terms[a][b], c.subjects, c.subjectCodes, pl.periods(ci))
 		}
 		if err := t.check(); err != nil {
