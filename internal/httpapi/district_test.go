@@ -191,6 +191,34 @@ func TestGeneratedDistrict(t *testing.T) {
 		}
 	}
 
+	// The resources allocations, as generated.
+	rs := &fixture{srv: f.srv, v: oastest.Load(t, oastest.Resources), token: f.token}
+	for _, alloc := range []struct{ file, owner, path string }{
+		{"classResources.csv", "classSourcedId", "/classes/"},
+		{"courseResources.csv", "courseSourcedId", "/courses/"},
+		{"userResources.csv", "userSourcedId", "/users/"},
+	} {
+		of := set{}
+		for _, r := range readCSV(t, dir, alloc.file) {
+			of.add(r[alloc.owner], r["resourceSourcedId"])
+		}
+		if len(of) == 0 {
+			t.Fatalf("the generator wrote no %s", alloc.file)
+		}
+		n := 0
+		for owner := range of {
+			if n++; n > 8 {
+				break
+			}
+			r := rs.get(t, "/ims/oneroster/resources/v1p2"+alloc.path+url.PathEscape(owner)+"/resources?limit=1000")
+			got := r.ids(t, "resources")
+			sort.Strings(got)
+			if diff := cmp.Diff(of.sorted(owner), got); diff != "" {
+				t.Errorf("%s resources of %s (-generator +api)\n%s", alloc.file, owner, diff)
+			}
+		}
+	}
+
 	students := 0
 	for _, u := range readCSV(t, dir, "roles.csv") {
 		if u["role"] == "student" {
