@@ -170,6 +170,13 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		}
 	}
 	if rep.byFile["users.csv"] != nil {
+		findings, err := tx.Findings(ctx, store.AfterAllFiles, o.MaxProblems)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range findings {
+			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
+		}
 		missing, err := tx.UsersWithoutRole(ctx, o.MaxProblems)
 		if err != nil {
 			return nil, err
@@ -332,6 +339,13 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)})
 		}
 		break
+	}
+	findings, err := im.tx.Findings(ctx, table, im.o.MaxProblems)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		im.problem(csvpkg.Problem{File: spec.Name, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
 	}
 	if table == "orgs" || table == "academicSessions" {
 		cycles, err := im.tx.Cycles(ctx, table, im.o.MaxProblems)

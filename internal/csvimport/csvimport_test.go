@@ -295,3 +295,44 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 		t.Errorf("u-s4 after bulk again: %v", rec.Vals)
 	}
 }
+
+// TestCrossRowRules: the binding's checks that need several rows or files.
+func TestCrossRowRules(t *testing.T) {
+	cases := []struct {
+		name, file, old, new, want string
+	}{
+		{"second primary role", "roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", "r-7,,,u-g1,primary,parent,,,org/sch-1,\nr-9,,,u-s1,primary,aide,,,org/sch-1,\n",
+			`roles.csv:9:1: PRIMARY_ROLE: role "r-9" is a second primary role of its user at org "org/sch-1"; a user has one primary role per org`},
+		{"profile of another user", "roles.csv", "r-2,,,u-s2,primary,student,,,org/sch-1,", "r-2,,,u-s2,primary,student,,,org/sch-1,up-1",
+			`roles.csv:3:1: PROFILE_OWNER: role "r-2" names user profile "up-1", which belongs to another user`},
+		{"primary org without a role", "users.csv", "Muntz,,1003,,,,,\"09,10\",,,,,,sch.2@x,", "Muntz,,1003,,,,,\"09,10\",,,,,,org/sch-1,",
+			`users.csv:4:1: PRIMARY_ORG: user "u-s3" has primary org "org/sch-1" but no role there`},
+		{"min above max", "lineItems.csv", "cl-1,cat-hw,gp-1,0,10,", "cl-1,cat-hw,gp-1,20,10,",
+			`lineItems.csv:2:1: RANGE: line item "li-1" has resultValueMin greater than resultValueMax`},
+		{"result of another class", "results.csv", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-2,", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-1,",
+			`results.csv:5:1: CLASS_MISMATCH: result "res-4" names a class other than its line item's ("cl-2")`},
+		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
+			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled in class "cl-1" of its line item`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			files := storetest.DistrictFiles()
+			if !strings.Contains(files[tc.file], tc.old) {
+				t.Fatalf("fixture %s has no %q", tc.file, tc.old)
+			}
+			files[tc.file] = strings.Replace(files[tc.file], tc.old, tc.new, 1)
+			rep, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range rep.Problems {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff([]string{tc.want}, got); diff != "" {
+				t.Errorf("problems (-want +got)\n%s", diff)
+			}
+		})
+	}
+}

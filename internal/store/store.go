@@ -114,6 +114,17 @@ type PendingRef struct {
 	ID           string
 }
 
+// AfterAllFiles names the checks that run once every file is read.
+const AfterAllFiles = "(after all files)"
+
+// Finding is a problem with a row that a check across rows found.
+type Finding struct {
+	Line    int
+	ID      string
+	Code    string
+	Message string
+}
+
 // ImportTx is one import, run in one database transaction: nothing it
 // writes is visible to readers until Commit, and Rollback (or a crash)
 // leaves the store exactly as it was. Tables are named by CSV file base
@@ -147,6 +158,11 @@ type ImportTx interface {
 	// seen (what MarkMissing would delete) and all active rows, so that a
 	// bulk file that would delete too much can be refused first.
 	CountMissing(ctx context.Context, table string) (missing, active int64, err error)
+	// Findings runs the checks that involve several rows or files on the
+	// rows of table seen in this import (a result's student must be enrolled
+	// in its line item's class, one primary role per user and org, …);
+	// table AfterAllFiles runs the checks on users.csv that need its roles.
+	Findings(ctx context.Context, table string, limit int) ([]Finding, error)
 	// Cycles lists rows of table (orgs, academicSessions) seen in this
 	// import whose parent chain leads back to themselves, with their line.
 	Cycles(ctx context.Context, table string, limit int) ([]PendingRef, error)

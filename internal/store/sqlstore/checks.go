@@ -1,0 +1,98 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// check is a rule of the CSV binding (csv-binding.md §10.11) that needs
+// more than one row: q selects (line, sourcedId, detail) of the offending
+// rows of the file just read, from its seen table (alias s) joined to its
+// table (alias x).
+type check struct {
+	code, q string
+	message func(id, detail string) string
+}
+
+var checks = map[string][]check{
+	"roles": {
+		{"PRIMARY_ROLE", `SELECT s.line, s.id, x.org_sourced_id FROM seen_roles s JOIN roles x ON x.sourced_id = s.id
+			WHERE x.status = 'active' AND x.role_type = 'primary' AND EXISTS (SELECT 1 FROM roles y
+			WHERE y.user_sourced_id = x.user_sourced_id AND y.org_sourced_id = x.org_sourced_id AND y.role_type = 'primary'
+			AND y.status = 'active' AND y.sourced_id < x.sourced_id)`,
+			func(id, org string) string {
+				return fmt.Sprintf("role %q is a second primary role of its user at org %q; a user has one primary role per org", id, org)
+			}},
+		{"PROFILE_OWNER", `SELECT s.line, s.id, x.user_profile_sourced_id FROM seen_roles s JOIN roles x ON x.sourced_id = s.id
+			WHERE x.user_profile_sourced_id <> '' AND NOT EXISTS (SELECT 1 FROM user_profiles p
+			WHERE p.sourced_id = x.user_profile_sourced_id AND p.user_sourced_id = x.user_sourced_id)`,
+			func(id, p string) string {
+				return fmt.Sprintf("role %q names user profile %q, which belongs to another user", id, p)
+			}},
+	},
+	"lineItems": {
+		{"RANGE", `SELECT s.line, s.id, '' FROM seen_line_items s JOIN line_items x ON x.sourced_id = s.id
+			WHERE x.result_value_min > x.result_value_max`,
+			func(id, _ string) string {
+				return fmt.Sprintf("line item %q has resultValueMin greater than resultValueMax", id)
+			}},
+	},
+	"results": {
+		{"CLASS_MISMATCH", `SELECT s.line, s.id, li.class_sourced_id FROM seen_results s JOIN results x ON x.sourced_id = s.id
+			JOIN line_items li ON li.sourced_id = x.line_item_sourced_id
+			WHERE x.class_sourced_id <> '' AND x.class_sourced_id <> li.class_sourced_id`,
+			func(id, class string) string {
+				return fmt.Sprintf("result %q names a class other than its line item's (%q)", id, class)
+			}},
+		{"NOT_ENROLLED", `SELECT s.line, s.id, li.class_sourced_id FROM seen_results s JOIN results x ON x.sourced_id = s.id
+			JOIN line_items li ON li.sourced_id = x.line_item_sourced_id
+			WHERE x.status = 'active' AND NOT EXISTS (SELECT 1 FROM enrollments e
+			WHERE e.user_sourced_id = x.student_sourced_id AND e.class_sourced_id = li.class_sourced_id)`,
+			func(id, class string) string {
+				return fmt.Sprintf("result %q is for a student who is not enrolled in class %q of its line item", id, class)
+			}},
+	},
+}
+
+// usersCheck runs at the end of the import, when the roles are known.
+var usersCheck = check{"PRIMARY_ORG", `SELECT s.line, s.id, x.primary_org_sourced_id FROM seen_users s JOIN users x ON x.sourced_id = s.id
+	WHERE x.status = 'active' AND x.primary_org_sourced_id <> '' AND NOT EXISTS (SELECT 1 FROM roles r
+	WHERE r.user_sourced_id = x.sourced_id AND r.org_sourced_id = x.primary_org_sourced_id AND r.status = 'active')
+	AND EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = x.sourced_id AND r.status = 'active')`,
+	func(id, org string) string {
+		return fmt.Sprintf("user %q has primary org %q but no role there", id, org)
+	}}
+
+func (t *importTx) Findings(ctx context.Context, table string, limit int) ([]store.Finding, error) {
+	list, seen := checks[table], table
+	if table == store.AfterAllFiles {
+		list, seen = []check{usersCheck}, "users"
+	}
+	var out []store.Finding
+	for _, c := range list {
+		if !t.temps["seen_"+SQLTable(seen)] {
+			continue
+		}
+		rows, err := t.tx.QueryContext(ctx, t.db.rebind(c.q+` ORDER BY s.line LIMIT ?`), limit)
+		if err != nil {
+			return nil, fmt.Errorf("check %s %s: %w", table, c.code, err)
+		}
+		for rows.Next() {
+			var f store.Finding
+			var detail string
+			if err := rows.Scan(&f.Line, &f.ID, &detail); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			f.Code, f.Message = c.code, c.message(f.ID, detail)
+			out = append(out, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
