@@ -131,6 +131,11 @@ func TestBrokenPackages(t *testing.T) {
 			} else if !strings.HasPrefix(got[0], tc.want[0]) {
 				t.Errorf("first problem = %s\nwant prefix %s\n(all: %v)", got[0], tc.want[0], got)
 			}
+			// validate (a dry run on an empty store) finds the same first problem.
+			val, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{DryRun: true})
+			if err != nil || val.OK || len(val.Problems) == 0 || !strings.HasPrefix(val.Problems[0].String(), tc.want[0]) {
+				t.Errorf("validate: OK=%v %v, want first problem %s", val.OK, val.Problems, tc.want[0])
+			}
 			if diff := cmp.Diff(before, dump(t, st)); diff != "" {
 				t.Errorf("a rejected import changed the store (-before +after)\n%s", diff)
 			}
