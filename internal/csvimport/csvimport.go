@@ -220,6 +220,10 @@ type importer struct {
 	rep *Report
 	o   Options
 	now string
+	// file is the file problems of the current file name: for a 1.1
+	// package's roles, derived from users.csv, that is users.csv, whose
+	// lines and columns they carry.
+	curFile string
 }
 
 type row struct {
@@ -255,6 +259,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		return err
 	}
 	defer r.Close()
+	im.curFile = r.File()
 
 	var refs []refSpec
 	for i, c := range spec.Columns {
@@ -335,7 +340,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			return err
 		}
 		for _, m := range missing {
-			im.problem(csvpkg.Problem{File: spec.Name, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef,
+			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef,
 				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)})
 		}
 		break
@@ -345,7 +350,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		return err
 	}
 	for _, f := range findings {
-		im.problem(csvpkg.Problem{File: spec.Name, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
+		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
 	}
 	if table == "orgs" || table == "academicSessions" {
 		cycles, err := im.tx.Cycles(ctx, table, im.o.MaxProblems)
@@ -353,7 +358,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			return err
 		}
 		for _, c := range cycles {
-			im.problem(csvpkg.Problem{File: spec.Name, Line: c.Line, Column: c.Column, Code: csvpkg.CodeCycle,
+			im.problem(csvpkg.Problem{File: im.curFile, Line: c.Line, Column: c.Column, Code: csvpkg.CodeCycle,
 				Message: fmt.Sprintf("the parents of %q lead back to it", c.ID)})
 		}
 	}
@@ -368,7 +373,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			// The package is refused anyway; a deletion count computed
 			// from a file with bad rows would only add noise.
 		case !im.o.AllowMassDelete && missing > 0 && float64(missing) > im.o.MaxDeleteShare*float64(active):
-			im.problem(csvpkg.Problem{File: spec.Name, Code: CodeMassDelete,
+			im.problem(csvpkg.Problem{File: im.curFile, Code: CodeMassDelete,
 				Message: fmt.Sprintf("this bulk file would turn %d of the %d stored %s (%.0f%%) into tobedeleted, more than the %.0f%% allowed; "+
 					"if the file really is complete, import with --allow-mass-delete", missing, active, table,
 					100*float64(missing)/float64(active), 100*im.o.MaxDeleteShare)})
@@ -444,11 +449,25 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 			continue
 		}
 		bad[i] = true
-		im.problem(csvpkg.Problem{File: spec.Name, Line: batch[i].line, Column: batch[i].cols[0], Code: csvpkg.CodeDuplicateID,
+		im.problem(csvpkg.Problem{File: im.curFile, Line: batch[i].line, Column: batch[i].cols[0], Code: csvpkg.CodeDuplicateID,
 			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
 	}
 	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
 		return err
+	}
+	// Rows refused here are recorded as rejected too, so that references
+	// to them in later files do not repeat their problem.
+	var refused []string
+	var refusedLines []int
+	for i, r := range batch {
+		if bad[i] && !r.bad {
+			refused, refusedLines = append(refused, r.vals[0]), append(refusedLines, r.line)
+		}
+	}
+	if len(refused) > 0 {
+		if err := im.tx.Reject(ctx, table, refused, refusedLines); err != nil {
+			return err
+		}
 	}
 
 	existing, err := im.tx.Existing(ctx, table, ids)
@@ -553,19 +572,19 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 				case !ok:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)})
 				case active && t.Status == "tobedeleted":
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
 				case rs.typ != "" && t.Type != rs.typ:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
 				case rs.notTyp != "" && t.Type == rs.notTyp:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: spec.Name, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)})
 				}
 			}

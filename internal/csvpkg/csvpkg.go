@@ -4,6 +4,11 @@
 // at a time — layout, encoding, CSV syntax, headers, required values,
 // formats, vocabularies and the bulk/delta rules.
 //
+// OneRoster 1.1 packages are read too, and presented as 1.2 packages: their
+// files are checked against the 1.1 layouts (Files11) and their rows handed
+// out in the 1.2.1 layouts, with roles.csv derived from the 1.1 users.csv
+// (see Package.OpenFile).
+//
 // It knows nothing about storage. Checks that need more than one row
 // (duplicate ids, references, cycles) belong to the importer; their problem
 // codes are defined here so that every report speaks one vocabulary.
@@ -87,7 +92,7 @@ var Codes = []CodeInfo{
 	{CodePackageUnreadable, "The package, or one entry of it, cannot be read: not a zip archive, corrupt data, encrypted or unsupported compression, or an I/O error.", false},
 	{CodePackageUnsafe, "A zip entry was refused for safety: absolute path, a .. element, a name used twice, or more data than the size limit.", false},
 	{CodePackageNested, "Files sit in a folder inside the zip; OneRoster wants every CSV file at the root of the archive.", false},
-	{CodeUnknownFile, "The package holds a file that is neither manifest.csv nor one of the 21 data files (names are case-sensitive).", false},
+	{CodeUnknownFile, "The package holds a file that is neither manifest.csv nor one of the 21 data files (names are case-sensitive), or a package that declares OneRoster 1.1 holds one of the 8 files 1.2 added.", false},
 	{CodeManifestMissing, "manifest.csv is not at the root of the package.", false},
 	{CodeManifestInvalid, "manifest.csv is malformed: wrong header, wrong cell count, unknown, duplicate or missing property, bad mode, wrong version.", false},
 	{CodeFileMissing, "The manifest marks a file bulk or delta but the package does not contain it.", false},

@@ -43,11 +43,26 @@ var manifestOrder = []string{
 	"file.userResources", "file.users",
 }
 
+// The oneroster.version values a manifest may declare.
+const (
+	Version12 = "1.2" // OneRoster 1.2 (read with the CSV binding 1.2.1 layouts)
+	Version11 = "1.1" // OneRoster 1.1; see Files11
+)
+
+// manifestOrder11 lists the file properties of a OneRoster 1.1 manifest:
+// those of 1.2 without the 8 files 1.2 added.
+var manifestOrder11 = []string{
+	"file.academicSessions", "file.categories", "file.classes", "file.classResources",
+	"file.courses", "file.courseResources", "file.demographics", "file.enrollments",
+	"file.lineItems", "file.orgs", "file.resources", "file.results", "file.users",
+}
+
 // Manifest is the parsed manifest.csv.
 type Manifest struct {
 	ManifestVersion string // manifest.version; must be 1.0
-	// Version is oneroster.version. Only "1.2" is accepted for now; the field
-	// exists so that support for "1.1" packages can key off it later.
+	// Version is oneroster.version as written: Version12 or Version11 when
+	// valid. A 1.1 package is read through 1.2 eyes — see Package.OpenFile
+	// and Mode — so callers need not look at it except to report it.
 	Version    string
 	SystemName string // source.systemName, optional
 	SystemCode string // source.systemCode, optional
@@ -58,7 +73,17 @@ type Manifest struct {
 
 // Mode returns the mode the manifest declares for a data file, by file name
 // ("users.csv"). A file the manifest does not validly declare is Absent.
-func (m *Manifest) Mode(file string) Mode { return m.modes[file] }
+//
+// In a OneRoster 1.1 package the names are still those of 1.2: roles.csv,
+// which 1.1 does not have, has the mode of users.csv, because OpenFile
+// derives the roles from the role and orgSourcedIds columns of the 1.1
+// users.csv; the other files 1.2 added are Absent.
+func (m *Manifest) Mode(file string) Mode {
+	if m.Version == Version11 && file == "roles.csv" {
+		return m.modes["users.csv"]
+	}
+	return m.modes[file]
+}
 
 // property names other than file.*.
 const (
@@ -100,7 +125,21 @@ func parseManifest(rd io.Reader, maxRecord int64) (*Manifest, []Problem) {
 			s.add(0, 0, CodeManifestInvalid, "missing property %s", p)
 		}
 	}
-	for _, p := range manifestOrder {
+	required := manifestOrder
+	if m.Version == Version11 {
+		// Rows come in any order, so the 1.2 properties are only known to
+		// be out of place once the version is known.
+		required = manifestOrder11
+		for _, p := range manifestOrder {
+			line, ok := m.lines[p]
+			if !ok || slices.Contains(manifestOrder11, p) {
+				continue
+			}
+			s.add(line, 1, CodeManifestInvalid, "%s is a OneRoster 1.2 property; a manifest with oneroster.version 1.1 does not have it", p)
+			delete(m.modes, fileByManifestKey(p).Name)
+		}
+	}
+	for _, p := range required {
 		if _, ok := m.lines[p]; !ok {
 			s.add(0, 0, CodeManifestInvalid, "missing property %s; every file.* property is required, use absent for files not supplied", p)
 		}
@@ -135,12 +174,8 @@ func (m *Manifest) row(s *stream, rec []string) {
 		}
 	case propVersion:
 		m.Version = value
-		switch value {
-		case "1.2":
-		case "1.1":
-			bad("oneroster.version 1.1 is not supported yet; this importer reads OneRoster 1.2 packages")
-		default:
-			bad("oneroster.version must be 1.2; got %s", show(value))
+		if value != Version12 && value != Version11 {
+			bad("oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got %s", show(value))
 		}
 	case propSystemName:
 		m.SystemName = value

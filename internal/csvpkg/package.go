@@ -307,6 +307,7 @@ func (p *Package) loadManifest() (*Manifest, []Problem) {
 	man, mp := parseManifest(rc, p.opts.MaxRecordSize)
 	rc.Close()
 	probs = append(probs, mp...)
+	v11 := man.Version == Version11
 	for _, spec := range Files {
 		if p.refused[spec.Name] {
 			continue
@@ -314,6 +315,14 @@ func (p *Package) loadManifest() (*Manifest, []Problem) {
 		present := p.entries[spec.Name] != nil
 		mode, declared := man.modes[spec.Name]
 		line := man.lines[spec.ManifestKey]
+		if v11 && file11ByName(spec.Name) == nil {
+			if present {
+				probs = append(probs, Problem{File: spec.Name, Code: CodeUnknownFile, Message: fmt.Sprintf(
+					"%s is a OneRoster 1.2 file, but manifest.csv (line %d) declares oneroster.version 1.1, whose packages do not have it; the file is not read",
+					spec.Name, man.lines[propVersion])})
+			}
+			continue
+		}
 		switch {
 		case mode != Absent && !present:
 			probs = append(probs, Problem{File: spec.Name, Code: CodeFileMissing, Message: fmt.Sprintf(
@@ -355,12 +364,47 @@ func (p *Package) open(e *entry) (io.ReadCloser, error) {
 // once; see Reader. It returns an error only for misuse — a mode of Absent,
 // a file the package does not hold (an error wrapping fs.ErrNotExist), a
 // closed package — never for the file's content.
+//
+// A OneRoster 1.1 package (oneroster.version 1.1) reads as if it were 1.2:
+// each file is checked against its 1.1 layout and vocabularies (Files11),
+// with problems pointing into the real file, and its rows are handed out
+// in the layout of spec, columns matched by name, so that a 1.2 importer
+// needs no change:
+//
+//   - users.csv: primaryOrgSourcedId is the first of the 1.1 orgSourcedIds
+//     (Pos points at that cell); the other 1.2 columns are blank.
+//   - roles.csv, which 1.1 does not have, is derived from users.csv in a
+//     second streaming pass: one row per user and org of its orgSourcedIds,
+//     with sourcedId <user sourcedId>/role/<n> (n the 1-based position of
+//     the org in the list), the user row's status and dateLastModified,
+//     roleType primary, the 1.1 role (administrator becomes
+//     siteAdministrator, the others keep their names), and blank dates
+//     and userProfileSourcedId. Row.Line and Pos point into users.csv
+//     (role and roleType at its role cell, orgSourcedId at its
+//     orgSourcedIds cell), and File says so. A user row with problems
+//     yields no roles: the users.csv Reader reports them, once.
+//   - lineItems.csv: academicSessionSourcedId is the 1.1
+//     gradingPeriodSourcedId; schoolSourcedId is blank, and Reader.Spec
+//     marks it optional.
+//   - categories.csv (weight) and results.csv (the six 1.2 columns): the
+//     new columns are blank.
+//
+// The other 1.2 files do not exist in a 1.1 package.
+//
+// OpenFile reads the manifest (see Manifest) if that has not been done, to
+// learn the version.
 func (p *Package) OpenFile(spec *FileSpec, mode Mode) (*Reader, error) {
 	if spec == nil {
 		return nil, errors.New("csvpkg: OpenFile: nil spec")
 	}
 	if mode != Bulk && mode != Delta {
 		return nil, fmt.Errorf("csvpkg: OpenFile %s: mode must be bulk or delta, not %v", spec.Name, mode)
+	}
+	if !p.manDone {
+		p.Manifest()
+	}
+	if p.man.Version == Version11 {
+		return p.openFile11(spec, mode)
 	}
 	e := p.entries[spec.Name]
 	if e == nil {
@@ -371,4 +415,36 @@ func (p *Package) OpenFile(spec *FileSpec, mode Mode) (*Reader, error) {
 		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", spec.Name, err)
 	}
 	return newReader(rc, rc.Close, spec, mode, p.opts.MaxRecordSize, p.opts.MaxEntrySize), nil
+}
+
+// openFile11 is OpenFile for a OneRoster 1.1 package.
+func (p *Package) openFile11(spec *FileSpec, mode Mode) (*Reader, error) {
+	src := file11ByName(spec.Name)
+	derived := src == nil && spec.Name == rolesFile.Name
+	if derived {
+		src = users11
+	}
+	if src == nil {
+		return nil, fmt.Errorf("csvpkg: OpenFile %s: a OneRoster 1.1 package has no such file: %w", spec.Name, fs.ErrNotExist)
+	}
+	e := p.entries[src.Name]
+	if e == nil {
+		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", src.Name, fs.ErrNotExist)
+	}
+	rc, err := p.open(e)
+	if err != nil {
+		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", src.Name, err)
+	}
+	return newReader11(rc, rc.Close, src, spec, mode, p.opts.MaxRecordSize, p.opts.MaxEntrySize), nil
+}
+
+// newReader11 reads the 1.1 file src and hands out rows in the layout of
+// out; src is users11 and out a roles.csv spec for the derived roles.
+func newReader11(rd io.Reader, closeFn func() error, src, out *FileSpec, mode Mode, maxRecord, maxEntry int64) *Reader {
+	r := newReader(rd, closeFn, src, mode, maxRecord, maxEntry)
+	if src == users11 && out.Name == rolesFile.Name {
+		r = &Reader{spec: src, mode: mode, close: r.Close, roles: newDerivedRoles(r)}
+	}
+	r.setLayout(out, renames11[out.Name])
+	return r
 }

@@ -240,13 +240,13 @@ func TestPackage(t *testing.T) {
 			files: with(testFile{"manifest.csv", strings.NewReplacer(
 				"propertyName,value\n", "property,value\n",
 				"manifest.version,1.0\n", "manifest.version,1.0,extra\n",
-				"oneroster.version,1.2\n", "oneroster.version,1.1\n",
+				"oneroster.version,1.2\n", "oneroster.version,1.3\n",
 			).Replace(man)}),
 			wantRows: 3,
 			want: []string{
 				`manifest.csv:1:0: MANIFEST_INVALID: the header must be exactly propertyName,value; got "property,value"`,
 				"manifest.csv:2:0: MANIFEST_INVALID: expected 2 cells (propertyName,value); got 3",
-				"manifest.csv:3:19: MANIFEST_INVALID: oneroster.version 1.1 is not supported yet; this importer reads OneRoster 1.2 packages",
+				`manifest.csv:3:19: MANIFEST_INVALID: oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got "1.3"`,
 				"manifest.csv:0:0: MANIFEST_INVALID: missing property manifest.version",
 			},
 		},

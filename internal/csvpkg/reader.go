@@ -40,10 +40,15 @@ type Row struct {
 // checked one row at a time. It holds one record in memory, whatever the size
 // of the file.
 type Reader struct {
-	spec  *FileSpec
+	spec  *FileSpec // the layout the file is checked against
 	mode  Mode
 	s     *stream
 	close func() error
+
+	// For the files of a OneRoster 1.1 package (see Package.OpenFile):
+	out   *FileSpec     // the layout of Row.Values; spec unless conv says otherwise
+	conv  *rowMap       // rewrites rows from spec's layout to out's; nil when they agree
+	roles *derivedRoles // set when this Reader is the roles.csv derived from a 1.1 users.csv
 
 	names    []string // header cells
 	meta     []string // metadata keys, for cells len(spec.Columns)...
@@ -71,15 +76,50 @@ func newReader(rd io.Reader, closeFn func() error, spec *FileSpec, mode Mode, ma
 	}
 	s := newStream(spec.Name, rd, maxRecord)
 	s.maxEntry = maxEntry
-	r := &Reader{spec: spec, mode: mode, s: s, close: closeFn}
+	r := &Reader{spec: spec, out: spec, mode: mode, s: s, close: closeFn}
 	r.readHeader()
 	return r
 }
 
+// setLayout makes the Reader hand out rows in the layout of out, which
+// matches spec by column name (renames aside).
+func (r *Reader) setLayout(out *FileSpec, renames map[string]string) {
+	r.out = out
+	if r.roles != nil {
+		r.conv = newRowMap(out, rolesFile, renames)
+	} else {
+		r.conv = newRowMap(out, r.spec, renames)
+	}
+	if r.conv != nil {
+		r.out = r.conv.out
+	}
+}
+
+// Spec returns the layout of the rows' Values: the spec given to
+// OpenFile. For a OneRoster 1.1 package it is a copy of that spec in which
+// the columns 1.1 has nothing for are optional, since they are always
+// blank — lineItems.csv's schoolSourcedId is the only required one.
+func (r *Reader) Spec() *FileSpec { return r.out }
+
+// File returns the name of the file actually read, which problems name:
+// the spec's file, except for the roles.csv of a OneRoster 1.1 package,
+// which is derived from users.csv. An importer reporting problems it finds
+// in the rows (duplicates, references) should name this file, since Row.Line
+// and Pos point into it.
+func (r *Reader) File() string { return r.spec.Name }
+
 // Problems returns the file-level problems found so far: header, syntax,
 // encoding of the header, EMPTY_FILE, read errors. Row problems are only in
 // each Row. Call it after Next returns io.EOF for the complete list.
-func (r *Reader) Problems() []Problem { return r.s.probs }
+//
+// The roles.csv of a OneRoster 1.1 package has no problems of its own here:
+// those of users.csv are reported by the users.csv Reader.
+func (r *Reader) Problems() []Problem {
+	if r.roles != nil {
+		return nil
+	}
+	return r.s.probs
+}
 
 // Close releases the file. It is safe to call more than once.
 func (r *Reader) Close() error {
@@ -96,6 +136,20 @@ func (r *Reader) Close() error {
 // problem (see Problems) makes the rest of the file untrustworthy. It never
 // returns another error; input faults are problems, not errors.
 func (r *Reader) Next() (Row, error) {
+	var row Row
+	var err error
+	if r.roles != nil {
+		row, err = r.roles.next()
+	} else {
+		row, err = r.next()
+	}
+	if err == nil && r.conv != nil {
+		row.Values = r.conv.apply(row.Values)
+	}
+	return row, err
+}
+
+func (r *Reader) next() (Row, error) {
 	if !r.headerOK {
 		return Row{}, io.EOF
 	}
@@ -148,6 +202,16 @@ func (r *Reader) Next() (Row, error) {
 // reader's own. A cell the row lacks (COLUMN_COUNT) gives the row's line and
 // column 0. Like Row, it is only valid until the next call to Next.
 func (r *Reader) Pos(i int) (line, column int) {
+	if r.conv != nil {
+		if i < 0 || i >= len(r.conv.src) {
+			i = -1
+		} else {
+			i = r.conv.src[i]
+		}
+	}
+	if r.roles != nil {
+		return r.roles.pos(i)
+	}
 	if i < 0 || i >= r.curCells {
 		return r.curLine, 0
 	}
@@ -197,12 +261,12 @@ func (r *Reader) checkValue(i int, v string) {
 		r.eachItem(i, name, v, nil)
 	case Enum:
 		if msg := enumProblem(col, v); msg != "" {
-			r.add(i, CodeEnum, "%s", msg)
+			r.add(i, CodeEnum, "%s%s", msg, r.enumHint(col, v))
 		}
 	case EnumList:
 		r.eachItem(i, name, v, func(item string) bool {
 			if msg := enumProblem(col, item); msg != "" {
-				r.add(i, CodeEnum, "%s", msg)
+				r.add(i, CodeEnum, "%s%s", msg, r.enumHint(col, item))
 				return false
 			}
 			return true
@@ -240,6 +304,15 @@ func (r *Reader) checkValue(i int, v string) {
 			r.add(i, CodeList, "%s is not a valid %s: %v", show(v), name, err)
 		}
 	}
+}
+
+// enumHint adds to the message for a token outside a 1.1 vocabulary when
+// the token is valid in 1.2.
+func (r *Reader) enumHint(col *Column, v string) string {
+	if !is11(r.spec) {
+		return ""
+	}
+	return enumHint11(r.spec, col, v)
 }
 
 // eachItem passes the items of a list cell to fn, without allocating, and
@@ -439,7 +512,11 @@ func unknownColumn(spec *FileSpec, n string, missing []string) string {
 	if n == "" {
 		return "empty column name; is there a stray comma in the header?"
 	}
-	if hint, ok := legacyHints[spec.Name][n]; ok {
+	if is11(spec) {
+		if hint := hint11(spec, n); hint != "" {
+			return fmt.Sprintf("unknown column %q; %s", n, hint)
+		}
+	} else if hint, ok := legacyHints[spec.Name][n]; ok {
 		return fmt.Sprintf("unknown column %q; %s", n, hint)
 	}
 	if s := suggest(n, missing); s != "" {

@@ -149,7 +149,8 @@ type ImportTx interface {
 	RejectedLines(ctx context.Context, table string, ids []string) (map[string]int, error)
 	// EndFile releases what the import kept about table's file (the ids it
 	// held), once the bulk step is done. The ids of users.csv are kept to
-	// the end, for UsersWithoutRole.
+	// the end, for UsersWithoutRole. It also infers what a file may leave
+	// out: the school of a OneRoster 1.1 line item, from its class.
 	EndFile(ctx context.Context, table string) error
 	// MarkMissing turns every active row of table that this import has not
 	// seen into tobedeleted at time now (bulk semantics) and returns how many.

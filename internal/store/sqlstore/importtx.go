@@ -328,6 +328,14 @@ func (t *importTx) RejectedLines(ctx context.Context, table string, ids []string
 }
 
 func (t *importTx) EndFile(ctx context.Context, table string) error {
+	if table == "lineItems" {
+		// OneRoster 1.1 line items carry no school; the JSON requires one:
+		// it is the school of the line item's class.
+		if _, err := t.tx.ExecContext(ctx, t.db.rebind(`UPDATE line_items SET school_sourced_id = (SELECT c.school_sourced_id FROM classes c
+			WHERE c.sourced_id = line_items.class_sourced_id) WHERE school_sourced_id = '' AND import_id = ?`), t.id); err != nil {
+			return fmt.Errorf("line item schools: %w", err)
+		}
+	}
 	if table == "users" {
 		return nil
 	}
