@@ -2,7 +2,9 @@ package csvimport_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/csvimport"
@@ -10,11 +12,16 @@ import (
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 )
 
-// BenchmarkImportSQLite imports a generated 2,000-student district into a
-// fresh SQLite file per iteration and reports rows per second.
+// BenchmarkImportSQLite imports a generated district (2,000 students, or
+// ONEROSTER_BENCH_STUDENTS) into a fresh SQLite file per iteration and
+// reports rows per second.
 func BenchmarkImportSQLite(b *testing.B) {
 	dir := b.TempDir()
-	sum, err := generate.Write(filepath.Join(dir, "pkg"), generate.Options{Students: 2000, Seed: 1})
+	students := 2000
+	if n, err := strconv.Atoi(os.Getenv("ONEROSTER_BENCH_STUDENTS")); err == nil && n > 0 {
+		students = n
+	}
+	sum, err := generate.Write(filepath.Join(dir, "pkg"), generate.Options{Students: students, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
