@@ -179,19 +179,8 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 				continue
 			}
 			key(f.Name)
-			b.raw("[")
-			for j, u := range ids {
-				if j > 0 {
-					b.raw(",")
-				}
-				b.raw(`{"type":`)
-				b.str(u.Type)
-				b.raw(`,"identifier":`)
-				b.str(u.Identifier)
-				b.raw("}")
-			}
-			b.raw("]")
-		case oneroster.Children:
+			pairArray(b, len(ids), "type", "identifier", func(j int) (string, string) { return ids[j].Type, ids[j].Identifier })
+		case oneroster.Children, oneroster.LinkRefs:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 {
 				continue
@@ -205,13 +194,6 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			}
 			key(f.Name)
 			guidRef(b, base, f.RefType, subs[0].Vals[0])
-		case oneroster.LinkRefs:
-			subs := rec.Sub[f.Name]
-			if len(subs) == 0 {
-				continue
-			}
-			key(f.Name)
-			refArray(b, base, f.RefType, len(subs), func(j int) string { return subs[j].Vals[0] })
 		case oneroster.Objectives:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 {
@@ -231,18 +213,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 				continue
 			}
 			key(f.Name)
-			b.raw("[")
-			for j, it := range items {
-				if j > 0 {
-					b.raw(",")
-				}
-				b.raw(`{"itemValueLHS":`)
-				b.str(it.LHS)
-				b.raw(`,"itemValueRHS":`)
-				b.str(it.RHS)
-				b.raw("}")
-			}
-			b.raw("]")
+			pairArray(b, len(items), "itemValueLHS", "itemValueRHS", func(j int) (string, string) { return items[j].LHS, items[j].RHS })
 		case oneroster.Embedded:
 			subs := rec.Sub[f.Name]
 			if len(subs) == 0 && !f.Required {
@@ -331,6 +302,23 @@ func objectives(b *buf, rows []store.Record, scores bool) {
 			b.raw("}")
 		}
 		b.raw("]}")
+	}
+	b.raw("]")
+}
+
+// pairArray writes a JSON array of n objects with two string properties.
+func pairArray(b *buf, n int, k1, k2 string, get func(int) (string, string)) {
+	b.raw("[")
+	for j := 0; j < n; j++ {
+		if j > 0 {
+			b.raw(",")
+		}
+		v1, v2 := get(j)
+		b.raw(`{"` + k1 + `":`)
+		b.str(v1)
+		b.raw(`,"` + k2 + `":`)
+		b.str(v2)
+		b.raw("}")
 	}
 	b.raw("]")
 }
