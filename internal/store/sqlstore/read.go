@@ -35,13 +35,18 @@ const activeE = `e.status = 'active'`
 // go through active enrollments and roles only (rest-query.md §7).
 func scopeSQL(s store.Scope) (string, []any, error) {
 	a := s.Arg
+	// Relationship scopes are written "t.x IN (SELECT … WHERE parent = ?)":
+	// the subquery is selective and indexed, and SQLite, unlike
+	// PostgreSQL, would otherwise run a correlated EXISTS for every row of
+	// the outer table.
 	switch s.Name {
 	case store.UsersWithRole:
+		// Not selective (most users are students): EXISTS per user is best.
 		return `EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active')`, []any{a}, nil
 	case store.OrgsOfType, store.SessionsOfType:
 		return `t.type = ?`, []any{a}, nil
 	case store.StudentsOfClass, store.TeachersOfClass:
-		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.user_sourced_id = t.sourced_id AND e.class_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
+		return `t.sourced_id IN (SELECT e.user_sourced_id FROM enrollments e WHERE e.class_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
 			[]any{a, roleOf(s.Name)}, nil
 	case store.EnrollmentsOfClass:
 		return `t.class_sourced_id = ?`, []any{a}, nil
@@ -50,11 +55,11 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 	case store.ClassesOfSchool:
 		return `t.school_sourced_id = ?`, []any{a}, nil
 	case store.ClassesOfTerm:
-		return `EXISTS (SELECT 1 FROM class_terms ct WHERE ct.class_sourced_id = t.sourced_id AND ct.term_sourced_id = ?)`, []any{a}, nil
+		return `t.sourced_id IN (SELECT ct.class_sourced_id FROM class_terms ct WHERE ct.term_sourced_id = ?)`, []any{a}, nil
 	case store.ClassesOfUser:
-		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.class_sourced_id = t.sourced_id AND e.user_sourced_id = ? AND ` + activeE + `)`, []any{a}, nil
+		return `t.sourced_id IN (SELECT e.class_sourced_id FROM enrollments e WHERE e.user_sourced_id = ? AND ` + activeE + `)`, []any{a}, nil
 	case store.ClassesOfStudent, store.ClassesOfTeacher:
-		return `EXISTS (SELECT 1 FROM enrollments e WHERE e.class_sourced_id = t.sourced_id AND e.user_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
+		return `t.sourced_id IN (SELECT e.class_sourced_id FROM enrollments e WHERE e.user_sourced_id = ? AND e.role = ? AND ` + activeE + `)`,
 			[]any{a, roleOf(s.Name)}, nil
 	case store.CoursesOfSchool:
 		return `t.org_sourced_id = ?`, []any{a}, nil
@@ -64,34 +69,31 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 		// A user belongs to a school through a role at it, or through an
 		// enrollment in one of its classes.
 		r := roleOf(s.Name)
-		return `(EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.org_sourced_id = ? AND r.role = ? AND r.status = 'active')
-		 OR EXISTS (SELECT 1 FROM enrollments e WHERE e.user_sourced_id = t.sourced_id AND e.school_sourced_id = ? AND e.role = ? AND ` + activeE + `))`,
+		return `(t.sourced_id IN (SELECT r.user_sourced_id FROM roles r WHERE r.org_sourced_id = ? AND r.role = ? AND r.status = 'active')
+		 OR t.sourced_id IN (SELECT e.user_sourced_id FROM enrollments e WHERE e.school_sourced_id = ? AND e.role = ? AND ` + activeE + `))`,
 			[]any{a, r, a, r}, nil
 	case store.TermsOfSchool:
 		// Academic sessions carry no org: a school's terms are the terms
 		// its classes run in.
-		return `EXISTS (SELECT 1 FROM class_terms ct JOIN classes c ON c.sourced_id = ct.class_sourced_id
-		 WHERE ct.term_sourced_id = t.sourced_id AND c.school_sourced_id = ?)`, []any{a}, nil
+		return `t.sourced_id IN (SELECT ct.term_sourced_id FROM class_terms ct JOIN classes c ON c.sourced_id = ct.class_sourced_id
+		 WHERE c.school_sourced_id = ?)`, []any{a}, nil
 	case store.ChildrenOfSession:
 		return `t.parent_sourced_id = ?`, []any{a}, nil
-	case store.LineItemsOfClass, store.ScoreScalesOfClass:
-		return `t.class_sourced_id = ?`, []any{a}, nil
-	case store.ResourcesOfClass, store.ResourcesOfCourse, store.ResourcesOfUser:
-		link, owner := map[store.ScopeName][2]string{
-			store.ResourcesOfClass:  {"class_resources", "class_sourced_id"},
-			store.ResourcesOfCourse: {"course_resources", "course_sourced_id"},
-			store.ResourcesOfUser:   {"user_resources", "user_sourced_id"},
-		}[s.Name][0], map[store.ScopeName]string{
-			store.ResourcesOfClass: "class_sourced_id", store.ResourcesOfCourse: "course_sourced_id", store.ResourcesOfUser: "user_sourced_id",
-		}[s.Name]
-		return `EXISTS (SELECT 1 FROM ` + link + ` x WHERE x.resource_sourced_id = t.sourced_id AND x.` + owner + ` = ? AND x.status = 'active')`, []any{a}, nil
+	case store.ResourcesOfClass:
+		return `t.sourced_id IN (SELECT x.resource_sourced_id FROM class_resources x WHERE x.class_sourced_id = ? AND x.status = 'active')`, []any{a}, nil
+	case store.ResourcesOfCourse:
+		return `t.sourced_id IN (SELECT x.resource_sourced_id FROM course_resources x WHERE x.course_sourced_id = ? AND x.status = 'active')`, []any{a}, nil
+	case store.ResourcesOfUser:
+		return `t.sourced_id IN (SELECT x.resource_sourced_id FROM user_resources x WHERE x.user_sourced_id = ? AND x.status = 'active')`, []any{a}, nil
 	case store.LineItemsOfSession:
 		return `t.academic_session_sourced_id = ?`, []any{a}, nil
+	case store.LineItemsOfClass, store.ScoreScalesOfClass:
+		return `t.class_sourced_id = ?`, []any{a}, nil
 	case store.ScoreScalesOfSchool:
 		return `t.org_sourced_id = ?`, []any{a}, nil
 	case store.ResultsOfClass:
 		// A result belongs to the class of its line item.
-		return `EXISTS (SELECT 1 FROM line_items li WHERE li.sourced_id = t.line_item_sourced_id AND li.class_sourced_id = ?)`, []any{a}, nil
+		return `t.line_item_sourced_id IN (SELECT li.sourced_id FROM line_items li WHERE li.class_sourced_id = ?)`, []any{a}, nil
 	case store.ResultsOfLineItem:
 		return `t.line_item_sourced_id = ?`, []any{a}, nil
 	case store.ResultsOfStudent:
@@ -99,7 +101,7 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 	case store.CategoriesOfClass:
 		// Categories carry no class: a class's categories are those its
 		// line items use.
-		return `EXISTS (SELECT 1 FROM line_items li WHERE li.category_sourced_id = t.sourced_id AND li.class_sourced_id = ? AND li.status = 'active')`, []any{a}, nil
+		return `t.sourced_id IN (SELECT li.category_sourced_id FROM line_items li WHERE li.class_sourced_id = ? AND li.status = 'active')`, []any{a}, nil
 	}
 	return "", nil, fmt.Errorf("sqlstore: unknown scope %q", s.Name)
 }
