@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -46,7 +47,8 @@ type Server struct {
 	routes []Route
 	limits *limiter
 	// discovery caches the generated documents by service and public URL.
-	discovery sync.Map
+	discovery  sync.Map
+	discoveryN atomic.Int32
 }
 
 // New builds the server and its routes.
@@ -150,7 +152,13 @@ func (s *Server) registerDiscovery() {
 					s.writeError(w, r, err)
 					return
 				}
-				doc, _ = s.discovery.LoadOrStore(key, b)
+				doc = b
+				// The root comes from the Host header unless --public-url
+				// is set: cache a bounded number, so that a client cycling
+				// Host values cannot grow the cache.
+				if s.discoveryN.Add(1) <= 16 {
+					doc, _ = s.discovery.LoadOrStore(key, b)
+				}
 			}
 			writeJSON(w, doc.([]byte))
 		}
