@@ -2,6 +2,9 @@ package csvimport_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
@@ -241,11 +246,48 @@ func TestMassDeleteGuard(t *testing.T) {
 }
 
 // TestDeltaSequence: bulk, then delta updates and deletions, then bulk
-// again, checked through the store.
+// again, checked through the REST API.
 func TestDeltaSequence(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
 	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	svc := auth.New(st, auth.Config{})
+	id, secret, err := svc.CreateClient(ctx, "t", auth.AllScopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := svc.Issue(ctx, id, secret, "", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(st, httpapi.Config{Auth: svc}))
+	defer srv.Close()
+	get := func(path string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/ims/oneroster/rostering/v1p2"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		json.NewDecoder(res.Body).Decode(&m)
+		return m
+	}
+	students := func() []string {
+		var out []string
+		for _, u := range get("/classes/cl-1/students")["users"].([]any) {
+			out = append(out, u.(map[string]any)["sourcedId"].(string))
+		}
+		return out
+	}
+	field := func(path, key, prop string) string {
+		obj, _ := get(path)[key].(map[string]any)
+		s, _ := obj[prop].(string)
+		return s
+	}
+
 	delta := map[string]string{
 		"users.csv": `sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns
 u-s3,active,2026-02-01T10:00:00.000Z,true,nelson,,Nelson,Muntz-Delta,,1003,,,,,"09,10",,,,,,sch.2@x,
@@ -260,28 +302,14 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 `,
 	}
 	storetest.MustImport(t, st, storetest.WritePackage(t, delta, "delta"), storetest.T1.Add(24*time.Hour))
-	students := func() []string {
-		page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 100},
-			Scopes: []store.Scope{{Name: store.StudentsOfClass, Arg: "cl-1"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, r := range page.Records {
-			out = append(out, r.Vals[0])
-		}
-		return out
-	}
 	if diff := cmp.Diff([]string{"u-s1", "u-s4"}, students()); diff != "" {
 		t.Errorf("students of cl-1 after the delta (-want +got)\n%s", diff)
 	}
-	rec, err := st.Get(ctx, oneroster.Enrollment, "e-2")
-	if err != nil || rec.Vals[1] != "tobedeleted" || rec.Vals[2] != "2026-02-01T10:00:00.000Z" {
-		t.Errorf("e-2 after the delta: %v %v", rec.Vals, err)
+	if s, d := field("/enrollments/e-2", "enrollment", "status"), field("/enrollments/e-2", "enrollment", "dateLastModified"); s != "tobedeleted" || d != "2026-02-01T10:00:00.000Z" {
+		t.Errorf("e-2 after the delta: %s %s", s, d)
 	}
-	rec, _ = st.Get(ctx, oneroster.User, "u-s3")
-	if !strings.Contains(strings.Join(rec.Vals, ","), "Muntz-Delta") {
-		t.Errorf("u-s3 not updated by the delta: %v", rec.Vals)
+	if got := field("/users/u-s3", "user", "familyName"); got != "Muntz-Delta" {
+		t.Errorf("u-s3 familyName after the delta: %q", got)
 	}
 	// A bad date-time in a delta row is refused with its place.
 	bad := map[string]string{"orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\ndist-1,active,2026-02-01,Springfield District,district,NCES-1,\n"}
@@ -289,15 +317,17 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), "orgs.csv:2:15: DATETIME:") {
 		t.Errorf("bad delta date-time: %v %v", err, rep.Problems)
 	}
-	// Bulk again: the original district; the delta's additions go away,
-	// e-2 comes back.
-	files := storetest.RosterFiles()
-	storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1.Add(48*time.Hour))
+	// Bulk again: the original district; the delta's additions become
+	// tobedeleted, e-2 comes back.
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1.Add(48*time.Hour))
 	if diff := cmp.Diff([]string{"u-s1", "u-s2"}, students()); diff != "" {
 		t.Errorf("students of cl-1 after bulk again (-want +got)\n%s", diff)
 	}
-	if rec, _ := st.Get(ctx, oneroster.User, "u-s4"); rec.Vals[1] != "tobedeleted" {
-		t.Errorf("u-s4 after bulk again: %v", rec.Vals)
+	if got := field("/users/u-s4", "user", "status"); got != "tobedeleted" {
+		t.Errorf("u-s4 after bulk again: %q", got)
+	}
+	if got := field("/enrollments/e-2", "enrollment", "status"); got != "active" {
+		t.Errorf("e-2 after bulk again: %q", got)
 	}
 }
 
