@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
@@ -54,8 +56,9 @@ type DB struct {
 	stmts  map[string]*sql.Stmt
 	// counts caches collection totals under the data version they were
 	// counted at (see data_version).
-	countMu sync.Mutex
-	counts  map[string]countEntry
+	countMu    sync.Mutex
+	counts     map[string]countEntry
+	countGroup singleflight.Group
 }
 
 type countEntry struct {

@@ -201,21 +201,26 @@ func (db *DB) count(ctx context.Context, q string, args []any) (int64, error) {
 	if ok && c.version == v {
 		return c.n, nil
 	}
-	st, err := db.prepared(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	if err := st.QueryRowContext(ctx, args...).Scan(&n); err != nil {
-		return 0, err
-	}
-	db.countMu.Lock()
-	if len(db.counts) >= maxCached {
-		clear(db.counts)
-	}
-	db.counts[key] = countEntry{v, n}
-	db.countMu.Unlock()
-	return n, nil
+	// Concurrent requests for the same count share one query: without
+	// this, a burst of identical requests after a write would all count.
+	res, err, _ := db.countGroup.Do(fmt.Sprint(v)+"\x00"+key, func() (any, error) {
+		st, err := db.prepared(ctx, q)
+		if err != nil {
+			return int64(0), err
+		}
+		var n int64
+		if err := st.QueryRowContext(ctx, args...).Scan(&n); err != nil {
+			return int64(0), err
+		}
+		db.countMu.Lock()
+		if len(db.counts) >= maxCached {
+			clear(db.counts)
+		}
+		db.counts[key] = countEntry{v, n}
+		db.countMu.Unlock()
+		return n, nil
+	})
+	return res.(int64), err
 }
 
 // orderBy sorts on the requested scalar properties, then on sourcedId so
