@@ -95,9 +95,11 @@ Get a token, then call the API with it:
   curl -s -H "Authorization: Bearer $TOKEN" '%s/schools'
   curl -s -H "Authorization: Bearer $TOKEN" '%s/students?filter=familyName~%%27son%%27&fields=sourcedId,givenName,familyName&limit=5'
   curl -si -H "Authorization: Bearer $TOKEN" '%s/classes?limit=1&offset=3' | grep -i -e '^link' -e '^x-total-count'
+  curl -s -H "Authorization: Bearer $TOKEN" '%s/ims/oneroster/gradebook/v1p2/lineItems?limit=2'
+  curl -s -H "Authorization: Bearer $TOKEN" '%s/ims/oneroster/resources/v1p2/resources?limit=2'
   curl -s '%s/discovery/'
 
 Press Ctrl-C to stop.
-`, describe(sum), rep.Elapsed.Round(1e6), dsn, api, id, secret, id, secret, base, auth.TokenPath, api, api, api, api, api)
+`, describe(sum), rep.Elapsed.Round(1e6), dsn, api, id, secret, id, secret, base, auth.TokenPath, api, api, api, api, base, base, api)
 	return serve(ctx, e, st, ln, httpapi.Config{Auth: svc})
 }
