@@ -177,7 +177,13 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if page.Total == 0 || r.Params.Offset >= page.Total {
 		return page, nil
 	}
-	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t` + w.sql() + orderBy(e, r.Params.Sort, r.Params.Desc) + ` LIMIT ? OFFSET ?`
+	// A deferred join: the inner query finds the page's keys (over the
+	// primary-key index alone when nothing else is needed), the outer one
+	// reads just those rows, so skipping a large offset does not read the
+	// rows it skips. The deep page costs about what the first one does.
+	order := orderBy(e, r.Params.Sort, r.Params.Desc)
+	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (SELECT t.sourced_id FROM ` + table + ` t` + w.sql() + order +
+		` LIMIT ? OFFSET ?) k ON k.sourced_id = t.sourced_id` + order
 	args := append(w.args, r.Params.Limit, r.Params.Offset)
 	page.Records, err = db.query(ctx, db.rebind(q), args, len(db.cols[e.Table]))
 	if err != nil {
