@@ -23,6 +23,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
+	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -43,7 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "serving OneRoster 1.2 on http://%s%s\n", ln.Addr(), "/ims/oneroster/rostering/v1p2")
 	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
-		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst})
+		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB)})
 }
 
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it.
@@ -71,4 +72,12 @@ func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg htt
 		fmt.Fprintf(e.stderr, "oneroster serve: shutdown: %v\n", err)
 	}
 	return ExitOK
+}
+
+// cacheBytes turns --cache-mb into Config.CacheBytes (negative: off).
+func cacheBytes(mb int) int {
+	if mb <= 0 {
+		return -1
+	}
+	return mb << 20
 }

@@ -384,3 +384,45 @@ func TestEveryGradebookOperation(t *testing.T) {
 		t.Errorf("result of another class's line item posted to cl-2: %d %s", r.status, r.body)
 	}
 }
+
+// TestCacheAcrossProcesses: two servers on one database (as two serve
+// processes would be); a write through one is seen at once in the other's
+// lists, whose rendered objects are cached under the data version.
+func TestCacheAcrossProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	ctx := context.Background()
+	stA, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stA.Close()
+	storetest.MustImport(t, stA, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
+	stB, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stB.Close()
+	srvA, _, tokA := newServer(t, stA, httpapi.Config{})
+	srvB, _, tokB := newServer(t, stB, httpapi.Config{})
+	a := &fixture{srv: srvA, v: oastest.Load(t, oastest.Gradebook), token: tokA}
+	b := &fixture{srv: srvB, v: oastest.Load(t, oastest.Gradebook), token: tokB}
+	score := func() string {
+		for _, o := range b.get(t, gb+"/results").json(t)["results"].([]any) {
+			if m := o.(map[string]any); m["sourcedId"] == "res-1" {
+				return fmt.Sprint(m["score"])
+			}
+		}
+		return "missing"
+	}
+	if got := score(); got != "9" {
+		t.Fatalf("res-1 score before = %s", got)
+	}
+	score() // now served from B's cache
+	body := `{"result":{"sourcedId":"res-1","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},"scoreStatus":"fully graded","score":7.5,"scoreDate":"2025-09-08"}}`
+	if r := a.send(t, "PUT", gb+"/results/res-1", body); r.status != 200 {
+		t.Fatalf("PUT through A: %d %s", r.status, r.body)
+	}
+	if got := score(); got != "7.5" {
+		t.Errorf("B still serves score %s after A's write", got)
+	}
+}

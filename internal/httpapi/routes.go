@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,25 +98,86 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		writeJSON(w, b)
 		return nil
 	}
-	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params})
-	if err != nil {
-		return err
-	}
-	b.raw(`{`)
-	b.str(rt.Entity.Plural)
-	b.raw(`:[`)
-	for i, rec := range page.Records {
-		if i > 0 {
-			b.raw(",")
+	var page store.Page
+	if fields == nil && s.objects != nil {
+		// Whole objects: read the page's ids, take the rendered objects
+		// from the cache, and read and render only the ones it lacks.
+		page, err = s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params, IDsOnly: true})
+		if err != nil {
+			return err
 		}
-		s.render.object(&b, rt.Entity, rec, base, fields)
+		objs, err := s.cachedObjects(ctx, rt.Entity, page, base)
+		if err != nil {
+			return err
+		}
+		b.raw(`{`)
+		b.str(rt.Entity.Plural)
+		b.raw(`:[`)
+		for i, o := range objs {
+			if i > 0 {
+				b.raw(",")
+			}
+			b = append(b, o...)
+		}
+		b.raw(`]}`)
+	} else {
+		page, err = s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params})
+		if err != nil {
+			return err
+		}
+		b.raw(`{`)
+		b.str(rt.Entity.Plural)
+		b.raw(`:[`)
+		for i, rec := range page.Records {
+			if i > 0 {
+				b.raw(",")
+			}
+			s.render.object(&b, rt.Entity, rec, base, fields)
+		}
+		b.raw(`]}`)
 	}
-	b.raw(`]}`)
 	h := w.Header()
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	h.Set("Link", links(base, r.URL, params.Limit, params.Offset, page.Total))
 	writeJSON(w, b)
 	return nil
+}
+
+// cachedObjects returns the rendered objects of a page of ids, in order,
+// rendering and caching those the cache lacks.
+func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page store.Page, base string) ([][]byte, error) {
+	objs := make([][]byte, len(page.Records))
+	key := func(id string) string { return e.Name + "\x00" + base + "\x00" + id }
+	var missing []string
+	at := map[string]int{}
+	for i, r := range page.Records {
+		id := r.Vals[0]
+		if o, ok := s.objects.get(key(id), page.Version); ok {
+			objs[i] = o
+			continue
+		}
+		missing = append(missing, id)
+		at[id] = i
+	}
+	if len(missing) > 0 {
+		recs, err := s.st.GetMany(ctx, e, missing)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			var ob buf
+			s.render.object(&ob, e, rec, base, nil)
+			objs[at[rec.Vals[0]]] = ob
+			s.objects.put(key(rec.Vals[0]), page.Version, ob)
+		}
+	}
+	out := objs[:0]
+	for _, o := range objs {
+		if o != nil { // an object deleted between the two reads is left out
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 func writeJSON(w http.ResponseWriter, b buf) {

@@ -35,17 +35,21 @@ type Config struct {
 	// and 400); a negative RateLimit turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// CacheBytes bounds the cache of rendered objects (default 64 MiB;
+	// negative: no cache).
+	CacheBytes int
 }
 
 // Server is the HTTP face of a store.
 type Server struct {
-	st     store.Store
-	cfg    Config
-	log    *slog.Logger
-	render *renderer
-	mux    *http.ServeMux
-	routes []Route
-	limits *limiter
+	st      store.Store
+	cfg     Config
+	log     *slog.Logger
+	render  *renderer
+	mux     *http.ServeMux
+	routes  []Route
+	limits  *limiter
+	objects *objectCache
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -64,6 +68,12 @@ func New(st store.Store, cfg Config) *Server {
 	}
 	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
+	switch {
+	case cfg.CacheBytes == 0:
+		s.objects = newObjectCache(64 << 20)
+	case cfg.CacheBytes > 0:
+		s.objects = newObjectCache(cfg.CacheBytes)
+	}
 	s.routes = append(append(rosteringRoutes(), gradebookRoutes()...), resourcesRoutes()...)
 	s.register()
 	return s

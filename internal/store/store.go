@@ -71,12 +71,20 @@ type ListRequest struct {
 	Entity *oneroster.Entity
 	Scopes []Scope
 	Params query.Params
+	// IDsOnly asks for the page's sourcedIds alone (each Record holds just
+	// Vals[0], no embedded arrays): a caller that caches rendered objects
+	// then reads only the ones it misses, with GetMany.
+	IDsOnly bool
 }
 
 // Page is one page of a collection and the size of the whole collection.
 type Page struct {
 	Records []Record
 	Total   int
+	// Version is the data version the page was read at: it changes with
+	// every write, by any process, so values derived from a record may be
+	// cached under it.
+	Version int64
 }
 
 // Reader is what the REST binding reads.
@@ -91,6 +99,9 @@ type Reader interface {
 	Columns(e *oneroster.Entity) []string
 	List(ctx context.Context, r ListRequest) (Page, error)
 	Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (Record, error)
+	// GetMany returns the records with the given sourcedIds (in any
+	// order; unknown ids are left out), with their embedded arrays.
+	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)
 }
 
 // Existing is what an import needs to know about a stored row.

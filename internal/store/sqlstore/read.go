@@ -169,11 +169,11 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	}
 	table := SQLTable(e.Table)
 	var page store.Page
-	total, err := db.count(ctx, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args)
+	total, version, err := db.count(ctx, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args)
 	if err != nil {
 		return page, fmt.Errorf("count %s: %w", table, err)
 	}
-	page.Total = int(total)
+	page.Total, page.Version = int(total), version
 	if page.Total == 0 || r.Params.Offset >= page.Total {
 		return page, nil
 	}
@@ -182,9 +182,16 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	// reads just those rows, so skipping a large offset does not read the
 	// rows it skips. The deep page costs about what the first one does.
 	order := orderBy(e, r.Params.Sort, r.Params.Desc)
-	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (SELECT t.sourced_id FROM ` + table + ` t` + w.sql() + order +
-		` LIMIT ? OFFSET ?) k ON k.sourced_id = t.sourced_id` + order
+	keys := `SELECT t.sourced_id FROM ` + table + ` t` + w.sql() + order + ` LIMIT ? OFFSET ?`
 	args := append(w.args, r.Params.Limit, r.Params.Offset)
+	if r.IDsOnly {
+		page.Records, err = db.query(ctx, db.rebind(keys), args, 1)
+		if err != nil {
+			return page, fmt.Errorf("list %s: %w", table, err)
+		}
+		return page, nil
+	}
+	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (` + keys + `) k ON k.sourced_id = t.sourced_id` + order
 	page.Records, err = db.query(ctx, db.rebind(q), args, len(db.cols[e.Table]))
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
@@ -195,17 +202,17 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 // count runs a COUNT query, or answers it from the cache when nothing was
 // written since it was last run (by any process: the version lives in the
 // database).
-func (db *DB) count(ctx context.Context, q string, args []any) (int64, error) {
+func (db *DB) count(ctx context.Context, q string, args []any) (n, version int64, err error) {
 	v, err := db.version(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	key := q + "\x00" + fmt.Sprint(args...)
 	db.countMu.Lock()
 	c, ok := db.counts[key]
 	db.countMu.Unlock()
 	if ok && c.version == v {
-		return c.n, nil
+		return c.n, v, nil
 	}
 	// Concurrent requests for the same count share one query: without
 	// this, a burst of identical requests after a write would all count.
@@ -226,7 +233,21 @@ func (db *DB) count(ctx context.Context, q string, args []any) (int64, error) {
 		db.countMu.Unlock()
 		return n, nil
 	})
-	return res.(int64), err
+	return res.(int64), v, err
+}
+
+// GetMany reads records by sourcedId, with their embedded arrays.
+func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]store.Record, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	table := SQLTable(e.Table)
+	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t WHERE t.sourced_id IN (`+placeholders(len(ids))+`)`),
+		anys(ids), len(db.cols[e.Table]))
+	if err != nil {
+		return nil, fmt.Errorf("get many %s: %w", table, err)
+	}
+	return recs, db.loadSubs(ctx, e, recs)
 }
 
 // orderBy sorts on the requested scalar properties, then on sourcedId so

@@ -1,0 +1,53 @@
+package httpapi
+
+import "sync"
+
+// objectCache keeps rendered JSON objects under the data version they
+// were read at. Every write of any process bumps the version (it lives in
+// the database), so an entry is valid exactly while its version is the
+// current one; the cache is bounded in bytes and simply emptied when full.
+type objectCache struct {
+	mu    sync.Mutex
+	m     map[string]cachedObject
+	bytes int
+	max   int
+}
+
+type cachedObject struct {
+	version int64
+	b       []byte
+}
+
+func newObjectCache(maxBytes int) *objectCache {
+	return &objectCache{m: map[string]cachedObject{}, max: maxBytes}
+}
+
+func (c *objectCache) get(key string, version int64) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.m[key]
+	if !ok || o.version != version {
+		return nil, false
+	}
+	return o.b, true
+}
+
+func (c *objectCache) put(key string, version int64, b []byte) {
+	if c == nil || len(b) > c.max/64 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[key]; ok {
+		c.bytes -= len(old.b) + len(key)
+	}
+	if c.bytes+len(b)+len(key) > c.max {
+		clear(c.m)
+		c.bytes = 0
+	}
+	c.m[key] = cachedObject{version, b}
+	c.bytes += len(b) + len(key)
+}
