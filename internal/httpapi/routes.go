@@ -99,7 +99,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		return nil
 	}
 	var page store.Page
-	if fields == nil && s.objects != nil {
+	// Large pages are bulk pulls: each object is read once, so a cache
+	// lookup per object would only add a query; they take the direct path.
+	if fields == nil && s.objects != nil && params.Limit <= 1000 {
 		// Whole objects: read the page's ids, take the rendered objects
 		// from the cache, and read and render only the ones it lacks.
 		page, err = s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params, IDsOnly: true})
