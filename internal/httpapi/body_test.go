@@ -672,7 +672,7 @@ func (colsOnly) Columns(e *oneroster.Entity) []string {
 // stored record (with its link-table rows in Sub) decodes to values that
 // render to the same JSON.
 func TestDecodeBodyRoundTrip(t *testing.T) {
-	rd := &renderer{cols: colsOnly{}}
+	rd := newRenderer(colsOnly{})
 	sub := func(rows ...[]string) []store.Record {
 		var out []store.Record
 		for _, r := range rows {

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
@@ -60,30 +60,27 @@ func (b *buf) str(s string) {
 	*b = append(out, '"')
 }
 
-// renderer writes records of the store as OneRoster JSON objects.
+// renderer writes records of the store as OneRoster JSON objects. The
+// column positions of every entity are worked out once, at start-up, so
+// rendering takes no lock.
 type renderer struct {
-	cols  store.Reader
-	mu    sync.Mutex
 	index map[*oneroster.Entity]map[string]int
 }
 
-// colIndex maps an entity's CSV column names to positions in Record.Vals.
-func (rd *renderer) colIndex(e *oneroster.Entity) map[string]int {
-	rd.mu.Lock()
-	defer rd.mu.Unlock()
-	if m, ok := rd.index[e]; ok {
-		return m
+func newRenderer(cols store.Reader) *renderer {
+	rd := &renderer{index: map[*oneroster.Entity]map[string]int{}}
+	for _, e := range append(slices.Clone(oneroster.Entities), oneroster.Role, oneroster.UserProfile) {
+		m := map[string]int{}
+		for i, c := range cols.Columns(e) {
+			m[c] = i
+		}
+		rd.index[e] = m
 	}
-	m := map[string]int{}
-	for i, c := range rd.cols.Columns(e) {
-		m[c] = i
-	}
-	if rd.index == nil {
-		rd.index = map[*oneroster.Entity]map[string]int{}
-	}
-	rd.index[e] = m
-	return m
+	return rd
 }
+
+// colIndex maps an entity's CSV column names to positions in Record.Vals.
+func (rd *renderer) colIndex(e *oneroster.Entity) map[string]int { return rd.index[e] }
 
 // object writes one record. base is the absolute URL prefix (scheme and
 // host) for GUIDRef hrefs; fields, when non-nil, selects the properties.

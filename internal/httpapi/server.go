@@ -66,7 +66,7 @@ func New(st store.Store, cfg Config) *Server {
 	if cfg.Auth == nil && !cfg.NoAuth {
 		panic("httpapi: Config.Auth is required")
 	}
-	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: &renderer{cols: st}, mux: http.NewServeMux(),
+	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: newRenderer(st), mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
 	switch {
 	case cfg.CacheBytes == 0:
