@@ -226,8 +226,8 @@ func itoa(i int) string {
 func (s *Server) checkRefs(ctx context.Context, objs []written) error {
 	for _, o := range objs {
 		for _, ref := range o.Refs {
-			rec, err := s.st.Get(ctx, ref.Entity, ref.ID)
-			if errors.Is(err, oneroster.ErrNotFound) || (err == nil && rec.Vals[1] != "active") {
+			status, err := s.st.Status(ctx, ref.Entity, ref.ID)
+			if errors.Is(err, oneroster.ErrNotFound) || (err == nil && status != "active") {
 				return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
 					Message: ref.Path + ": no " + ref.Entity.Name + " with sourcedId " + ref.ID}
 			}
@@ -250,7 +250,7 @@ func (s *Server) resultsBelong(r *http.Request, objs []written) error {
 	}
 	for i, o := range objs {
 		li := o.Vals["lineItemSourcedId"]
-		if _, err := s.st.Get(r.Context(), oneroster.LineItem, li, sc...); errors.Is(err, oneroster.ErrNotFound) {
+		if _, err := s.st.Status(r.Context(), oneroster.LineItem, li, sc...); errors.Is(err, oneroster.ErrNotFound) {
 			return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
 				Message: "results[" + itoa(i) + "].lineItem: line item " + li + " is not one of " + where}
 		} else if err != nil {

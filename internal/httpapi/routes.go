@@ -75,7 +75,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		if p.scopes != nil {
 			sc = p.scopes(r.PathValue)
 		}
-		if _, err := s.st.Get(ctx, p.entity, r.PathValue(p.param), sc...); err != nil {
+		if _, err := s.st.Status(ctx, p.entity, r.PathValue(p.param), sc...); err != nil {
 			return err
 		}
 	}

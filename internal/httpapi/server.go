@@ -217,7 +217,7 @@ func (s *Server) writeOp(w http.ResponseWriter, r *http.Request, rt *Route) erro
 		if p.scopes != nil {
 			sc = p.scopes(r.PathValue)
 		}
-		if _, err := s.st.Get(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
+		if _, err := s.st.Status(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
 			return err
 		}
 	}

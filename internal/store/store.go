@@ -99,6 +99,11 @@ type Reader interface {
 	Columns(e *oneroster.Entity) []string
 	List(ctx context.Context, r ListRequest) (Page, error)
 	Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (Record, error)
+	// Status returns the status of the object with that sourcedId if it
+	// satisfies the scopes (the same objects Get would return), without
+	// reading the object: parents of relationship paths and references of
+	// written bodies only need to exist.
+	Status(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (string, error)
 	// GetMany returns the records with the given sourcedIds (in any
 	// order; unknown ids are left out), with their embedded arrays.
 	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -234,6 +235,37 @@ func (db *DB) count(ctx context.Context, q string, args []any) (n, version int64
 		return n, nil
 	})
 	return res.(int64), v, err
+}
+
+// Status answers whether an object exists (under the scopes), and with
+// which status.
+func (db *DB) Status(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (string, error) {
+	w := &where{}
+	w.add(`t.sourced_id = ?`, id)
+	if e.Tombstones {
+		w.add(`t.status = 'active'`)
+	}
+	for _, s := range scopes {
+		c, args, err := scopeSQL(s)
+		if err != nil {
+			return "", err
+		}
+		w.add(c, args...)
+	}
+	table := SQLTable(e.Table)
+	st, err := db.prepared(ctx, db.rebind(`SELECT t.status FROM `+table+` t`+w.sql()))
+	if err != nil {
+		return "", fmt.Errorf("status %s: %w", table, err)
+	}
+	var status string
+	err = st.QueryRowContext(ctx, w.args...).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", oneroster.NotFound(e.Name, id)
+	}
+	if err != nil {
+		return "", fmt.Errorf("status %s: %w", table, err)
+	}
+	return status, nil
 }
 
 // GetMany reads records by sourcedId, with their embedded arrays.

@@ -124,6 +124,9 @@ func testTombstones(t *testing.T, open Opener) {
 	if _, err := st.Get(ctx, oneroster.Result, "res-2"); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("Get of a deleted result: %v, want ErrNotFound", err)
 	}
+	if _, err := st.Status(ctx, oneroster.Result, "res-2"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Status of a deleted result: %v, want ErrNotFound", err)
+	}
 	if got := ids(t, st, oneroster.Result, query.Params{}); slices.Contains(got, "res-2") {
 		t.Errorf("ordinary list still has the deleted result: %v", got)
 	}
@@ -308,6 +311,15 @@ func testReads(t *testing.T, open Opener) {
 	}
 	if _, err := st.Get(ctx, oneroster.Demographics, "u-s1"); err != nil {
 		t.Errorf("Get demographics: %v", err)
+	}
+	if s, err := st.Status(ctx, oneroster.User, "u-s1"); err != nil || s != "active" {
+		t.Errorf("Status u-s1 = %q, %v", s, err)
+	}
+	if _, err := st.Status(ctx, oneroster.User, "u-t1", store.Scope{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Status of a teacher as student: %v, want ErrNotFound", err)
+	}
+	if _, err := st.Status(ctx, oneroster.Class, "cl-2", store.Scope{Name: store.ClassesOfSchool, Arg: "org/sch-1"}); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Status of a class of another school: %v, want ErrNotFound", err)
 	}
 }
 
