@@ -23,11 +23,9 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
-// The importer's own problem codes, beside those of csvpkg.
-const (
-	CodeMissingRole = "MISSING_ROLE"
-	CodeMassDelete  = "MASS_DELETE"
-)
+// CodeMassDelete is the importer's own problem code, beside those of
+// csvpkg and those of the cross-row checks of the store (store.Finding).
+const CodeMassDelete = "MASS_DELETE"
 
 // Options tune an import.
 type Options struct {
@@ -176,14 +174,6 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		}
 		for _, f := range findings {
 			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
-		}
-		missing, err := tx.UsersWithoutRole(ctx, o.MaxProblems)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range missing {
-			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: m.Line, Column: 1, Code: CodeMissingRole,
-				Message: fmt.Sprintf("user %q has no active role; a OneRoster 1.2 user needs at least one row in roles.csv", m.ID)})
 		}
 	}
 	if rep.Failed() {
@@ -351,16 +341,6 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	}
 	for _, f := range findings {
 		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
-	}
-	if table == "orgs" || table == "academicSessions" {
-		cycles, err := im.tx.Cycles(ctx, table, im.o.MaxProblems)
-		if err != nil {
-			return err
-		}
-		for _, c := range cycles {
-			im.problem(csvpkg.Problem{File: im.curFile, Line: c.Line, Column: c.Column, Code: csvpkg.CodeCycle,
-				Message: fmt.Sprintf("the parents of %q lead back to it", c.ID)})
-		}
 	}
 	if mode == csvpkg.Bulk {
 		missing, active, err := im.tx.CountMissing(ctx, table)

@@ -113,7 +113,6 @@ type Reader interface {
 type Existing struct {
 	Hash   string
 	Status string
-	DLM    string
 }
 
 // Target is what an import needs to know about a referenced row.
@@ -165,7 +164,7 @@ type ImportTx interface {
 	RejectedLines(ctx context.Context, table string, ids []string) (map[string]int, error)
 	// EndFile releases what the import kept about table's file (the ids it
 	// held), once the bulk step is done. The ids of users.csv are kept to
-	// the end, for UsersWithoutRole. It also infers what a file may leave
+	// the end, for the AfterAllFiles checks. It also infers what a file may leave
 	// out: the school of a OneRoster 1.1 line item, from its class.
 	EndFile(ctx context.Context, table string) error
 	// MarkMissing turns every active row of table that this import has not
@@ -177,12 +176,10 @@ type ImportTx interface {
 	CountMissing(ctx context.Context, table string) (missing, active int64, err error)
 	// Findings runs the checks that involve several rows or files on the
 	// rows of table seen in this import (a result's student must be enrolled
-	// in its line item's class, one primary role per user and org, …);
-	// table AfterAllFiles runs the checks on users.csv that need its roles.
+	// in its line item's class, one primary role per user and org, no
+	// parent cycles, …); table AfterAllFiles runs the checks on users.csv
+	// that need its roles (a role for every user, the primary org's role).
 	Findings(ctx context.Context, table string, limit int) ([]Finding, error)
-	// Cycles lists rows of table (orgs, academicSessions) seen in this
-	// import whose parent chain leads back to themselves, with their line.
-	Cycles(ctx context.Context, table string, limit int) ([]PendingRef, error)
 	// AddPending stores forward references of table to be checked by
 	// CheckPending against target once the file is complete.
 	AddPending(ctx context.Context, table string, refs []PendingRef) error
@@ -192,9 +189,6 @@ type ImportTx interface {
 	// roles and profiles, a line item's or result's score scale and
 	// learning objectives), so that delta consumers see them.
 	TouchOwners(ctx context.Context, now string) (int64, error)
-	// UsersWithoutRole lists active users of this import with no active
-	// role (a 1.2 user needs at least one), with the line that defined them.
-	UsersWithoutRole(ctx context.Context, limit int) ([]PendingRef, error)
 	Finish(ctx context.Context, outcome, report string) error
 	Commit() error
 	Rollback() error

@@ -16,7 +16,24 @@ type check struct {
 	message func(id, detail string) string
 }
 
+// cycleCheck follows every parent chain that starts at a row of the file
+// (orgs, academicSessions); a chain that comes back to its start is a
+// cycle. Depth is bounded, so even a pathological chain ends.
+func cycleCheck(table string) check {
+	tb, seen := SQLTable(table), "seen_"+SQLTable(table)
+	return check{"CYCLE", `WITH RECURSIVE chain(start, cur, depth) AS (
+			SELECT x.sourced_id, x.parent_sourced_id, 1 FROM ` + tb + ` x JOIN ` + seen + ` s ON s.id = x.sourced_id
+			WHERE x.parent_sourced_id <> ''
+			UNION ALL
+			SELECT c.start, p.parent_sourced_id, c.depth + 1 FROM chain c JOIN ` + tb + ` p ON p.sourced_id = c.cur
+			WHERE c.cur <> c.start AND p.parent_sourced_id <> '' AND c.depth < 64)
+		SELECT s.line, s.id, '' FROM ` + seen + ` s WHERE s.id IN (SELECT start FROM chain WHERE cur = start)`,
+		func(id, _ string) string { return fmt.Sprintf("the parents of %q lead back to it", id) }}
+}
+
 var checks = map[string][]check{
+	"orgs":             {cycleCheck("orgs")},
+	"academicSessions": {cycleCheck("academicSessions")},
 	"roles": {
 		{"PRIMARY_ROLE", `SELECT s.line, s.id, x.org_sourced_id FROM seen_roles s JOIN roles x ON x.sourced_id = s.id
 			WHERE x.status = 'active' AND x.role_type = 'primary' AND EXISTS (SELECT 1 FROM roles y
@@ -56,19 +73,24 @@ var checks = map[string][]check{
 	},
 }
 
-// usersCheck runs at the end of the import, when the roles are known.
-var usersCheck = check{"PRIMARY_ORG", `SELECT s.line, s.id, x.primary_org_sourced_id FROM seen_users s JOIN users x ON x.sourced_id = s.id
+// usersChecks run at the end of the import, when the roles are known.
+var usersChecks = []check{{"PRIMARY_ORG", `SELECT s.line, s.id, x.primary_org_sourced_id FROM seen_users s JOIN users x ON x.sourced_id = s.id
 	WHERE x.status = 'active' AND x.primary_org_sourced_id <> '' AND NOT EXISTS (SELECT 1 FROM roles r
 	WHERE r.user_sourced_id = x.sourced_id AND r.org_sourced_id = x.primary_org_sourced_id AND r.status = 'active')
 	AND EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = x.sourced_id AND r.status = 'active')`,
 	func(id, org string) string {
 		return fmt.Sprintf("user %q has primary org %q but no role there", id, org)
-	}}
+	}}, {"MISSING_ROLE", `SELECT s.line, s.id, '' FROM seen_users s JOIN users x ON x.sourced_id = s.id
+	WHERE x.status = 'active' AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = x.sourced_id AND r.status = 'active')`,
+	func(id, _ string) string {
+		return fmt.Sprintf("user %q has no active role; a OneRoster 1.2 user needs at least one row in roles.csv", id)
+	}},
+}
 
 func (t *importTx) Findings(ctx context.Context, table string, limit int) ([]store.Finding, error) {
 	list, seen := checks[table], table
 	if table == store.AfterAllFiles {
-		list, seen = []check{usersCheck}, "users"
+		list, seen = usersChecks, "users"
 	}
 	var out []store.Finding
 	for _, c := range list {

@@ -132,11 +132,11 @@ func anys(ids []string) []any {
 
 func (t *importTx) Existing(ctx context.Context, table string, ids []string) (map[string]store.Existing, error) {
 	out := make(map[string]store.Existing, len(ids))
-	q := `SELECT sourced_id, content_hash, status, date_last_modified FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
+	q := `SELECT sourced_id, content_hash, status FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
 	err := t.queryIn(ctx, q, nil, ids, func(rows *sql.Rows) error {
 		var id string
 		var e store.Existing
-		if err := rows.Scan(&id, &e.Hash, &e.Status, &e.DLM); err != nil {
+		if err := rows.Scan(&id, &e.Hash, &e.Status); err != nil {
 			return err
 		}
 		out[id] = e
@@ -396,30 +396,6 @@ func (t *importTx) CountMissing(ctx context.Context, table string) (missing, act
 	return missing, active, nil
 }
 
-func (t *importTx) Cycles(ctx context.Context, table string, limit int) ([]store.PendingRef, error) {
-	name, err := t.seenTable(ctx, table)
-	if err != nil {
-		return nil, err
-	}
-	tb := SQLTable(table)
-	// Follow every parent chain that starts at a row of this file; a chain
-	// that comes back to its start is a cycle. Depth is bounded, so even a
-	// pathological chain ends.
-	q := `WITH RECURSIVE chain(start, cur, depth) AS (
-			SELECT x.sourced_id, x.parent_sourced_id, 1 FROM ` + tb + ` x JOIN ` + name + ` s ON s.id = x.sourced_id
-			WHERE x.parent_sourced_id <> ''
-			UNION ALL
-			SELECT c.start, p.parent_sourced_id, c.depth + 1 FROM chain c JOIN ` + tb + ` p ON p.sourced_id = c.cur
-			WHERE c.cur <> c.start AND p.parent_sourced_id <> '' AND c.depth < 64)
-		SELECT s.line, 1, s.id FROM ` + name + ` s WHERE s.id IN (SELECT start FROM chain WHERE cur = start)
-		ORDER BY s.line LIMIT ?`
-	out, err := t.refs(ctx, q, limit)
-	if err != nil {
-		return nil, fmt.Errorf("cycles %s: %w", table, err)
-	}
-	return out, nil
-}
-
 func (t *importTx) pendingTable(ctx context.Context, table string) (string, error) {
 	return t.temp(ctx, "pending_"+SQLTable(table), "line INTEGER NOT NULL, col INTEGER NOT NULL, id TEXT NOT NULL")
 }
@@ -506,17 +482,6 @@ func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
 		total += n
 	}
 	return total, nil
-}
-
-func (t *importTx) UsersWithoutRole(ctx context.Context, limit int) ([]store.PendingRef, error) {
-	if !t.temps["seen_users"] {
-		return nil, nil
-	}
-	q := `SELECT s.line, 1, s.id FROM seen_users s JOIN users u ON u.sourced_id = s.id
-		WHERE u.status = 'active' AND NOT EXISTS (
-			SELECT 1 FROM roles r WHERE r.user_sourced_id = u.sourced_id AND r.status = 'active')
-		ORDER BY s.line LIMIT ?`
-	return t.refs(ctx, q, limit)
 }
 
 func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
