@@ -192,20 +192,18 @@ func writeManifest(w io.Writer, sum Summary) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	rows := [][]string{{"propertyName", "value"}, {"manifest.version", "1.0"}, {"oneroster.version", "1.2"}}
-	keys := make([]string, 0, len(csvpkg.Files))
-	byKey := map[string]string{}
+	modes := map[string]string{}
 	for _, f := range csvpkg.Files {
-		mode := "absent"
 		if _, ok := sum.Files[f.Name]; ok {
-			mode = sum.Mode
+			modes[f.ManifestKey] = sum.Mode
 		}
-		keys = append(keys, f.ManifestKey)
-		byKey[f.ManifestKey] = mode
 	}
-	// The binding's order: case-insensitive alphabetical.
-	sort.Slice(keys, func(i, j int) bool { return strings.ToLower(keys[i]) < strings.ToLower(keys[j]) })
-	for _, k := range keys {
-		rows = append(rows, []string{k, byKey[k]})
+	for _, k := range csvpkg.ManifestOrder {
+		mode := modes[k]
+		if mode == "" {
+			mode = "absent"
+		}
+		rows = append(rows, []string{k, mode})
 	}
 	rows = append(rows, []string{"source.systemName", "oneroster"})
 	if err := cw.WriteAll(rows); err != nil {

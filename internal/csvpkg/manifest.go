@@ -32,9 +32,10 @@ func (m Mode) String() string {
 // ManifestName is the manifest's file name; it must sit at the package root.
 const ManifestName = "manifest.csv"
 
-// manifestOrder lists the file properties in the order the binding's table
-// (and therefore every well-behaved producer) writes them.
-var manifestOrder = []string{
+// ManifestOrder lists the file properties of a 1.2 manifest in the order
+// the binding's table (and therefore every well-behaved producer, our
+// export included) writes them.
+var ManifestOrder = []string{
 	"file.academicSessions", "file.categories", "file.classes", "file.classResources",
 	"file.courses", "file.courseResources", "file.demographics", "file.enrollments",
 	"file.lineItemLearningObjectiveIds", "file.lineItems", "file.lineItemScoreScales",
@@ -93,7 +94,7 @@ const (
 	propSystemCode      = "source.systemCode"
 )
 
-var knownProperties = slices.Concat([]string{propManifestVersion, propVersion}, manifestOrder, []string{propSystemName, propSystemCode})
+var knownProperties = slices.Concat([]string{propManifestVersion, propVersion}, ManifestOrder, []string{propSystemName, propSystemCode})
 
 // parseManifest reads manifest.csv. It always returns a usable Manifest, so
 // the caller can report every problem at once instead of stopping early.
@@ -125,12 +126,12 @@ func parseManifest(rd io.Reader, maxRecord int64) (*Manifest, []Problem) {
 			s.add(0, 0, CodeManifestInvalid, "missing property %s", p)
 		}
 	}
-	required := manifestOrder
+	required := ManifestOrder
 	if m.Version == Version11 {
 		// Rows come in any order, so the 1.2 properties are only known to
 		// be out of place once the version is known.
 		required = manifestOrder11
-		for _, p := range manifestOrder {
+		for _, p := range ManifestOrder {
 			line, ok := m.lines[p]
 			if !ok || slices.Contains(manifestOrder11, p) {
 				continue

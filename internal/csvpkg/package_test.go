@@ -23,7 +23,7 @@ type testFile struct{ name, data string }
 func manifestCSV(modes map[string]string) string {
 	var b strings.Builder
 	b.WriteString("propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n")
-	for _, key := range manifestOrder {
+	for _, key := range ManifestOrder {
 		mode, ok := modes[key]
 		if !ok {
 			mode = "absent"

@@ -81,10 +81,10 @@ func TestFilesOrderAndShape(t *testing.T) {
 		keys[f.ManifestKey] = true
 	}
 	// Every file.* property of the manifest names a file, and vice versa.
-	if len(manifestOrder) != len(Files) {
-		t.Errorf("%d manifest properties for %d files", len(manifestOrder), len(Files))
+	if len(ManifestOrder) != len(Files) {
+		t.Errorf("%d manifest properties for %d files", len(ManifestOrder), len(Files))
 	}
-	for _, k := range manifestOrder {
+	for _, k := range ManifestOrder {
 		if !keys[k] {
 			t.Errorf("manifest property %s names no file", k)
 		}

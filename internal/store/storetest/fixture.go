@@ -3,6 +3,7 @@ package storetest
 import (
 	"os"
 
+	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"path/filepath"
@@ -72,11 +73,6 @@ e-7,,,cl-3,org/sch-1,u-t2,teacher,true,,
 `,
 }
 
-var manifestKeys = []string{"academicSessions", "categories", "classes", "classResources", "courses",
-	"courseResources", "demographics", "enrollments", "lineItemLearningObjectiveIds", "lineItems",
-	"lineItemScoreScales", "orgs", "resources", "resultLearningObjectiveIds", "results",
-	"resultScoreScales", "roles", "scoreScales", "userProfiles", "userResources", "users"}
-
 // Manifest is the manifest.csv that marks the data files of files mode
 // ("bulk" or "delta") and the others absent.
 func Manifest(files map[string]string, mode string) string {
@@ -85,12 +81,12 @@ func Manifest(files map[string]string, mode string) string {
 	}
 	var m strings.Builder
 	m.WriteString("propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n")
-	for _, k := range manifestKeys {
+	for _, k := range csvpkg.ManifestOrder {
 		v := "absent"
-		if _, ok := files[k+".csv"]; ok {
+		if _, ok := files[strings.TrimPrefix(k, "file.")+".csv"]; ok {
 			v = mode
 		}
-		m.WriteString("file." + k + "," + v + "\n")
+		m.WriteString(k + "," + v + "\n")
 	}
 	return m.String()
 }
