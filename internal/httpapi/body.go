@@ -150,6 +150,14 @@ func checkSyntax(data []byte) error {
 // It returns one written per object. pathID is the sourcedId of a PUT path
 // ("" for a POST).
 func decodeWrapper(e *oneroster.Entity, body []byte, plural bool, pathID string) ([]written, error) {
+	return decodeBody(e, body, plural, pathID, nil)
+}
+
+// decodeBody is decodeWrapper with references fixed by the path: fixed maps
+// a reference property to the sourcedId the path gives it (the class of
+// line items posted to /classes/{id}/lineItems). An object that omits the
+// property takes it; one that names another sourcedId is refused.
+func decodeBody(e *oneroster.Entity, body []byte, plural bool, pathID string, fixed map[string]string) ([]written, error) {
 	key, shape := e.Name, `{"`+e.Name+`": {…}}`
 	if plural {
 		key, shape = e.Plural, `{"`+e.Plural+`": [{…}, …]}`
@@ -184,7 +192,7 @@ func decodeWrapper(e *oneroster.Entity, body []byte, plural bool, pathID string)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	d := bodyDecoder{p: &p}
+	d := bodyDecoder{p: &p, fixed: fixed}
 	if !plural {
 		w, err := d.object(e, val, pathID, key)
 		if err != nil {
@@ -255,7 +263,8 @@ func decodeObject(e *oneroster.Entity, raw json.RawMessage, pathID string) (writ
 // bodyDecoder decodes well-formed JSON, recording problems in p. Its
 // methods return an error only for a catalogue it cannot handle (a bug).
 type bodyDecoder struct {
-	p *problems
+	p     *problems
+	fixed map[string]string // see decodeBody
 }
 
 // object decodes one object of entity e found at path.
@@ -324,8 +333,17 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 		case "sourcedId", "status", "dateLastModified":
 			continue
 		}
-		if f.Required && !seen[f.Name] {
+		if f.Required && !seen[f.Name] && d.fixed[f.Name] == "" {
 			d.p.add(joinPath(path, f.Name), "required")
+		}
+	}
+	for prop, id := range d.fixed {
+		f := e.Field(prop)
+		switch cur := w.Vals[f.Col]; {
+		case !seen[prop]:
+			w.Vals[f.Col] = id // the path's parent, already known to exist
+		case cur != "" && cur != id:
+			d.p.add(joinPath(joinPath(path, prop), "sourcedId"), "must be %s, the %s of the path", id, prop)
 		}
 	}
 	for _, a := range aliases {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -149,11 +150,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if err != nil {
 		return err
 	}
-	body, err = fixRefs(rt, body, r.PathValue)
-	if err != nil {
-		return err
+	fixed := make(map[string]string, len(rt.fixedRefs))
+	for prop, param := range rt.fixedRefs {
+		fixed[prop] = r.PathValue(param)
 	}
-	objs, err := decodeWrapper(rt.Entity, body, true, "")
+	objs, err := decodeBody(rt.Entity, body, true, "", fixed)
 	if err != nil {
 		return err
 	}
@@ -183,42 +184,6 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	w.WriteHeader(http.StatusCreated)
 	w.Write(out)
 	return nil
-}
-
-// fixRefs puts the references named by the path into every object of a
-// POST body, refusing an object that names a different one.
-func fixRefs(rt *Route, body []byte, param func(string) string) ([]byte, error) {
-	var top map[string][]map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return body, nil // the decoder reports malformed bodies precisely
-	}
-	items, ok := top[rt.Entity.Plural]
-	if !ok {
-		return body, nil
-	}
-	for i, it := range items {
-		for prop, p := range rt.fixedRefs {
-			want := param(p)
-			if raw, ok := it[prop]; ok {
-				var ref struct {
-					SourcedID string `json:"sourcedId"`
-				}
-				if json.Unmarshal(raw, &ref) == nil && ref.SourcedID != want {
-					return nil, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
-						Message: rt.Entity.Plural + "[" + itoa(i) + "]." + prop + ".sourcedId: must be " + want + ", the " + prop + " of the path"}
-				}
-				continue
-			}
-			f := rt.Entity.Field(prop)
-			it[prop], _ = json.Marshal(map[string]string{"sourcedId": want, "type": f.RefType})
-		}
-	}
-	return json.Marshal(top)
-}
-
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
 }
 
 // checkRefs makes sure every object a body refers to exists and is not
@@ -252,7 +217,7 @@ func (s *Server) resultsBelong(r *http.Request, objs []written) error {
 		li := o.Vals["lineItemSourcedId"]
 		if _, err := s.st.Status(r.Context(), oneroster.LineItem, li, sc...); errors.Is(err, oneroster.ErrNotFound) {
 			return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
-				Message: "results[" + itoa(i) + "].lineItem: line item " + li + " is not one of " + where}
+				Message: "results[" + strconv.Itoa(i) + "].lineItem: line item " + li + " is not one of " + where}
 		} else if err != nil {
 			return err
 		}
