@@ -8,10 +8,18 @@ import "sync"
 // current one; the cache is bounded in bytes and simply emptied when full.
 type objectCache struct {
 	mu    sync.Mutex
-	m     map[string]cachedObject
+	m     map[objectKey]cachedObject
 	bytes int
 	max   int
 }
+
+// objectKey names a rendered object: its entity, the public URL its hrefs
+// start with, and its sourcedId (a struct, so a lookup builds no string).
+type objectKey struct {
+	entity, base, id string
+}
+
+func (k objectKey) size() int { return len(k.entity) + len(k.base) + len(k.id) }
 
 type cachedObject struct {
 	version int64
@@ -19,10 +27,10 @@ type cachedObject struct {
 }
 
 func newObjectCache(maxBytes int) *objectCache {
-	return &objectCache{m: map[string]cachedObject{}, max: maxBytes}
+	return &objectCache{m: map[objectKey]cachedObject{}, max: maxBytes}
 }
 
-func (c *objectCache) get(key string, version int64) ([]byte, bool) {
+func (c *objectCache) get(key objectKey, version int64) ([]byte, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -35,19 +43,19 @@ func (c *objectCache) get(key string, version int64) ([]byte, bool) {
 	return o.b, true
 }
 
-func (c *objectCache) put(key string, version int64, b []byte) {
+func (c *objectCache) put(key objectKey, version int64, b []byte) {
 	if c == nil || len(b) > c.max/64 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.m[key]; ok {
-		c.bytes -= len(old.b) + len(key)
+		c.bytes -= len(old.b) + key.size()
 	}
-	if c.bytes+len(b)+len(key) > c.max {
+	if c.bytes+len(b)+key.size() > c.max {
 		clear(c.m)
 		c.bytes = 0
 	}
 	c.m[key] = cachedObject{version, b}
-	c.bytes += len(b) + len(key)
+	c.bytes += len(b) + key.size()
 }

@@ -32,7 +32,7 @@ type fixture struct {
 
 // newServer serves st with real OAuth and returns the server and a token
 // holding every scope.
-func newServer(t *testing.T, st store.Store, cfg httpapi.Config) (*httptest.Server, *httpapi.Server, string) {
+func newServer(t testing.TB, st store.Store, cfg httpapi.Config) (*httptest.Server, *httpapi.Server, string) {
 	t.Helper()
 	ctx := context.Background()
 	cfg.Auth = auth.New(st, auth.Config{})

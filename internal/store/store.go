@@ -73,7 +73,8 @@ type ListRequest struct {
 	Params query.Params
 	// IDsOnly asks for the page's sourcedIds alone (each Record holds just
 	// Vals[0], no embedded arrays): a caller that caches rendered objects
-	// then reads only the ones it misses, with GetMany.
+	// then reads only the ones it misses, with GetMany. Such pages may be
+	// shared between callers: their records must not be modified.
 	IDsOnly bool
 }
 

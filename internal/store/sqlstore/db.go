@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
@@ -54,15 +52,9 @@ type DB struct {
 	// as much as running them.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
-	// counts caches collection totals under the data version they were
-	// counted at (see data_version).
-	countMu    sync.Mutex
-	counts     map[string]countEntry
-	countGroup singleflight.Group
-}
-
-type countEntry struct {
-	version, n int64
+	// cache keeps collection totals and the ids of pages under the data
+	// version they were read at.
+	cache *results
 }
 
 const maxCached = 512
@@ -88,17 +80,6 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// version reads the data version (bumped by every write transaction).
-func (db *DB) version(ctx context.Context) (int64, error) {
-	st, err := db.prepared(ctx, `SELECT version FROM data_version WHERE id = 1`)
-	if err != nil {
-		return 0, err
-	}
-	var v int64
-	err = st.QueryRowContext(ctx).Scan(&v)
-	return v, err
-}
-
 // bumpVersion increments the data version inside a write transaction.
 func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
@@ -111,7 +92,7 @@ var _ store.Store = (*DB)(nil)
 // NNNN_name.sql, applied in order, each in its own transaction).
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
 	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
-		stmts: map[string]*sql.Stmt{}, counts: map[string]countEntry{}}
+		stmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
 	for _, f := range csvpkg.Files {
 		table := strings.TrimSuffix(f.Name, ".csv")
 		var cols []string

@@ -186,10 +186,22 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	keys := `SELECT t.sourced_id FROM ` + table + ` t` + w.sql() + order + ` LIMIT ? OFFSET ?`
 	args := append(w.args, r.Params.Limit, r.Params.Offset)
 	if r.IDsOnly {
-		page.Records, err = db.query(ctx, db.rebind(keys), args, 1)
+		// The ids of a page are cached like its total: a consumer polling
+		// the same page, or many consumers reading the first pages, cost
+		// one query per data version.
+		q := db.rebind(keys)
+		res, err := db.cache.get(version, cacheKey("ids", q, args), func() (any, int, error) {
+			recs, err := db.query(ctx, q, args, 1)
+			size := 24 * len(recs)
+			for _, r := range recs {
+				size += 40 + len(r.Vals[0])
+			}
+			return recs, size, err
+		})
 		if err != nil {
 			return page, fmt.Errorf("list %s: %w", table, err)
 		}
+		page.Records = res.([]store.Record)
 		return page, nil
 	}
 	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (` + keys + `) k ON k.sourced_id = t.sourced_id` + order
@@ -208,33 +220,19 @@ func (db *DB) count(ctx context.Context, q string, args []any) (n, version int64
 	if err != nil {
 		return 0, 0, err
 	}
-	key := q + "\x00" + fmt.Sprint(args...)
-	db.countMu.Lock()
-	c, ok := db.counts[key]
-	db.countMu.Unlock()
-	if ok && c.version == v {
-		return c.n, v, nil
-	}
-	// Concurrent requests for the same count share one query: without
-	// this, a burst of identical requests after a write would all count.
-	res, err, _ := db.countGroup.Do(fmt.Sprint(v)+"\x00"+key, func() (any, error) {
+	res, err := db.cache.get(v, cacheKey("count", q, args), func() (any, int, error) {
 		st, err := db.prepared(ctx, q)
 		if err != nil {
-			return int64(0), err
+			return nil, 0, err
 		}
 		var n int64
-		if err := st.QueryRowContext(ctx, args...).Scan(&n); err != nil {
-			return int64(0), err
-		}
-		db.countMu.Lock()
-		if len(db.counts) >= maxCached {
-			clear(db.counts)
-		}
-		db.counts[key] = countEntry{v, n}
-		db.countMu.Unlock()
-		return n, nil
+		err = st.QueryRowContext(ctx, args...).Scan(&n)
+		return n, 8, err
 	})
-	return res.(int64), v, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return res.(int64), v, nil
 }
 
 // Status answers whether an object exists (under the scopes), and with

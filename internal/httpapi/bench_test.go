@@ -1,0 +1,113 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/oneroster/oneroster/internal/generate"
+	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/store/sqlite"
+	"github.com/oneroster/oneroster/internal/store/storetest"
+)
+
+// benchAPI imports a generated district (2,000 students, or
+// ONEROSTER_BENCH_STUDENTS) into a SQLite store and returns the handler
+// and a token. ONEROSTER_BENCH_DB names a database file to reuse across
+// runs (imported once), which makes profiling large districts practical.
+func benchAPI(b *testing.B) (http.Handler, string) {
+	b.Helper()
+	students := 2000
+	if n, err := strconv.Atoi(os.Getenv("ONEROSTER_BENCH_STUDENTS")); err == nil && n > 0 {
+		students = n
+	}
+	path := os.Getenv("ONEROSTER_BENCH_DB")
+	fresh := path == ""
+	if fresh {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	} else if _, err := os.Stat(path); err != nil {
+		fresh = true
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if fresh {
+		dir := filepath.Join(b.TempDir(), "pkg")
+		if _, err := generate.Write(dir, generate.Options{Students: students, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		storetest.MustImport(b, st, dir, storetest.T1)
+	}
+	_, api, token := newServer(b, st, httpapi.Config{RateLimit: -1})
+	return api, token
+}
+
+// discard is a ResponseWriter that keeps the status and headers and
+// counts the body, as a network connection would, without the
+// recorder's growing buffer (which would dominate the profile).
+type discard struct {
+	h    http.Header
+	code int
+	n    int
+}
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) WriteHeader(code int)        { d.code = code }
+func (d *discard) Write(p []byte) (int, error) { d.n += len(p); return len(p), nil }
+
+func benchGet(b *testing.B, h http.Handler, token, target string) *discard {
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	w := &discard{h: http.Header{}, code: 200}
+	h.ServeHTTP(w, req)
+	if w.code != 200 || w.n == 0 {
+		b.Fatalf("GET %s: status %d, %d bytes", target, w.code, w.n)
+	}
+	return w
+}
+
+// BenchmarkUsersPage is the hot path of issue 7: the first page of 100
+// users, requested in parallel (the object cache is warm after the first).
+func BenchmarkUsersPage(b *testing.B) {
+	h, token := benchAPI(b)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			benchGet(b, h, token, "/ims/oneroster/rostering/v1p2/users?limit=100")
+		}
+	})
+}
+
+// BenchmarkUsersPageDeep asks for the last page of 100 users.
+func BenchmarkUsersPageDeep(b *testing.B) {
+	h, token := benchAPI(b)
+	w := benchGet(b, h, token, "/ims/oneroster/rostering/v1p2/users?limit=1")
+	total, _ := strconv.Atoi(w.Header().Get("X-Total-Count"))
+	target := fmt.Sprintf("/ims/oneroster/rostering/v1p2/users?limit=100&offset=%d", max(0, total-100))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		benchGet(b, h, token, target)
+	}
+}
+
+// BenchmarkUsersFullPull reads every user with limit=10000, page after
+// page, as a bulk consumer does.
+func BenchmarkUsersFullPull(b *testing.B) {
+	h, token := benchAPI(b)
+	w := benchGet(b, h, token, "/ims/oneroster/rostering/v1p2/users?limit=1")
+	total, _ := strconv.Atoi(w.Header().Get("X-Total-Count"))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for off := 0; off < total; off += 10000 {
+			benchGet(b, h, token, fmt.Sprintf("/ims/oneroster/rostering/v1p2/users?limit=10000&offset=%d", off))
+		}
+	}
+	b.ReportMetric(float64(total), "users")
+}
