@@ -550,17 +550,20 @@ func readAll(resp *http.Response) ([]byte, error) {
 }
 
 // timeGet is the median time of n GETs of one path.
-func timeGet(ctx context.Context, a *api, path string, n int) (time.Duration, error) {
+// timeGets times five requests, path(0) to path(4), and returns the
+// median and the first.
+func timeGets(ctx context.Context, a *api, path func(i int) string) (med, first time.Duration, err error) {
 	var ds []time.Duration
-	for i := 0; i < n; i++ {
+	for i := 0; i < 5; i++ {
 		t0 := time.Now()
-		if _, _, err := a.get(ctx, path); err != nil {
-			return 0, err
+		if _, _, err := a.get(ctx, path(i)); err != nil {
+			return 0, 0, err
 		}
 		ds = append(ds, time.Since(t0))
 	}
+	first = ds[0]
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2], nil
+	return ds[len(ds)/2], first, nil
 }
 
 // pull GETs a collection page by page, following Link rel="next", and
@@ -601,18 +604,23 @@ func paging(ctx context.Context, a *api, students int, res *engineResult) (time.
 	if last < 0 {
 		last = 0
 	}
-	first, err := timeGet(ctx, a, rostering+"/users?limit=100&offset=0", 5)
+	// Five neighbouring offsets on each side, each asked once: the
+	// server caches a page's ids under the data version, so repeating one
+	// offset would time the cache, not the page.
+	first, _, err := timeGets(ctx, a, func(i int) string { return rostering + "/users?limit=100&offset=" + strconv.Itoa(i) })
 	if err != nil {
 		return 0, err
 	}
-	deep, err := timeGet(ctx, a, rostering+"/users?limit=100&offset="+strconv.Itoa(last), 5)
+	deep, cold, err := timeGets(ctx, a, func(i int) string { return rostering + "/users?limit=100&offset=" + strconv.Itoa(max(0, last-i)) })
 	if err != nil {
 		return 0, err
 	}
 	ratio := deep.Seconds() / first.Seconds()
-	res.add(row{"deep paging: /users?limit=100&offset=0 (median of 5)", fmtDur(first), "", "", "", ""})
-	res.add(row{fmt.Sprintf("deep paging: /users?limit=100&offset=%d (median of 5)", last), fmtDur(deep), fmtDur(first) + " (offset 0)",
-		fmt.Sprintf("%.2f×", ratio), "≤ 2× offset 0", verdict(ratio <= 2, fmt.Sprintf("%.2f×", ratio))})
+	res.add(row{"deep paging: /users?limit=100&offset=0…4 (median of 5)", fmtDur(first), "", "", "", ""})
+	res.add(row{fmt.Sprintf("deep paging: /users?limit=100&offset=%d…%d (median of 5)", max(0, last-4), last), fmtDur(deep),
+		fmtDur(first) + " (offset 0…4)", fmt.Sprintf("%.2f×", ratio), "≤ 2× offset 0", verdict(ratio <= 2, fmt.Sprintf("%.2f×", ratio))})
+	res.add(row{fmt.Sprintf("deep paging: first request at offset %d (walks the offset once per data version)", last), fmtDur(cold),
+		fmtDur(first) + " (offset 0…4)", fmt.Sprintf("%.2f×", cold.Seconds()/first.Seconds()), "", ""})
 
 	t0 := time.Now()
 	n, pages, err := pull(ctx, a, rostering+"/users?limit=10000", "users")

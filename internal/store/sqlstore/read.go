@@ -178,23 +178,51 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if page.Total == 0 || r.Params.Offset >= page.Total {
 		return page, nil
 	}
-	// A deferred join: the inner query finds the page's keys (over the
-	// primary-key index alone when nothing else is needed), the outer one
-	// reads just those rows, so skipping a large offset does not read the
-	// rows it skips. The deep page costs about what the first one does.
-	order := orderBy(e, r.Params.Sort, r.Params.Desc)
-	keys := `SELECT t.sourced_id FROM ` + table + ` t` + w.sql() + order + ` LIMIT ? OFFSET ?`
-	args := append(w.args, r.Params.Limit, r.Params.Offset)
+	// A deferred join: the inner query finds the page's keys (over an
+	// index alone when nothing else is needed), the outer one reads just
+	// those rows, so skipping rows does not read them. A deep page starts
+	// from a bookmark (keyset.go), so it skips few.
+	keys := sortKeys(e, r.Params.Sort, r.Params.Desc)
+	order := orderSQL(keys)
+	from := ` FROM ` + table + ` t`
+	off, limit := r.Params.Offset, r.Params.Limit
+	var mk *marks
+	kw := w
+	skip := off
+	if off+limit >= markMin && db.keyset(e.Table, keys) {
+		mk = db.bookmarks(version, from+w.sql()+order, w.args)
+		at, vals, err := db.seek(ctx, mk, from, w, keys, off)
+		if err != nil {
+			return page, fmt.Errorf("list %s: %w", table, err)
+		}
+		if vals != nil {
+			kw = &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
+			c, a := afterSQL(keys, vals)
+			kw.add(c, a...)
+			skip = off - at
+		}
+	}
+	keysQ := db.rebind(`SELECT ` + keyCols(keys) + from + kw.sql() + order + ` LIMIT ? OFFSET ?`)
+	args := append(kw.args, limit, skip)
+	// mark records where the next page starts, so that a consumer
+	// following Link next does not walk.
+	mark := func(last []string) {
+		if mk != nil && off+limit < page.Total {
+			mk.add(off+limit, last)
+		}
+	}
 	if r.IDsOnly {
 		// The ids of a page are cached like its total: a consumer polling
 		// the same page, or many consumers reading the first pages, cost
 		// one query per data version.
-		q := db.rebind(keys)
-		res, err := db.cache.get(version, cacheKey("ids", q, args), func() (any, int, error) {
-			recs, err := db.query(ctx, q, args, 1)
+		res, err := db.cache.get(version, cacheKey("ids", keysQ, args), func() (any, int, error) {
+			recs, err := db.query(ctx, keysQ, args, len(keys))
 			size := 24 * len(recs)
 			for _, r := range recs {
-				size += 40 + len(r.Vals[0])
+				size += 40 + 24*len(r.Vals) + len(r.Vals[0])
+			}
+			if err == nil && len(recs) == limit {
+				mark(keyVals(recs[len(recs)-1].Vals))
 			}
 			return recs, size, err
 		})
@@ -204,10 +232,18 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 		page.Records = res.([]store.Record)
 		return page, nil
 	}
-	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (` + keys + `) k ON k.sourced_id = t.sourced_id` + order
-	page.Records, err = db.query(ctx, db.rebind(q), args, len(db.cols[e.Table]))
+	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (` + keysQ + `) k ON k.sourced_id = t.sourced_id` + order
+	page.Records, err = db.query(ctx, q, args, len(db.cols[e.Table]))
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
+	}
+	if n := len(page.Records); n == limit && mk != nil {
+		last := page.Records[n-1].Vals
+		vals := make([]string, len(keys))
+		for i, k := range keys {
+			vals[i] = last[db.colIndex(e.Table, k.col)]
+		}
+		mark(vals)
 	}
 	return page, db.loadSubs(ctx, e, page.Records)
 }
@@ -278,28 +314,6 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 		return nil, fmt.Errorf("get many %s: %w", table, err)
 	}
 	return recs, db.loadSubs(ctx, e, recs)
-}
-
-// orderBy sorts on the requested scalar properties, then on sourcedId so
-// that offset paging never repeats or skips a record. Unknown or
-// non-scalar sort properties are ignored (rest-query.md §2).
-func orderBy(e *oneroster.Entity, sortBy []string, desc bool) string {
-	dir := ""
-	if desc {
-		dir = " DESC"
-	}
-	var keys []string
-	for _, name := range sortBy {
-		f := e.Field(name)
-		if f == nil || !f.Kind.Scalar() || f.Col == "sourcedId" {
-			continue
-		}
-		keys = append(keys, "t."+SQLCol(f.Col)+dir)
-	}
-	if len(keys) == 0 {
-		return " ORDER BY t.sourced_id" + dir
-	}
-	return " ORDER BY " + strings.Join(keys, ", ") + ", t.sourced_id"
 }
 
 // Get returns one object by sourcedId, if it satisfies the scopes.

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
 	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
+	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
 }
 
 // testConcurrentPuts races writers on one result and one line item: each

@@ -1,0 +1,109 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/generate"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// testDeepPaging checks offset paging beyond the depth where the store
+// starts pages from remembered sort keys (bookmarks) instead of walking
+// the offset: every page, reached in order or by a jump, in every kind of
+// order, equals the same slice of the whole collection read at once; and
+// a write retires the bookmarks.
+func testDeepPaging(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "pkg")
+	if _, err := generate.Write(dir, generate.Options{Students: 1500, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	MustImport(t, st, dir, t1)
+
+	list := func(e *oneroster.Entity, p query.Params, idsOnly bool, off, limit int, sc ...store.Scope) ([]string, int) {
+		t.Helper()
+		p.Offset, p.Limit = off, limit
+		page, err := st.List(ctx, store.ListRequest{Entity: e, Params: p, Scopes: sc, IDsOnly: idsOnly})
+		if err != nil {
+			t.Fatalf("List %s offset %d: %v", e.Plural, off, err)
+		}
+		out := make([]string, len(page.Records))
+		for i, r := range page.Records {
+			out[i] = r.Vals[0]
+		}
+		return out, page.Total
+	}
+	student := filter(t, "givenName>='A'")
+	cases := []struct {
+		name  string
+		e     *oneroster.Entity
+		p     query.Params
+		scope []store.Scope
+	}{
+		{"default", oneroster.User, query.Params{}, nil},
+		{"desc", oneroster.User, query.Params{Desc: true}, nil},
+		{"sort", oneroster.User, query.Params{Sort: []string{"familyName"}}, nil},
+		{"sort desc (mixed directions)", oneroster.User, query.Params{Sort: []string{"familyName", "givenName"}, Desc: true}, nil},
+		{"filter and scope", oneroster.User, query.Params{Filter: student.Filter, Sort: []string{"givenName"}},
+			[]store.Scope{{Name: store.UsersWithRole, Arg: "student"}}},
+		{"numeric sort (no bookmarks)", oneroster.Result, query.Params{Sort: []string{"score"}}, nil},
+	}
+	for _, c := range cases {
+		for _, idsOnly := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/idsOnly=%v", c.name, idsOnly), func(t *testing.T) {
+				all, total := list(c.e, c.p, idsOnly, 0, 10000, c.scope...)
+				if total < 1200 || len(all) != min(total, 10000) {
+					t.Fatalf("collection of %d (%d read): too small to test deep pages", total, len(all))
+				}
+				slice := func(off, limit int) []string { return all[min(off, len(all)):min(off+limit, len(all))] }
+				// all holds the first 10000 at most: compare what it has.
+				cut := func(got []string, want []string) []string {
+					if len(all) < total && len(got) > len(want) {
+						return got[:len(want)]
+					}
+					return got
+				}
+				// In order, as a consumer following Link next.
+				for off := 0; off < len(all); off += 700 {
+					got, _ := list(c.e, c.p, idsOnly, off, 700, c.scope...)
+					got = cut(got, slice(off, 700))
+					if diff := cmp.Diff(slice(off, 700), got); diff != "" {
+						t.Fatalf("page at %d (-want +got)\n%s", off, diff)
+					}
+				}
+				// Jumps, deep first, then between and beside bookmarks.
+				for _, off := range []int{len(all) - 100, 1000, 999, 2001, 1999, 1700, 2999, len(all) - 1} {
+					got, _ := list(c.e, c.p, idsOnly, off, 100, c.scope...)
+					got = cut(got, slice(off, 100))
+					if diff := cmp.Diff(slice(off, 100), got); diff != "" {
+						t.Fatalf("jump to %d (-want +got)\n%s", off, diff)
+					}
+				}
+			})
+		}
+	}
+
+	// A write retires the bookmarks: deleting an early result shifts every
+	// deep page by one.
+	p := query.Params{}
+	before, total := list(oneroster.Result, p, true, 2500, 100)
+	first, _ := list(oneroster.Result, p, true, 0, 1)
+	if err := st.Delete(ctx, oneroster.Result, first[0], "2026-03-01T00:00:00.000Z"); err != nil {
+		t.Fatal(err)
+	}
+	after, total2 := list(oneroster.Result, p, true, 2499, 100)
+	if total2 != total-1 {
+		t.Errorf("total after a delete: %d, want %d", total2, total-1)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("deep page after a delete, one earlier (-want +got)\n%s", diff)
+	}
+}
