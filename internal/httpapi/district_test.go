@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -244,3 +246,47 @@ func sessionType(t *testing.T, dir, id string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestBulkPageEqualsSmallPages reads every user in one page of 10000
+// (rendered directly, in two halves on two cores) and in pages of 100
+// (from the cache of rendered objects): the objects must be the same
+// bytes, in the same order, and both responses valid.
+func TestBulkPageEqualsSmallPages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pkg")
+	if _, err := generate.Write(dir, generate.Options{Students: 1200, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.MustImport(t, st, dir, storetest.T1)
+	srv, _, token := newServer(t, st, httpapi.Config{})
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
+	base := "/ims/oneroster/rostering/v1p2/users"
+
+	objects := func(r response) []json.RawMessage {
+		var page struct{ Users []json.RawMessage }
+		if err := json.Unmarshal(r.body, &page); err != nil {
+			t.Fatalf("%s: %v", r.req.URL, err)
+		}
+		return page.Users
+	}
+	bulk := objects(f.get(t, base+"?limit=10000"))
+	if len(bulk) < 2000 {
+		t.Fatalf("%d users: too few for a bulk page rendered in halves", len(bulk))
+	}
+	var small []json.RawMessage
+	for off := 0; off < len(bulk); off += 100 {
+		small = append(small, objects(f.get(t, base+"?limit=100&offset="+itoa(off)))...)
+	}
+	if len(small) != len(bulk) {
+		t.Fatalf("pages of 100 hold %d users, the bulk page %d", len(small), len(bulk))
+	}
+	for i := range bulk {
+		if !bytes.Equal(bulk[i], small[i]) {
+			t.Fatalf("user %d differs:\nbulk  %s\nsmall %s", i, bulk[i], small[i])
+		}
+	}
+}
