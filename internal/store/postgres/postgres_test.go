@@ -15,7 +15,7 @@ import (
 
 // open gives each test its own schema in the database named by
 // ONEROSTER_TEST_POSTGRES_URL, so tests run in parallel and leave nothing.
-func open(t *testing.T) store.Store {
+func open(t testing.TB) store.Store {
 	t.Helper()
 	dsn := storetest.PostgresURL(t)
 	b := make([]byte, 6)
@@ -51,4 +51,8 @@ func open(t *testing.T) store.Store {
 	return st
 }
 
-func TestConformance(t *testing.T) { storetest.Run(t, open) }
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, open(b)) }

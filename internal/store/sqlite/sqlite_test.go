@@ -10,7 +10,7 @@ import (
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
-func open(t *testing.T) store.Store {
+func open(t testing.TB) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
@@ -20,7 +20,11 @@ func open(t *testing.T) store.Store {
 	return st
 }
 
-func TestConformance(t *testing.T) { storetest.Run(t, open) }
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, open(b)) }
 
 func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "test.db")

@@ -95,9 +95,10 @@ func cacheKey(kind, q string, args []any) string {
 	return b.String()
 }
 
-// version reads the data version (bumped by every write transaction).
+// version reads the data version: the sum of the slots that write
+// transactions bump (see bumpVersion).
 func (db *DB) version(ctx context.Context) (int64, error) {
-	st, err := db.prepared(ctx, `SELECT version FROM data_version WHERE id = 1`)
+	st, err := db.prepared(ctx, `SELECT CAST(SUM(version) AS BIGINT) FROM data_version`)
 	if err != nil {
 		return 0, err
 	}

@@ -68,9 +68,6 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return tx.ExecContext(ctx, db.rebind(q), args...)
 		}
-		if err := bumpVersion(ctx, tx); err != nil {
-			return err
-		}
 		table := SQLTable(e.Table)
 		cols := db.cols[e.Table]
 		for i, o := range objs {
@@ -100,7 +97,7 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 				return err
 			}
 		}
-		return nil
+		return bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("put %s: %w", e.Name, err)

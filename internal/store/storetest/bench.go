@@ -1,0 +1,35 @@
+package storetest
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// BenchPuts measures concurrent writes: 32 writers (on two cores) each
+// PUT a result, over 64 results, alternating two scores so that every
+// write changes its row, as the bench suite's PUT scenario does.
+func BenchPuts(b *testing.B, st store.Store) {
+	ctx := context.Background()
+	MustImport(b, st, WritePackage(b, DistrictFiles(), ""), t1)
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+				"sourcedId": "bench-" + strconv.FormatInt(i%64, 10), "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1",
+				"scoreStatus": "fully graded", "score": strconv.FormatInt(i/64%2, 10), "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}},
+				"2026-03-01T00:00:00.000Z")
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
