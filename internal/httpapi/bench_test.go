@@ -2,12 +2,15 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/generate"
@@ -125,4 +128,25 @@ func BenchmarkUsersFullPull(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total), "users")
+}
+
+// BenchmarkUserGet reads single users (over 1000), in parallel.
+func BenchmarkUserGet(b *testing.B) {
+	h, token := benchAPI(b)
+	var page struct{ Users []struct{ SourcedID string } }
+	w := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/ims/oneroster/rostering/v1p2/users?limit=1000", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(w, req)
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Users) == 0 {
+		b.Fatalf("users: %v", err)
+	}
+	var n atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			u := page.Users[int(n.Add(1))%len(page.Users)]
+			benchGet(b, h, token, "/ims/oneroster/rostering/v1p2/users/"+url.PathEscape(u.SourcedID))
+		}
+	})
 }

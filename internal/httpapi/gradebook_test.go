@@ -425,4 +425,16 @@ func TestCacheAcrossProcesses(t *testing.T) {
 	if got := score(); got != "7.5" {
 		t.Errorf("B still serves score %s after A's write", got)
 	}
+	// Single objects are cached too, per route and path.
+	one := func() response { return b.get(t, gb+"/results/res-1") }
+	if got := fmt.Sprint(one().json(t)["result"].(map[string]any)["score"]); got != "7.5" {
+		t.Fatalf("GET res-1 through B: score %s", got)
+	}
+	one() // now from B's cache
+	if r := a.send(t, "DELETE", gb+"/results/res-1", ""); r.status != 204 {
+		t.Fatalf("DELETE through A: %d %s", r.status, r.body)
+	}
+	if r := one(); r.status != 404 {
+		t.Errorf("B still serves res-1 after A deleted it: %d", r.status)
+	}
 }

@@ -88,6 +88,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	b := getBuf()
 	defer putBuf(b)
 	if !rt.Collection {
+		// Whole objects are cached per route and path under the data
+		// version (the route's scopes decide whether the path finds the
+		// object, so the key holds both): a hit costs one version read.
+		var key objectKey
+		var version int64
+		cache := fields == nil && s.objects != nil
+		if cache {
+			if version, err = s.st.Version(ctx); err != nil {
+				return err
+			}
+			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path}
+			if o, ok := s.objects.get(key, version); ok {
+				writeJSON(w, o)
+				return nil
+			}
+		}
 		rec, err := s.st.Get(ctx, rt.Entity, r.PathValue("sourcedId"), sc...)
 		if err != nil {
 			return err
@@ -97,6 +113,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		b.raw(`:`)
 		s.render.object(b, rt.Entity, rec, base, fields)
 		b.raw(`}`)
+		if cache {
+			s.objects.put(key, version, append([]byte(nil), *b...))
+		}
 		writeJSON(w, *b)
 		return nil
 	}

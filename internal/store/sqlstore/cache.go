@@ -95,6 +95,9 @@ func cacheKey(kind, q string, args []any) string {
 	return b.String()
 }
 
+// Version returns the data version.
+func (db *DB) Version(ctx context.Context) (int64, error) { return db.version(ctx) }
+
 // version reads the data version: the sum of the slots that write
 // transactions bump (see bumpVersion).
 func (db *DB) version(ctx context.Context) (int64, error) {
