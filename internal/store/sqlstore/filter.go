@@ -9,17 +9,24 @@ import (
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 )
 
+// semiPick reports whether the rows of table (alias s) matching cond are
+// few (see DB.selective): a condition through them is then best written
+// "t.sourced_id IN (SELECT …)", which starts from those rows, rather than
+// EXISTS, which probes them for every row of t in page order. Nil means
+// EXISTS always.
+type semiPick func(table, cond string, args []any) bool
+
 // compileFilter turns a parsed filter into a condition on alias t. Field
 // names are looked up in the entity's catalogue, so only catalogued columns
 // can appear in SQL; every value is a bind argument.
-func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr) (string, []any, error) {
+func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr, pick semiPick) (string, []any, error) {
 	switch x := x.(type) {
 	case *query.Logical:
-		l, la, err := db.compileFilter(e, x.Left)
+		l, la, err := db.compileFilter(e, x.Left, pick)
 		if err != nil {
 			return "", nil, err
 		}
-		r, ra, err := db.compileFilter(e, x.Right)
+		r, ra, err := db.compileFilter(e, x.Right, pick)
 		if err != nil {
 			return "", nil, err
 		}
@@ -35,7 +42,7 @@ func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr) (string, []any, e
 		if e == oneroster.User && path[0] == "role" && len(path) == 1 {
 			path = []string{"roles", "role"}
 		}
-		return db.compare(e, "t", path, x)
+		return db.compare(e, "t", path, x, pick)
 	}
 	return "", nil, oneroster.Errorf(oneroster.CodeInvalidFilterField, "filter: unsupported expression")
 }
@@ -46,7 +53,7 @@ func badField(c *query.Comparison, why string) error {
 
 var sqlOps = map[query.Op]string{"=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 
-func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query.Comparison) (string, []any, error) {
+func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query.Comparison, pick semiPick) (string, []any, error) {
 	f := e.Field(path[0])
 	if f == nil {
 		return "", nil, badField(c, "unknown field for "+e.Name)
@@ -89,9 +96,12 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		if len(rest) == 0 {
 			return "", nil, badField(c, "name a field of "+f.Name+", e.g. "+f.Name+"."+sub.Fields[0].Name)
 		}
-		cond, args, err := db.compare(sub, "s", rest, c)
+		cond, args, err := db.compare(sub, "s", rest, c, nil)
 		if err != nil {
 			return "", nil, err
+		}
+		if pick != nil && pick(SQLTable(sub.Table), cond, args) {
+			return alias + `.sourced_id IN (SELECT s.user_sourced_id FROM ` + SQLTable(sub.Table) + ` s WHERE s.status = 'active' AND ` + cond + `)`, args, nil
 		}
 		return `EXISTS (SELECT 1 FROM ` + SQLTable(sub.Table) + ` s WHERE s.user_sourced_id = ` + alias + `.sourced_id AND s.status = 'active' AND ` + cond + `)`, args, nil
 	case oneroster.Children:

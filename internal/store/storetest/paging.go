@@ -2,8 +2,11 @@ package storetest
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +92,46 @@ func testDeepPaging(t *testing.T, open Opener) {
 				}
 			})
 		}
+	}
+
+	// Role conditions are written two ways (IN from the roles of a rare
+	// role, EXISTS per user for a common one): both must give the users
+	// that the roles themselves name.
+	for _, role := range []string{"teacher", "student"} {
+		t.Run("role "+role, func(t *testing.T) {
+			want := map[string]bool{}
+			f, err := os.Open(filepath.Join(dir, "roles.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(f).ReadAll()
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			for _, r := range rows[1:] {
+				if r[col["role"]] == role {
+					want[r[col["userSourcedId"]]] = true
+				}
+			}
+			wantIDs := make([]string, 0, len(want))
+			for id := range want {
+				wantIDs = append(wantIDs, id)
+			}
+			sort.Strings(wantIDs)
+			byFilter, _ := list(oneroster.User, filter(t, "roles.role='"+role+"'"), true, 0, 10000)
+			byScope, _ := list(oneroster.User, query.Params{}, false, 0, 10000, store.Scope{Name: store.UsersWithRole, Arg: role})
+			if diff := cmp.Diff(wantIDs, byFilter); diff != "" {
+				t.Errorf("roles.role='%s' (-roles +users)\n%s", role, diff)
+			}
+			if diff := cmp.Diff(wantIDs, byScope); diff != "" {
+				t.Errorf("users with role %s (-roles +users)\n%s", role, diff)
+			}
+		})
 	}
 
 	// A write retires the bookmarks: deleting an early result shifts every
