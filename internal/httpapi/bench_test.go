@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -147,6 +148,34 @@ func BenchmarkUserGet(b *testing.B) {
 		for pb.Next() {
 			u := page.Users[int(n.Add(1))%len(page.Users)]
 			benchGet(b, h, token, "/ims/oneroster/rostering/v1p2/users/"+url.PathEscape(u.SourcedID))
+		}
+	})
+}
+
+// BenchmarkUsersPageHTTP is BenchmarkUsersPage over loopback HTTP with 32
+// concurrent clients, as the bench suite's load generator runs it.
+func BenchmarkUsersPageHTTP(b *testing.B) {
+	h, token := benchAPI(b)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("GET", srv.URL+"/ims/oneroster/rostering/v1p2/users?limit=100", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			n, _ := io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || n == 0 {
+				b.Errorf("status %d, %d bytes", res.StatusCode, n)
+				return
+			}
 		}
 	})
 }

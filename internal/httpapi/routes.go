@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -171,32 +172,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		writeJSON(w, *b)
 		return nil
 	}
-	// Cached objects (or the halves of a bulk page) go to the connection
-	// as they are, without being copied into one response buffer first
-	// (a page of 100 users is 88 kB: growing and copying it was half the
-	// cost of the request).
+	// Cached objects (or the halves of a bulk page) are copied into one
+	// buffer of the exact size, written with one call: written one by one,
+	// each filled the connection's 4 kB buffer and cost a system call
+	// (an 88 kB page of 100 users made about 20).
 	n := len(*b)
 	for _, o := range objs {
 		n += len(o) + 1
 	}
-	if len(objs) > 0 {
-		n--
-	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(n))
-	w.WriteHeader(http.StatusOK)
-	w.Write((*b)[:head])
+	out := getBuf()
+	defer putBuf(out)
+	*out = slices.Grow(*out, n)
+	*out = append(*out, (*b)[:head]...)
 	for i, o := range objs {
 		if i > 0 {
-			w.Write(comma)
+			*out = append(*out, ',')
 		}
-		w.Write(o)
+		*out = append(*out, o...)
 	}
-	w.Write((*b)[head:])
+	*out = append(*out, (*b)[head:]...)
+	writeJSON(w, *out)
 	return nil
 }
-
-var comma = []byte(",")
 
 // renderAll writes records as a comma-separated list of JSON objects.
 func (s *Server) renderAll(b *buf, e *oneroster.Entity, recs []store.Record, base string, fields map[string]bool) {
