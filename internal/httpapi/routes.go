@@ -96,7 +96,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		var version int64
 		cache := fields == nil && s.objects != nil
 		if cache {
-			if version, err = s.st.Version(ctx); err != nil {
+			if version, err = s.st.Version(ctx, rt.Entity); err != nil {
 				return err
 			}
 			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path}

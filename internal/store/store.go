@@ -108,8 +108,9 @@ type Reader interface {
 	// GetMany returns the records with the given sourcedIds (in any
 	// order; unknown ids are left out), with their embedded arrays.
 	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)
-	// Version returns the data version (see Page.Version).
-	Version(ctx context.Context) (int64, error)
+	// Version returns the data version that reads of e depend on (see
+	// Page.Version).
+	Version(ctx context.Context, e *oneroster.Entity) (int64, error)
 }
 
 // Existing is what an import needs to know about a stored row.

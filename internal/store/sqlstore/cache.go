@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // results caches the answers of read queries (collection totals, the ids
@@ -95,13 +97,19 @@ func cacheKey(kind, q string, args []any) string {
 	return b.String()
 }
 
-// Version returns the data version.
-func (db *DB) Version(ctx context.Context) (int64, error) { return db.version(ctx) }
+// Version returns the data version that reads of e depend on.
+func (db *DB) Version(ctx context.Context, e *oneroster.Entity) (int64, error) {
+	return db.version(ctx, e)
+}
 
-// version reads the data version: the sum of the slots that write
-// transactions bump (see bumpVersion).
-func (db *DB) version(ctx context.Context) (int64, error) {
-	st, err := db.prepared(ctx, `SELECT CAST(SUM(version) AS BIGINT) FROM data_version`)
+// version reads the data version of e: the sum of the slots that the
+// writes e depends on bump (see bumpVersion).
+func (db *DB) version(ctx context.Context, e *oneroster.Entity) (int64, error) {
+	q := `SELECT CAST(SUM(version) AS BIGINT) FROM data_version WHERE id <= ` + strconv.Itoa(versionSlots)
+	if e.Service == "gradebook" {
+		q = `SELECT CAST(SUM(version) AS BIGINT) FROM data_version`
+	}
+	st, err := db.prepared(ctx, q)
 	if err != nil {
 		return 0, err
 	}

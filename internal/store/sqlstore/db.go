@@ -81,12 +81,28 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// bumpVersion increments the data version inside a write transaction: one
-// of its 16 slots (migration 0006), at random, so that concurrent writers
-// seldom queue on one row lock. Writers call it last, just before the
-// commit, to hold the lock as briefly as possible.
+// The data version is the sum of counters (slots) that write transactions
+// increment: one slot chosen at random, so that concurrent writers seldom
+// queue on one row lock. Slots 1–16 count writes to everything (imports);
+// slots 17–32 count writes to gradebook tables alone (the REST writes).
+// Rostering and resources reads depend on the first group only, so a grade
+// written through the API leaves their caches valid; gradebook reads
+// depend on both (migrations 0006 and 0007).
+const versionSlots = 16
+
+// bumpVersion records a write that may touch any table. Writers call it
+// last, just before the commit, to hold the slot's lock briefly.
 func bumpVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(1+rand.IntN(16)))
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(1+rand.IntN(versionSlots)))
+	return err
+}
+
+// bumpVersionOf records a write of objects of e (and their link rows).
+func bumpVersionOf(ctx context.Context, tx *sql.Tx, e *oneroster.Entity) error {
+	if e.Service != "gradebook" {
+		return bumpVersion(ctx, tx)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(1+versionSlots+rand.IntN(versionSlots)))
 	return err
 }
 

@@ -173,7 +173,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	e := r.Entity
 	table := SQLTable(e.Table)
 	var page store.Page
-	version, err := db.version(ctx)
+	version, err := db.version(ctx, e)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}

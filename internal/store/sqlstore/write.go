@@ -97,7 +97,7 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 				return err
 			}
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersionOf(ctx, tx, e)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("put %s: %w", e.Name, err)
@@ -168,6 +168,6 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound(e.Name, id)
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersionOf(ctx, tx, e)
 	})
 }

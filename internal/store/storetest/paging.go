@@ -150,3 +150,40 @@ func testDeepPaging(t *testing.T, open Opener) {
 		t.Errorf("deep page after a delete, one earlier (-want +got)\n%s", diff)
 	}
 }
+
+// testVersions: a REST write of a gradebook object changes the version
+// that gradebook reads depend on, not the one of rostering reads (whose
+// caches stay valid); an import changes both.
+func testVersions(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	version := func(e *oneroster.Entity) int64 {
+		t.Helper()
+		v, err := st.Version(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	u0, r0 := version(oneroster.User), version(oneroster.Result)
+	if _, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-v", "lineItemSourcedId": "li-1",
+		"studentSourcedId": "u-s1", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, "2026-03-02T00:00:00.000Z"); err != nil {
+		t.Fatal(err)
+	}
+	u1, r1 := version(oneroster.User), version(oneroster.Result)
+	if u1 != u0 || r1 <= r0 {
+		t.Errorf("after a result PUT: user version %d -> %d (want unchanged), result version %d -> %d (want higher)", u0, u1, r0, r1)
+	}
+	if err := st.Delete(ctx, oneroster.Result, "res-v", "2026-03-03T00:00:00.000Z"); err != nil {
+		t.Fatal(err)
+	}
+	if u2, r2 := version(oneroster.User), version(oneroster.Result); u2 != u1 || r2 <= r1 {
+		t.Errorf("after a result DELETE: user version %d -> %d, result version %d -> %d", u1, u2, r1, r2)
+	}
+	r2 := version(oneroster.Result)
+	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t2)
+	if u3, r3 := version(oneroster.User), version(oneroster.Result); u3 <= u1 || r3 <= r2 {
+		t.Errorf("after an import: user version %d -> %d, result version %d -> %d (want both higher)", u1, u3, r2, r3)
+	}
+}

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
+	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
 }
 
 // testConcurrentPuts races writers on one result and one line item: each
