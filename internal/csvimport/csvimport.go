@@ -227,7 +227,11 @@ type row struct {
 	bad bool
 }
 
-const batchSize = 500
+// batchSize is the rows read before the store is asked about them: each
+// batch costs a few statements (ids seen, references, writes), a round
+// trip each on PostgreSQL, so fewer, larger batches pay off up to a few
+// thousand rows; the batch is the only per-row state held in memory.
+const batchSize = 5000
 
 func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
 
@@ -250,6 +254,12 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	}
 	defer r.Close()
 	im.curFile = r.File()
+	// On a table's first load every row is new and none can go missing:
+	// no lookup of stored rows, no bulk deletion step.
+	empty, err := im.tx.BeginFile(ctx, table)
+	if err != nil {
+		return err
+	}
 
 	var refs []refSpec
 	for i, c := range spec.Columns {
@@ -300,7 +310,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			batch = append(batch, row{line: rw.Line, cols: cols, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
 		}
 		if len(batch) == batchSize {
-			if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
+			if err := im.flush(ctx, spec, table, mode, empty, refs, batch, stats); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -312,7 +322,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			}
 		}
 	}
-	if err := im.flush(ctx, spec, table, mode, refs, batch, stats); err != nil {
+	if err := im.flush(ctx, spec, table, mode, empty, refs, batch, stats); err != nil {
 		return err
 	}
 	if im.o.Progress != nil {
@@ -342,7 +352,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	for _, f := range findings {
 		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
 	}
-	if mode == csvpkg.Bulk {
+	if mode == csvpkg.Bulk && !empty {
 		missing, active, err := im.tx.CountMissing(ctx, table)
 		if err != nil {
 			return err
@@ -397,7 +407,7 @@ func metadataJSON(m map[string]string) string {
 
 // flush writes one batch: duplicate check, reference check, then an
 // upsert of the rows that are new or changed.
-func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table string, mode csvpkg.Mode, refs []refSpec, batch []row, stats *FileStats) error {
+func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table string, mode csvpkg.Mode, empty bool, refs []refSpec, batch []row, stats *FileStats) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -450,9 +460,11 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		}
 	}
 
-	existing, err := im.tx.Existing(ctx, table, ids)
-	if err != nil {
-		return err
+	var existing map[string]store.Existing
+	if !empty {
+		if existing, err = im.tx.Existing(ctx, table, ids); err != nil {
+			return err
+		}
 	}
 	cols := make([]string, 0, len(spec.Columns)+2)
 	for _, c := range spec.Columns {

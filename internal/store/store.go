@@ -150,6 +150,11 @@ type Finding struct {
 // name ("users"); columns by CSV column name.
 type ImportTx interface {
 	ID() int64
+	// BeginFile starts the file of table and reports whether table holds
+	// no row, the first load of a district: every row of the file is then
+	// new, none can be missing at its end, and the store writes them with
+	// plain inserts (Upsert must then never meet a stored sourcedId).
+	BeginFile(ctx context.Context, table string) (empty bool, err error)
 	// Existing returns the stored rows among ids.
 	Existing(ctx context.Context, table string, ids []string) (map[string]Existing, error)
 	// Resolve returns the rows among ids that exist in table.

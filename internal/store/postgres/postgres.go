@@ -28,6 +28,9 @@ var Dialect = sqlstore.Dialect{
 	TempTable:      "CREATE TEMP TABLE",
 	LockMigrations: "SELECT pg_advisory_xact_lock(7310227105)",
 	MaxParams:      65000,
+	MaxRows:        5000,
+	Analyze:        "ANALYZE ",
+	CopyIn:         copyIn,
 }
 
 // Open connects to the database named by dsn (postgres://…) and migrates it.

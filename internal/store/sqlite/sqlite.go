@@ -22,10 +22,13 @@ var migrations embed.FS
 
 // Dialect is SQLite's flavour of the shared SQL.
 var Dialect = sqlstore.Dialect{
-	Name:      "sqlite",
-	Contains:  func(h, n string) string { return "instr(" + h + ", " + n + ") > 0" },
-	TempTable: "CREATE TEMP TABLE",
-	MaxParams: 32000,
+	Name:       "sqlite",
+	Contains:   func(h, n string) string { return "instr(" + h + ", " + n + ") > 0" },
+	TempTable:  "CREATE TEMP TABLE",
+	MaxParams:  32000,
+	MaxRows:    2000,
+	KeyedTable: " WITHOUT ROWID",
+	PairNotIn:  true,
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.

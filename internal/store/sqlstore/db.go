@@ -35,8 +35,31 @@ type Dialect struct {
 	// LockMigrations, when set, runs first in the migration transaction so
 	// that concurrent processes migrate one at a time.
 	LockMigrations string
-	// MaxParams bounds the bind arguments of one statement.
-	MaxParams int
+	// MaxParams bounds the bind arguments of one statement, and MaxRows
+	// the rows (or ids) it carries: past a few thousand, a bigger
+	// statement saves no round trip worth its parsing.
+	MaxParams, MaxRows int
+	// KeyedTable ends the definition of a table that is only ever read by
+	// its primary key (SQLite: WITHOUT ROWID, one b-tree instead of a
+	// table and its key index).
+	KeyedTable string
+	// Analyze, when set, refreshes the planner statistics of a table
+	// (the table name is appended): a table filled inside the import's
+	// transaction still has the statistics of an empty one, and PostgreSQL
+	// then plans the cross-row checks as nested loops, quadratic in the
+	// rows of the file.
+	Analyze string
+	// PairNotIn says the engine answers "(a, b) NOT IN (SELECT …)" by
+	// building a temporary index of the subquery once (SQLite), where
+	// NOT EXISTS would probe an index and read a row per candidate pair.
+	// PostgreSQL plans NOT EXISTS as a hash anti-join instead, and a large
+	// NOT IN there could fall back to a scan per row.
+	PairNotIn bool
+	// CopyIn, when set, appends rows to a table (SQL names) with the
+	// engine's bulk load, on conn inside its open transaction. Values are
+	// strings, int64 or nil (NULL); text values mean what they would as
+	// bind arguments.
+	CopyIn func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error
 }
 
 // DB is a store on one database.

@@ -15,12 +15,17 @@ import (
 // lives in temporary tables inside the same transaction, so memory stays
 // flat however large the package is.
 type importTx struct {
-	db    *DB
+	db *DB
+	// conn holds the transaction, for engines whose bulk load is not a
+	// database/sql statement (Dialect.CopyIn).
+	conn  *sql.Conn
 	tx    *sql.Tx
 	id    int64
 	temps map[string]bool
+	// empty marks the tables whose file is a first load (see BeginFile).
+	empty map[string]bool
 	// stmts caches prepared statements by text: batches repeat the same
-	// few shapes, and parsing a 500-row INSERT costs as much as running it.
+	// few shapes, and parsing a multi-row INSERT costs as much as running it.
 	stmts map[string]*sql.Stmt
 }
 
@@ -62,15 +67,21 @@ func (t *importTx) closeStmts() {
 
 // BeginImport opens the transaction of one import and records it.
 func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.ImportTx, error) {
-	tx, err := db.w.BeginTx(ctx, nil)
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	t := &importTx{db: db, tx: tx, temps: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	t := &importTx{db: db, conn: conn, tx: tx, temps: map[string]bool{}, empty: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
 	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
 		Now(), source, sha).Scan(&t.id)
 	if err != nil {
 		tx.Rollback()
+		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	return t, nil
@@ -78,8 +89,17 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 
 func (t *importTx) ID() int64 { return t.id }
 
-func (t *importTx) Commit() error   { t.closeStmts(); return t.tx.Commit() }
-func (t *importTx) Rollback() error { t.closeStmts(); return t.tx.Rollback() }
+func (t *importTx) Commit() error {
+	t.closeStmts()
+	defer t.conn.Close()
+	return t.tx.Commit()
+}
+
+func (t *importTx) Rollback() error {
+	t.closeStmts()
+	defer t.conn.Close()
+	return t.tx.Rollback()
+}
 
 // chunks calls fn on consecutive slices of ids small enough for one
 // statement's bind arguments (each id taking per arguments).
@@ -90,10 +110,7 @@ func (t *importTx) chunks(n, per int, fn func(lo, hi int) error) error {
 // chunks calls fn on consecutive ranges of n items small enough for one
 // statement's bind arguments (each item taking per arguments).
 func (db *DB) chunks(n, per int, fn func(lo, hi int) error) error {
-	size := db.d.MaxParams / per
-	if size > 500 {
-		size = 500
-	}
+	size := min(db.d.MaxParams/per, db.d.MaxRows)
 	for lo := 0; lo < n; lo += size {
 		hi := min(lo+size, n)
 		if err := fn(lo, hi); err != nil {
@@ -128,6 +145,15 @@ func anys(ids []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+func (t *importTx) BeginFile(ctx context.Context, table string) (bool, error) {
+	var stored bool
+	if err := t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+SQLTable(table)+`)`).Scan(&stored); err != nil {
+		return false, fmt.Errorf("begin file %s: %w", table, err)
+	}
+	t.empty[table] = !stored
+	return !stored, nil
 }
 
 func (t *importTx) Existing(ctx context.Context, table string, ids []string) (map[string]store.Existing, error) {
@@ -171,11 +197,48 @@ func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map
 }
 
 func (t *importTx) Upsert(ctx context.Context, table string, cols []string, rows [][]string) error {
-	if err := t.db.upsert(ctx, t.exec, table, cols, rows, t.id); err != nil {
+	write := t.db.upsert
+	if t.empty[table] {
+		write = t.db.insert
+		if t.db.d.CopyIn != nil {
+			write = t.copyIn
+		}
+	}
+	if err := write(ctx, t.exec, table, cols, rows, t.id); err != nil {
 		return err
 	}
 	if table == "classes" && len(rows) > 0 {
 		return t.syncClassTerms(ctx, cols, rows)
+	}
+	return nil
+}
+
+// copyIn writes new rows with the engine's bulk load; values are those
+// upsert would bind.
+func (t *importTx) copyIn(ctx context.Context, _ execFunc, table string, cols []string, rows [][]string, importID int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	sqlCols := make([]string, len(cols)+1)
+	numeric := make([]bool, len(cols))
+	for i, c := range cols {
+		sqlCols[i] = SQLCol(c)
+		numeric[i] = t.db.numeric[table+"."+c]
+	}
+	sqlCols[len(cols)] = "import_id"
+	out := make([][]any, len(rows))
+	for j, r := range rows {
+		vals := make([]any, len(r)+1)
+		for i, v := range r {
+			if !numeric[i] || v != "" {
+				vals[i] = v
+			}
+		}
+		vals[len(r)] = importID
+		out[j] = vals
+	}
+	if err := t.db.d.CopyIn(ctx, t.conn, SQLTable(table), sqlCols, out); err != nil {
+		return fmt.Errorf("copy %s: %w", table, err)
 	}
 	return nil
 }
@@ -216,11 +279,20 @@ func (t *importTx) temp(ctx context.Context, name, def string) (string, error) {
 	if t.temps[name] {
 		return name, nil
 	}
-	if _, err := t.tx.ExecContext(ctx, t.db.d.TempTable+" "+name+" ("+def+")"); err != nil {
+	if _, err := t.tx.ExecContext(ctx, t.db.d.TempTable+" "+name+" ("+def+")"+keyed(t.db.d, def)); err != nil {
 		return "", fmt.Errorf("temp table %s: %w", name, err)
 	}
 	t.temps[name] = true
 	return name, nil
+}
+
+// keyed gives the table suffix for a temporary table with a primary key,
+// which is read by that key only.
+func keyed(d Dialect, def string) string {
+	if strings.Contains(def, "PRIMARY KEY") {
+		return d.KeyedTable
+	}
+	return ""
 }
 
 func (t *importTx) seenTable(ctx context.Context, table string) (string, error) {
@@ -243,45 +315,57 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 		first[id] = i
 		pos = append(pos, i)
 	}
-	inserted := map[string]bool{}
+	// A plain insert whose row count says whether any id was seen before:
+	// duplicates are rare, so only a short count costs a second look.
 	err = t.chunks(len(pos), 2, func(lo, hi int) error {
 		args := make([]any, 0, 2*(hi-lo))
 		for _, p := range pos[lo:hi] {
 			args = append(args, ids[p], lines[p])
 		}
 		q := `INSERT INTO ` + name + ` (id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") +
-			` ON CONFLICT (id) DO NOTHING RETURNING id`
-		rows, err := t.query(ctx, q, args...)
+			` ON CONFLICT (id) DO NOTHING`
+		res, err := t.exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
+		if n, err := res.RowsAffected(); err != nil || n == int64(hi-lo) {
+			return err
+		}
+		// An id's line identifies the row that first had it: a row whose
+		// id is stored with another line is a duplicate of that line.
+		at := map[string]int{}
+		chunk := make([]string, 0, hi-lo)
+		for _, p := range pos[lo:hi] {
+			chunk = append(chunk, ids[p])
+		}
+		err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, chunk, func(rows *sql.Rows) error {
 			var id string
-			if err := rows.Scan(&id); err != nil {
+			var line int
+			if err := rows.Scan(&id, &line); err != nil {
 				return err
 			}
-			inserted[id] = true
+			at[id] = line
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return rows.Err()
+		for _, p := range pos[lo:hi] {
+			line := at[ids[p]]
+			if line == lines[p] {
+				continue
+			}
+			dups[p] = line
+			for i := p + 1; i < len(ids); i++ {
+				if _, ok := dups[i]; ok && ids[i] == ids[p] {
+					dups[i] = line
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seen %s: %w", table, err)
-	}
-	for _, p := range pos {
-		if inserted[ids[p]] {
-			continue
-		}
-		var line int
-		if err := t.tx.QueryRowContext(ctx, t.db.rebind(`SELECT line FROM `+name+` WHERE id = ?`), ids[p]).Scan(&line); err != nil {
-			return nil, fmt.Errorf("seen %s: %w", table, err)
-		}
-		dups[p] = line
-		for i := p + 1; i < len(ids); i++ {
-			if _, ok := dups[i]; ok && ids[i] == ids[p] {
-				dups[i] = line
-			}
-		}
 	}
 	return dups, nil
 }

@@ -19,6 +19,17 @@ type execFunc func(ctx context.Context, q string, args ...any) (sql.Result, erro
 // statement on both engines, atomic per row, so concurrent writers of one
 // sourcedId end with one row holding the last write.
 func (db *DB) upsert(ctx context.Context, exec execFunc, table string, cols []string, rows [][]string, importID int64) error {
+	return db.write(ctx, exec, table, cols, rows, importID, true)
+}
+
+// insert writes rows that are known to be new (the first load of a table
+// by an import): without a conflict clause, the engine skips preparing
+// an update it would never run.
+func (db *DB) insert(ctx context.Context, exec execFunc, table string, cols []string, rows [][]string, importID int64) error {
+	return db.write(ctx, exec, table, cols, rows, importID, false)
+}
+
+func (db *DB) write(ctx context.Context, exec execFunc, table string, cols []string, rows [][]string, importID int64, upsert bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -34,6 +45,10 @@ func (db *DB) upsert(ctx context.Context, exec execFunc, table string, cols []st
 	}
 	sqlCols[len(cols)] = "import_id"
 	sets = append(sets, "import_id = excluded.import_id")
+	conflict := ""
+	if upsert {
+		conflict = ` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
+	}
 	tuple := "(" + placeholders(len(cols)+1) + ")"
 	err := db.chunks(len(rows), len(cols)+1, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*(len(cols)+1))
@@ -48,8 +63,7 @@ func (db *DB) upsert(ctx context.Context, exec execFunc, table string, cols []st
 			args = append(args, importID)
 		}
 		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(sqlCols, ", ") + `) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") +
-			` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
+			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") + conflict
 		_, err := exec(ctx, q, args...)
 		return err
 	})

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
 	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
+	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
 }
@@ -464,4 +465,91 @@ func testRollback(t *testing.T, open Opener) {
 	}
 	// The store is usable afterwards (the writer connection was released).
 	MustImport(t, st, WritePackage(t, rosterFiles, ""), t2)
+}
+
+// testFirstLoad imports into empty stores, where every table's file is a
+// first load (plain inserts, no lookup of stored rows, no bulk deletion
+// step): the rows, the statistics and the problems must be those of any
+// other import.
+func testFirstLoad(t *testing.T, open Opener) {
+	ctx := context.Background()
+	t.Run("accepted", func(t *testing.T) {
+		t.Parallel()
+		st := open(t)
+		files := DistrictFiles()
+		// Parents after their children: forward references in one file.
+		lines := strings.SplitAfter(files["orgs.csv"], "\n")
+		files["orgs.csv"] = lines[0] + strings.Join(lines[2:], "") + lines[1]
+		// Values that are special to bulk-load formats.
+		const comment = `back\slash, \N and a\ttab`
+		files["results.csv"] = strings.Replace(files["results.csv"], ",Good,", ",\""+comment+"\",", 1)
+		rep := MustImport(t, st, WritePackage(t, files, ""), t1)
+		if s := stats(rep, "users.csv"); s.Added != 6 || s.Updated+s.Unchanged+s.Deleted != 0 {
+			t.Errorf("users.csv stats = %+v, want 6 added", s)
+		}
+		if s := stats(rep, "orgs.csv"); s.Added != 4 {
+			t.Errorf("orgs.csv stats = %+v, want 4 added", s)
+		}
+		var got string
+		err := st.ExportRows(ctx, "results", "", func(vals []string) error {
+			if vals[0] == "res-1" {
+				got = vals[8]
+			}
+			return nil
+		})
+		if err != nil || got != comment {
+			t.Errorf("comment of res-1 = %q (%v), want %q", got, err, comment)
+		}
+		// The same package again: every row is stored, none changed.
+		rep = MustImport(t, st, WritePackage(t, files, ""), t2)
+		if s := stats(rep, "results.csv"); s.Unchanged != 4 || s.Added+s.Updated+s.Deleted != 0 {
+			t.Errorf("re-import results.csv stats = %+v, want 4 unchanged", s)
+		}
+	})
+	var many strings.Builder
+	many.WriteString(strings.TrimSuffix(rosterFiles["enrollments.csv"], "\n") + "\n")
+	for i := range 5100 {
+		many.WriteString("e-x" + strconv.Itoa(i) + ",,,cl-1,org/sch-1,u-s1,student,false,,\n")
+	}
+	many.WriteString("e-1,,,cl-1,org/sch-1,u-s2,student,false,,\n")
+	cases := []struct {
+		name, file, old, new string
+		want                 []string
+	}{
+		{"duplicate sourcedId", "enrollments.csv", "e-7,,,", "e-6,,,",
+			[]string{`enrollments.csv:8:1: DUPLICATE_ID: sourcedId "e-6" already appears on line 7`}},
+		{"duplicate sourcedId in a later batch", "enrollments.csv", rosterFiles["enrollments.csv"], many.String(),
+			[]string{`enrollments.csv:5109:1: DUPLICATE_ID: sourcedId "e-1" already appears on line 2`}},
+		{"dangling forward reference", "orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9",
+			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}},
+		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
+			[]string{`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled in class "cl-1" of its line item`}},
+		{"user without a role", "roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", "",
+			[]string{`users.csv:7:1: MISSING_ROLE: user "u-g1" has no active role; a OneRoster 1.2 user needs at least one row in roles.csv`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := open(t)
+			files := DistrictFiles()
+			if !strings.Contains(files[tc.file], tc.old) {
+				t.Fatalf("fixture %s has no %q", tc.file, tc.old)
+			}
+			files[tc.file] = strings.Replace(files[tc.file], tc.old, tc.new, 1)
+			rep, err := csvimport.Import(ctx, st, WritePackage(t, files, ""), csvimport.Options{Now: func() time.Time { return t1 }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range rep.Problems {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("problems (-want +got)\n%s", diff)
+			}
+			if n := len(ids(t, st, oneroster.User, query.Params{Limit: 10})); n != 0 {
+				t.Errorf("a rejected first import stored %d users", n)
+			}
+		})
+	}
 }
