@@ -102,6 +102,17 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 	res.add(row{"import: wall time", fmtDur(imp.Wall), fmtDur(ceil.Wall), pct(speedShare), "≥ 33% of ceiling speed",
 		verdict(speedShare >= 1.0/3, fmt.Sprintf("%.1f× too slow", (1.0/3)/speedShare))})
 	res.add(row{"import: rows/s", fmtRate(float64(total) / imp.Wall.Seconds()), fmtRate(float64(total) / ceil.Wall.Seconds()), pct(speedShare), "", ""})
+	if name == "sqlite" {
+		logf("%s: import ceiling of the driver", name)
+		drv, err := driverCeiling(ctx, pkg, filepath.Join(dir, "driver.db"))
+		if err != nil {
+			res.Err = fmt.Errorf("driver ceiling: %w", err)
+			return res
+		}
+		share := drv.Seconds() / imp.Wall.Seconds()
+		res.add(row{"import: rows/s vs the driver loading plain tables (modernc.org/sqlite, in the bench process)",
+			fmtRate(float64(total) / imp.Wall.Seconds()), fmtRate(float64(total) / drv.Seconds()), pct(share), "", ""})
+	}
 	rss := float64(imp.RSSKiB) / mib
 	res.add(row{"import: peak RSS", fmt.Sprintf("%.0f MiB", rss), ceilRSSNote, "", "≤ 512 MiB", verdict(rss <= 512, fmt.Sprintf("+%.0f MiB", rss-512))})
 
