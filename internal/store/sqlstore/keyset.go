@@ -15,17 +15,19 @@ import (
 // users walks 400,000 index entries. So the store remembers, per query and
 // data version, the sort key of the row before some offsets (bookmarks),
 // and a deep page starts from the nearest bookmark with a keyset
-// condition, skipping at most markStride rows. Bookmarks come from two
+// condition, skipping fewer than markFine rows. Bookmarks come from two
 // places: the end of every page served at depth (a consumer following
 // Link next never walks), and, for a jump deeper than any bookmark, a walk
-// that records one every markStride rows on its way (it costs what the
-// plain OFFSET would, once per data version).
+// that records one every markStride rows on its way, then every markFine
+// rows over the last stride (it costs what the plain OFFSET would, once
+// per data version).
 //
 // A bookmark is exact for the data of its version: it is cached under the
 // version like the totals (cache.go), so any write retires it.
 
 const (
 	markStride = 1000 // rows between walk bookmarks
+	markFine   = 100  // rows between the bookmarks of the walk's last stride
 	markMin    = 1000 // shallower pages use plain OFFSET
 	maxMarks   = 4096 // per query and version
 )
@@ -182,21 +184,29 @@ func (db *DB) bookmarks(v int64, q string, args []any) *marks {
 func (db *DB) seek(ctx context.Context, m *marks, from string, w *where, keys []sortKey, off int) (int, []string, error) {
 	at, vals := m.nearest(off)
 	order := orderSQL(keys)
-	for off-at >= markStride {
+	// Long strides to the target's neighbourhood, then short ones: pages
+	// near a deep one (the previous page, a consumer's retry) then skip
+	// fewer than markFine rows. On PostgreSQL a skipped row may cost a
+	// heap visit (index-only scans need a vacuumed table), so the skip
+	// matters there most.
+	for stride := markStride; off-at >= markFine; {
+		if off-at < stride {
+			stride = markFine
+		}
 		ww := &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
 		if vals != nil {
 			c, a := afterSQL(keys, vals)
 			ww.add(c, a...)
 		}
 		q := db.rebind(`SELECT ` + keyCols(keys) + from + ww.sql() + order + ` LIMIT 1 OFFSET ?`)
-		recs, err := db.query(ctx, q, append(ww.args, markStride-1), len(keys))
+		recs, err := db.query(ctx, q, append(ww.args, stride-1), len(keys))
 		if err != nil {
 			return 0, nil, fmt.Errorf("seek: %w", err)
 		}
 		if len(recs) == 0 {
 			break // fewer rows than the count said: a write raced us
 		}
-		at, vals = at+markStride, keyVals(recs[0].Vals)
+		at, vals = at+stride, keyVals(recs[0].Vals)
 		m.add(at, vals)
 	}
 	return at, vals, nil
