@@ -21,11 +21,45 @@ func (b *buf) raw(s string) { *b = append(*b, s...) }
 
 const hexDigits = "0123456789abcdef"
 
+// plain marks the ASCII bytes a JSON string holds as they are.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str writes s as a JSON string. Invalid UTF-8 becomes U+FFFD; U+2028 and
 // U+2029 are escaped so the output is also safe to embed in JavaScript.
 func (b *buf) str(s string) {
-	out := append(*b, '"')
+	*b = append(*b, '"')
+	b.strBody(s)
+	*b = append(*b, '"')
+}
+
+// strs writes the concatenation of parts as one JSON string, without
+// building it first (hrefs are a base, a path and an id).
+func (b *buf) strs(parts ...string) {
+	*b = append(*b, '"')
+	for _, p := range parts {
+		b.strBody(p)
+	}
+	*b = append(*b, '"')
+}
+
+// strBody writes the escaped content of a JSON string: runs of plain
+// bytes are copied at once (most values are plain ASCII).
+func (b *buf) strBody(s string) {
+	out := *b
 	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && plain[s[j]] {
+			j++
+		}
+		out = append(out, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -57,7 +91,7 @@ func (b *buf) str(s string) {
 		}
 		i += size
 	}
-	*b = append(out, '"')
+	*b = out
 }
 
 // renderer writes records of the store as OneRoster JSON objects. The
@@ -334,7 +368,7 @@ func refArray(b *buf, base, typ string, n int, id func(int) string) {
 
 func guidRef(b *buf, base, typ, id string) {
 	b.raw(`{"href":`)
-	b.str(base + oneroster.RefPath(typ) + url.PathEscape(id))
+	b.strs(base, oneroster.RefPath(typ), url.PathEscape(id))
 	b.raw(`,"sourcedId":`)
 	b.str(id)
 	b.raw(`,"type":`)

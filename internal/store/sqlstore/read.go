@@ -189,6 +189,37 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if page.Total == 0 || r.Params.Offset >= page.Total {
 		return page, nil
 	}
+	off, limit := r.Params.Offset, r.Params.Limit
+	if !r.IDsOnly && limit >= 2000 && off+limit/2 < page.Total {
+		// A bulk page is read as two halves at once, each on its own
+		// connections: one request of a bulk pull would otherwise keep
+		// one core of the machine busy and leave the other idle.
+		half := limit / 2
+		var first, second []store.Record
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() (err error) {
+			first, err = db.slice(gctx, r, w, version, page.Total, off, half)
+			return err
+		})
+		g.Go(func() (err error) {
+			second, err = db.slice(gctx, r, w, version, page.Total, off+half, limit-half)
+			return err
+		})
+		if err := g.Wait(); err != nil {
+			return page, err
+		}
+		page.Records = append(first, second...)
+		return page, nil
+	}
+	page.Records, err = db.slice(ctx, r, w, version, page.Total, off, limit)
+	return page, err
+}
+
+// slice reads the records from off to off+limit of the list that r and w
+// describe, at version (total records in all).
+func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version int64, total, off, limit int) ([]store.Record, error) {
+	e := r.Entity
+	table := SQLTable(e.Table)
 	// A deferred join: the inner query finds the page's keys (over an
 	// index alone when nothing else is needed), the outer one reads just
 	// those rows, so skipping rows does not read them. A deep page starts
@@ -196,7 +227,6 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	keys := sortKeys(e, r.Params.Sort, r.Params.Desc)
 	order := orderSQL(keys)
 	from := ` FROM ` + table + ` t`
-	off, limit := r.Params.Offset, r.Params.Limit
 	var mk *marks
 	kw := w
 	skip := off
@@ -204,7 +234,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 		mk = db.bookmarks(version, from+w.sql()+order, w.args)
 		at, vals, err := db.seek(ctx, mk, from, w, keys, off)
 		if err != nil {
-			return page, fmt.Errorf("list %s: %w", table, err)
+			return nil, fmt.Errorf("list %s: %w", table, err)
 		}
 		if vals != nil {
 			kw = &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
@@ -218,7 +248,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	// mark records where the next page starts, so that a consumer
 	// following Link next does not walk.
 	mark := func(last []string) {
-		if mk != nil && off+limit < page.Total {
+		if mk != nil && off+limit < total {
 			mk.add(off+limit, last)
 		}
 	}
@@ -238,10 +268,9 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 			return recs, size, err
 		})
 		if err != nil {
-			return page, fmt.Errorf("list %s: %w", table, err)
+			return nil, fmt.Errorf("list %s: %w", table, err)
 		}
-		page.Records = res.([]store.Record)
-		return page, nil
+		return res.([]store.Record), nil
 	}
 	// Whole rows. With little to skip (a bookmark or the first page), the
 	// rows are read in index order directly; the deferred join would make
@@ -251,12 +280,12 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if skip <= 100 {
 		q = db.rebind(`SELECT ` + db.selectCols(e, "t") + from + kw.sql() + order + ` LIMIT ? OFFSET ?`)
 	}
-	page.Records, err = db.query(ctx, q, args, len(db.cols[e.Table]))
+	recs, err := db.query(ctx, q, args, len(db.cols[e.Table]))
 	if err != nil {
-		return page, fmt.Errorf("list %s: %w", table, err)
+		return nil, fmt.Errorf("list %s: %w", table, err)
 	}
-	if n := len(page.Records); n == limit && mk != nil {
-		last := page.Records[n-1].Vals
+	if n := len(recs); n == limit && mk != nil {
+		last := recs[n-1].Vals
 		vals := make([]string, len(keys))
 		for i, k := range keys {
 			vals[i] = last[db.colIndex(e.Table, k.col)]
@@ -268,7 +297,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	// range of each owner index rather than probed id by id (the ids of
 	// deleted records in the range are read and dropped).
 	span := len(r.Scopes) == 0 && r.Params.Filter == nil && len(keys) == 1 && !keys[0].desc
-	return page, db.loadSubs(ctx, e, page.Records, span)
+	return recs, db.loadSubs(ctx, e, recs, span)
 }
 
 // countAt runs a COUNT query, or answers it from the cache when nothing

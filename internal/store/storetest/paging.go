@@ -57,6 +57,7 @@ func testDeepPaging(t *testing.T, open Opener) {
 		{"sort desc (mixed directions)", oneroster.User, query.Params{Sort: []string{"familyName", "givenName"}, Desc: true}, nil},
 		{"filter and scope", oneroster.User, query.Params{Filter: student.Filter, Sort: []string{"givenName"}},
 			[]store.Scope{{Name: store.UsersWithRole, Arg: "student"}}},
+		{"results (bulk pages read in two halves)", oneroster.Result, query.Params{}, nil},
 		{"numeric sort (no bookmarks)", oneroster.Result, query.Params{Sort: []string{"score"}}, nil},
 	}
 	for _, c := range cases {
