@@ -11,7 +11,9 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -288,5 +290,79 @@ func TestBulkPageEqualsSmallPages(t *testing.T) {
 		if !bytes.Equal(bulk[i], small[i]) {
 			t.Fatalf("user %d differs:\nbulk  %s\nsmall %s", i, bulk[i], small[i])
 		}
+	}
+}
+
+// TestBulkPullPrefetch: after a bulk page, the next one is prepared in the
+// background; served from there it is the same bytes as a fresh read, and
+// a write in between (an import) makes the server read it again.
+func TestBulkPullPrefetch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pkg")
+	if _, err := generate.Write(dir, generate.Options{Students: 1200, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.MustImport(t, st, dir, storetest.T1)
+	srv, api, token := newServer(t, st, httpapi.Config{})
+	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
+	fresh, _, freshToken := newServer(t, st, httpapi.Config{}) // never asked for earlier pages
+	g := &fixture{srv: fresh, v: oastest.Load(t, oastest.Rostering), token: freshToken}
+	base := "/ims/oneroster/rostering/v1p2/users?limit=1001&offset="
+	settle := func(want int) {
+		t.Helper()
+		for i := 0; i < 500; i++ {
+			if ready, held := httpapi.PrefetchSettled(api); ready && held == want {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("prefetch did not settle on %d pages", want)
+	}
+
+	f.get(t, base+"0")
+	settle(1) // page 1001 is ready
+	got := f.get(t, base+"1001")
+	settle(1) // taken, and page 2002 is ready
+	// The fresh server's hrefs name its own address.
+	want := g.get(t, base+"1001")
+	wantBody := bytes.ReplaceAll(want.body, []byte(fresh.URL), []byte(srv.URL))
+	wantLink := strings.ReplaceAll(want.header.Get("Link"), fresh.URL, srv.URL)
+	if !bytes.Equal(got.body, wantBody) || got.header.Get("Link") != wantLink || got.header.Get("X-Total-Count") != want.header.Get("X-Total-Count") {
+		t.Fatalf("prefetched page differs from a fresh read:\n%.300s\n%.300s", got.body, wantBody)
+	}
+
+	// An import changes the last user; the prepared page 2002 is stale.
+	var last map[string]string // the user that sorts last
+	for _, u := range readCSV(t, dir, "users.csv") {
+		if last == nil || u["sourcedId"] > last["sourcedId"] {
+			last = u
+		}
+	}
+	hf, err := os.Open(filepath.Join(dir, "users.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, err := csv.NewReader(hf).Read()
+	hf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last["status"], last["dateLastModified"], last["givenName"] = "active", "2026-02-01T00:00:00Z", "Prefetched"
+	row := make([]string, len(header))
+	for i, h := range header {
+		row[i] = last[h]
+	}
+	var sb strings.Builder
+	w := csv.NewWriter(&sb)
+	w.Write(header)
+	w.Write(row)
+	w.Flush()
+	storetest.MustImport(t, st, storetest.WritePackage(t, map[string]string{"users.csv": sb.String()}, "delta"), storetest.T1)
+	if page := f.get(t, base+"2002"); !strings.Contains(string(page.body), `"givenName":"Prefetched"`) {
+		t.Errorf("page 2002 after the import does not show the change: served the stale prefetched copy")
 	}
 }

@@ -120,78 +120,54 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		writeJSON(w, *b)
 		return nil
 	}
-	b.raw(`{`)
-	b.str(rt.Entity.Plural)
-	b.raw(`:[`)
-	head := len(*b)
-	var page store.Page
-	var objs [][]byte
-	// Large pages are bulk pulls: each object is read once, so a cache
-	// lookup per object would only add a query; they take the direct path.
-	if fields == nil && s.objects != nil && params.Limit <= 1000 {
-		// Whole objects: read the page's ids, take the rendered objects
-		// from the cache, and read and render only the ones it lacks.
-		page, err = s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params, IDsOnly: true})
+	if fields != nil || s.objects == nil || params.Limit > 1000 {
+		// Large pages are bulk pulls: each object is read once, so a
+		// cache lookup per object would only add a query; they take the
+		// direct path (and the next page is prepared while the consumer
+		// reads this one, see prefetch.go).
+		body, total, err := s.bulkPage(ctx, rt, sc, params, fields, base, r.URL)
 		if err != nil {
 			return err
 		}
-		objs, err = s.cachedObjects(ctx, rt.Entity, page, base)
-		if err != nil {
-			return err
-		}
-	} else {
-		page, err = s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params})
-		if err != nil {
-			return err
-		}
-		recs := page.Records
-		if len(recs) >= 2000 {
-			// A bulk page: the second half is rendered on another core
-			// while this one renders the first.
-			half := len(recs) / 2
-			b1, b2 := getBuf(), getBuf()
-			defer putBuf(b1)
-			defer putBuf(b2)
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				s.renderAll(b2, rt.Entity, recs[half:], base, fields)
-			}()
-			s.renderAll(b1, rt.Entity, recs[:half], base, fields)
-			<-done
-			objs = [][]byte{*b1, *b2}
-		} else {
-			s.renderAll(b, rt.Entity, recs, base, fields)
-		}
+		h := w.Header()
+		h.Set("X-Total-Count", strconv.Itoa(total))
+		h.Set("Link", links(base, r.URL, params.Limit, params.Offset, total))
+		writeJSON(w, body)
+		return nil
 	}
-	b.raw(`]}`)
+	// Whole objects: read the page's ids, take the rendered objects from
+	// the cache, and read and render only the ones it lacks.
+	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params, IDsOnly: true})
+	if err != nil {
+		return err
+	}
+	objs, err := s.cachedObjects(ctx, rt.Entity, page, base)
+	if err != nil {
+		return err
+	}
 	h := w.Header()
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	h.Set("Link", links(base, r.URL, params.Limit, params.Offset, page.Total))
-	if objs == nil {
-		writeJSON(w, *b)
-		return nil
-	}
-	// Cached objects (or the halves of a bulk page) are copied into one
-	// buffer of the exact size, written with one call: written one by one,
-	// each filled the connection's 4 kB buffer and cost a system call
-	// (an 88 kB page of 100 users made about 20).
-	n := len(*b)
+	// The objects are copied into one buffer of the exact size, written
+	// with one call: written one by one, each filled the connection's
+	// 4 kB buffer and cost a system call (an 88 kB page of 100 users made
+	// about 20).
+	b.raw(`{`)
+	b.str(rt.Entity.Plural)
+	b.raw(`:[`)
+	n := len(*b) + 2
 	for _, o := range objs {
 		n += len(o) + 1
 	}
-	out := getBuf()
-	defer putBuf(out)
-	*out = slices.Grow(*out, n)
-	*out = append(*out, (*b)[:head]...)
+	*b = slices.Grow(*b, n)
 	for i, o := range objs {
 		if i > 0 {
-			*out = append(*out, ',')
+			*b = append(*b, ',')
 		}
-		*out = append(*out, o...)
+		*b = append(*b, o...)
 	}
-	*out = append(*out, (*b)[head:]...)
-	writeJSON(w, *out)
+	b.raw(`]}`)
+	writeJSON(w, *b)
 	return nil
 }
 

@@ -50,6 +50,8 @@ type Server struct {
 	routes  []Route
 	limits  *limiter
 	objects *objectCache
+	// prefetch holds the next pages of bulk pulls (prefetch.go).
+	prefetch prefetcher
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -67,7 +69,7 @@ func New(st store.Store, cfg Config) *Server {
 		panic("httpapi: Config.Auth is required")
 	}
 	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: newRenderer(st), mux: http.NewServeMux(),
-		limits: newLimiter(cfg.RateLimit, cfg.RateBurst)}
+		limits: newLimiter(cfg.RateLimit, cfg.RateBurst), prefetch: prefetcher{m: map[string]*prefetched{}}}
 	switch {
 	case cfg.CacheBytes == 0:
 		s.objects = newObjectCache(64 << 20)
