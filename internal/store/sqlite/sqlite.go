@@ -29,6 +29,8 @@ var Dialect = sqlstore.Dialect{
 	MaxRows:    2000,
 	KeyedTable: " WITHOUT ROWID",
 	PairNotIn:  true,
+	// Unary + makes an ORDER BY term unusable for an index.
+	UnindexedOrder: "+",
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.

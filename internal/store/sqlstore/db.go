@@ -60,6 +60,11 @@ type Dialect struct {
 	// strings, int64 or nil (NULL); text values mean what they would as
 	// bind arguments.
 	CopyIn func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error
+	// UnindexedOrder prefixes sort expressions to keep the planner from
+	// reading a table in index order to satisfy ORDER BY (SQLite's unary
+	// "+"), for lists whose conditions keep few rows; PostgreSQL plans
+	// that from its statistics.
+	UnindexedOrder string
 }
 
 // DB is a store on one database.

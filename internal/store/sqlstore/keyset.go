@@ -54,10 +54,13 @@ func sortKeys(e *oneroster.Entity, sortBy []string, desc bool) []sortKey {
 	return append(keys, sortKey{"sourcedId", desc && len(keys) == 0})
 }
 
-func orderSQL(keys []sortKey) string {
+func orderSQL(keys []sortKey) string { return orderSQLWith(keys, "") }
+
+// orderSQLWith prefixes every sort expression (see Dialect.UnindexedOrder).
+func orderSQLWith(keys []sortKey, prefix string) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = "t." + SQLCol(k.col)
+		parts[i] = prefix + "t." + SQLCol(k.col)
 		if k.desc {
 			parts[i] += " DESC"
 		}

@@ -227,6 +227,16 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 	keys := sortKeys(e, r.Params.Sort, r.Params.Desc)
 	order := orderSQL(keys)
 	from := ` FROM ` + table + ` t`
+	if db.d.UnindexedOrder != "" && len(w.conds) > 0 {
+		// When the conditions keep few rows (a change poll:
+		// dateLastModified > T), reading them through their own index and
+		// sorting them beats walking the whole table in sort order, which
+		// SQLite prefers for a LIMIT: the poll would cost in proportion
+		// to the table, not to the changes.
+		if n, err := db.countAt(ctx, version, `SELECT COUNT(*) FROM `+table, nil); err == nil && total*5 <= int(n) {
+			order = orderSQLWith(keys, db.d.UnindexedOrder)
+		}
+	}
 	var mk *marks
 	kw := w
 	skip := off

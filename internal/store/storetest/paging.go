@@ -59,6 +59,8 @@ func testDeepPaging(t *testing.T, open Opener) {
 			[]store.Scope{{Name: store.UsersWithRole, Arg: "student"}}},
 		{"results (bulk pages read in two halves)", oneroster.Result, query.Params{}, nil},
 		{"numeric sort (no bookmarks)", oneroster.Result, query.Params{Sort: []string{"score"}}, nil},
+		// A fifth of the table or less: sorted apart from the index.
+		{"selective filter", oneroster.Result, query.Params{Filter: filter(t, "lineItem.sourcedId<'li-cls-001-B'").Filter}, nil},
 	}
 	for _, c := range cases {
 		for _, idsOnly := range []bool{false, true} {
