@@ -2,10 +2,6 @@ package csvimport_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,7 +12,6 @@ import (
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/store"
-	"github.com/oneroster/oneroster/internal/store/postgres"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -93,42 +88,6 @@ func BenchmarkImportSQLite(b *testing.B) {
 // BenchmarkImportPostgres imports into a fresh schema per iteration of the
 // database named by ONEROSTER_TEST_POSTGRES_URL (skipped when unset).
 func BenchmarkImportPostgres(b *testing.B) {
-	dsn := storetest.PostgresURL(b)
-	benchImport(b, func(b *testing.B) store.Store { return openPostgres(b, dsn) })
-}
-
-// openPostgres opens a store on a new schema of dsn, dropped at cleanup.
-func openPostgres(tb testing.TB, dsn string) store.Store {
-	tb.Helper()
-	rb := make([]byte, 6)
-	rand.Read(rb)
-	schema := "t_" + hex.EncodeToString(rb)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		if err == nil {
-			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(context.Background(), u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	storetest.PostgresURL(b) // skip early without PostgreSQL
+	benchImport(b, func(b *testing.B) store.Store { return storetest.OpenPostgres(b) })
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
+	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -66,20 +67,28 @@ func (s set) sorted(k string) []string {
 	return out
 }
 
-// TestGeneratedDistrict imports a generated district and checks the
-// relationship endpoints against what the generator wrote, walking every
-// page through the Link headers and validating every response.
-func TestGeneratedDistrict(t *testing.T) {
+// generatedDistrict imports a generated district into a new SQLite store
+// (closed at cleanup) and returns the package's folder and the store.
+func generatedDistrict(t *testing.T, students int, seed int64) (string, store.Store) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(dir, generate.Options{Students: 400, Seed: 7}); err != nil {
+	if _, err := generate.Write(dir, generate.Options{Students: students, Seed: seed}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	storetest.MustImport(t, st, dir, storetest.T1)
+	return dir, st
+}
+
+// TestGeneratedDistrict imports a generated district and checks the
+// relationship endpoints against what the generator wrote, walking every
+// page through the Link headers and validating every response.
+func TestGeneratedDistrict(t *testing.T) {
+	dir, st := generatedDistrict(t, 400, 7)
 	srv, _, token := newServer(t, st, httpapi.Config{})
 	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
 
@@ -254,16 +263,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // (from the cache of rendered objects): the objects must be the same
 // bytes, in the same order, and both responses valid.
 func TestBulkPageEqualsSmallPages(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(dir, generate.Options{Students: 1200, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	storetest.MustImport(t, st, dir, storetest.T1)
+	_, st := generatedDistrict(t, 1200, 5)
 	srv, _, token := newServer(t, st, httpapi.Config{})
 	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
 	base := "/ims/oneroster/rostering/v1p2/users"
@@ -297,16 +297,7 @@ func TestBulkPageEqualsSmallPages(t *testing.T) {
 // background; served from there it is the same bytes as a fresh read, and
 // a write in between (an import) makes the server read it again.
 func TestBulkPullPrefetch(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(dir, generate.Options{Students: 1200, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	storetest.MustImport(t, st, dir, storetest.T1)
+	dir, st := generatedDistrict(t, 1200, 5)
 	srv, api, token := newServer(t, st, httpapi.Config{})
 	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
 	fresh, _, freshToken := newServer(t, st, httpapi.Config{}) // never asked for earlier pages

@@ -1,0 +1,52 @@
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"testing"
+
+	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres"
+)
+
+// OpenPostgres opens a store on a new schema of the database named by
+// ONEROSTER_TEST_POSTGRES_URL (skipping, or failing in CI, without it),
+// dropped at cleanup: tests run in parallel and leave nothing.
+func OpenPostgres(tb testing.TB) store.Store {
+	tb.Helper()
+	dsn := PostgresURL(tb)
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", dsn)
+		if err == nil {
+			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+			db.Close()
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := postgres.Open(context.Background(), u.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
