@@ -97,14 +97,9 @@ func cacheKey(kind, q string, args []any) string {
 	return b.String()
 }
 
-// Version returns the data version that reads of e depend on.
+// Version reads the data version that reads of e depend on: the sum of
+// the slots that the writes e depends on bump (see bumpVersion).
 func (db *DB) Version(ctx context.Context, e *oneroster.Entity) (int64, error) {
-	return db.version(ctx, e)
-}
-
-// version reads the data version of e: the sum of the slots that the
-// writes e depends on bump (see bumpVersion).
-func (db *DB) version(ctx context.Context, e *oneroster.Entity) (int64, error) {
 	q := `SELECT CAST(SUM(version) AS BIGINT) FROM data_version WHERE id <= ` + strconv.Itoa(versionSlots)
 	if e.Service == "gradebook" {
 		q = `SELECT CAST(SUM(version) AS BIGINT) FROM data_version`

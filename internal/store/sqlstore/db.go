@@ -120,8 +120,11 @@ const versionSlots = 16
 
 // bumpVersion records a write that may touch any table. Writers call it
 // last, just before the commit, to hold the slot's lock briefly.
-func bumpVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(1+rand.IntN(versionSlots)))
+func bumpVersion(ctx context.Context, tx *sql.Tx) error { return bumpSlot(ctx, tx, 1) }
+
+// bumpSlot increments a random slot of the group whose first id is first.
+func bumpSlot(ctx context.Context, tx *sql.Tx, first int) error {
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(first+rand.IntN(versionSlots)))
 	return err
 }
 
@@ -130,8 +133,7 @@ func bumpVersionOf(ctx context.Context, tx *sql.Tx, e *oneroster.Entity) error {
 	if e.Service != "gradebook" {
 		return bumpVersion(ctx, tx)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = `+strconv.Itoa(1+versionSlots+rand.IntN(versionSlots)))
-	return err
+	return bumpSlot(ctx, tx, 1+versionSlots)
 }
 
 var _ store.Store = (*DB)(nil)

@@ -219,25 +219,12 @@ func (t *importTx) copyIn(ctx context.Context, _ execFunc, table string, cols []
 	if len(rows) == 0 {
 		return nil
 	}
-	sqlCols := make([]string, len(cols)+1)
-	numeric := make([]bool, len(cols))
-	for i, c := range cols {
-		sqlCols[i] = SQLCol(c)
-		numeric[i] = t.db.numeric[table+"."+c]
-	}
-	sqlCols[len(cols)] = "import_id"
+	shape := t.db.rowShape(table, cols)
 	out := make([][]any, len(rows))
 	for j, r := range rows {
-		vals := make([]any, len(r)+1)
-		for i, v := range r {
-			if !numeric[i] || v != "" {
-				vals[i] = v
-			}
-		}
-		vals[len(r)] = importID
-		out[j] = vals
+		out[j] = shape.values(make([]any, 0, len(r)+1), r, importID)
 	}
-	if err := t.db.d.CopyIn(ctx, t.conn, SQLTable(table), sqlCols, out); err != nil {
+	if err := t.db.d.CopyIn(ctx, t.conn, SQLTable(table), shape.sqlCols, out); err != nil {
 		return fmt.Errorf("copy %s: %w", table, err)
 	}
 	return nil

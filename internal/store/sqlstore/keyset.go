@@ -196,10 +196,10 @@ func (db *DB) seek(ctx context.Context, m *marks, from string, w *where, keys []
 		if off-at < stride {
 			stride = markFine
 		}
-		ww := &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
+		ww := w
 		if vals != nil {
 			c, a := afterSQL(keys, vals)
-			ww.add(c, a...)
+			ww = w.and(c, a...)
 		}
 		q := db.rebind(`SELECT ` + keyCols(keys) + from + ww.sql() + order + ` LIMIT 1 OFFSET ?`)
 		recs, err := db.query(ctx, q, append(ww.args, stride-1), len(keys))

@@ -25,6 +25,31 @@ func (w *where) add(cond string, args ...any) {
 	w.args = append(w.args, args...)
 }
 
+// and returns a copy of w with one more condition.
+func (w *where) and(cond string, args ...any) *where {
+	c := &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
+	c.add(cond, args...)
+	return c
+}
+
+// byID is the condition of a single-object read: that sourcedId, active
+// where the entity keeps tombstones, within the scopes.
+func byID(e *oneroster.Entity, id string, scopes []store.Scope) (*where, error) {
+	w := &where{}
+	w.add(`t.sourced_id = ?`, id)
+	if e.Tombstones {
+		w.add(`t.status = 'active'`)
+	}
+	for _, s := range scopes {
+		c, args, err := scopeSQL(s)
+		if err != nil {
+			return nil, err
+		}
+		w.add(c, args...)
+	}
+	return w, nil
+}
+
 func (w *where) sql() string {
 	if len(w.conds) == 0 {
 		return ""
@@ -173,7 +198,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	e := r.Entity
 	table := SQLTable(e.Table)
 	var page store.Page
-	version, err := db.version(ctx, e)
+	version, err := db.Version(ctx, e)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
@@ -247,10 +272,8 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 			return nil, fmt.Errorf("list %s: %w", table, err)
 		}
 		if vals != nil {
-			kw = &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
 			c, a := afterSQL(keys, vals)
-			kw.add(c, a...)
-			skip = off - at
+			kw, skip = w.and(c, a...), off-at
 		}
 	}
 	keysQ := db.rebind(`SELECT ` + keyCols(keys) + from + kw.sql() + order + ` LIMIT ? OFFSET ?`)
@@ -345,17 +368,9 @@ func (db *DB) selective(ctx context.Context, v int64, table, cond string, args [
 // Status answers whether an object exists (under the scopes), and with
 // which status.
 func (db *DB) Status(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (string, error) {
-	w := &where{}
-	w.add(`t.sourced_id = ?`, id)
-	if e.Tombstones {
-		w.add(`t.status = 'active'`)
-	}
-	for _, s := range scopes {
-		c, args, err := scopeSQL(s)
-		if err != nil {
-			return "", err
-		}
-		w.add(c, args...)
+	w, err := byID(e, id, scopes)
+	if err != nil {
+		return "", err
 	}
 	table := SQLTable(e.Table)
 	st, err := db.prepared(ctx, db.rebind(`SELECT t.status FROM `+table+` t`+w.sql()))
@@ -389,17 +404,9 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 
 // Get returns one object by sourcedId, if it satisfies the scopes.
 func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (store.Record, error) {
-	w := &where{}
-	w.add(`t.sourced_id = ?`, id)
-	if e.Tombstones {
-		w.add(`t.status = 'active'`)
-	}
-	for _, s := range scopes {
-		c, args, err := scopeSQL(s)
-		if err != nil {
-			return store.Record{}, err
-		}
-		w.add(c, args...)
+	w, err := byID(e, id, scopes)
+	if err != nil {
+		return store.Record{}, err
 	}
 	table := SQLTable(e.Table)
 	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t`+w.sql()), w.args, len(db.cols[e.Table]))

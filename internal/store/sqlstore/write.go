@@ -29,40 +29,58 @@ func (db *DB) insert(ctx context.Context, exec execFunc, table string, cols []st
 	return db.write(ctx, exec, table, cols, rows, importID, false)
 }
 
+// rowShape is how rows of CSV values are written: the SQL columns (the
+// CSV columns, then import_id) and which of them hold numbers.
+type rowShape struct {
+	sqlCols []string
+	numeric []bool
+}
+
+func (db *DB) rowShape(table string, cols []string) rowShape {
+	s := rowShape{sqlCols: make([]string, len(cols)+1), numeric: make([]bool, len(cols))}
+	for i, c := range cols {
+		s.sqlCols[i] = SQLCol(c)
+		s.numeric[i] = db.numeric[table+"."+c]
+	}
+	s.sqlCols[len(cols)] = "import_id"
+	return s
+}
+
+// values appends the bind values of one row: a blank number is NULL, the
+// import id comes last.
+func (s rowShape) values(dst []any, r []string, importID int64) []any {
+	for i, v := range r {
+		if s.numeric[i] && v == "" {
+			dst = append(dst, nil)
+		} else {
+			dst = append(dst, v)
+		}
+	}
+	return append(dst, importID)
+}
+
 func (db *DB) write(ctx context.Context, exec execFunc, table string, cols []string, rows [][]string, importID int64, upsert bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	sqlCols := make([]string, len(cols)+1)
-	sets := make([]string, 0, len(cols))
-	numeric := make([]bool, len(cols))
-	for i, c := range cols {
-		sqlCols[i] = SQLCol(c)
-		numeric[i] = db.numeric[table+"."+c]
-		if c != "sourcedId" {
-			sets = append(sets, sqlCols[i]+" = excluded."+sqlCols[i])
-		}
-	}
-	sqlCols[len(cols)] = "import_id"
-	sets = append(sets, "import_id = excluded.import_id")
+	shape := db.rowShape(table, cols)
 	conflict := ""
 	if upsert {
+		sets := make([]string, 0, len(cols))
+		for _, c := range shape.sqlCols {
+			if c != SQLCol("sourcedId") {
+				sets = append(sets, c+" = excluded."+c)
+			}
+		}
 		conflict = ` ON CONFLICT (sourced_id) DO UPDATE SET ` + strings.Join(sets, ", ")
 	}
 	tuple := "(" + placeholders(len(cols)+1) + ")"
 	err := db.chunks(len(rows), len(cols)+1, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*(len(cols)+1))
 		for _, r := range rows[lo:hi] {
-			for i, v := range r {
-				if numeric[i] && v == "" {
-					args = append(args, nil)
-				} else {
-					args = append(args, v)
-				}
-			}
-			args = append(args, importID)
+			args = shape.values(args, r, importID)
 		}
-		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(sqlCols, ", ") + `) VALUES ` +
+		q := `INSERT INTO ` + SQLTable(table) + ` (` + strings.Join(shape.sqlCols, ", ") + `) VALUES ` +
 			strings.TrimSuffix(strings.Repeat(tuple+",", hi-lo), ",") + conflict
 		_, err := exec(ctx, q, args...)
 		return err
