@@ -31,6 +31,7 @@ var Dialect = sqlstore.Dialect{
 	MaxRows:        5000,
 	Analyze:        "ANALYZE ",
 	CopyIn:         copyIn,
+	Arrays:         true,
 }
 
 // Open connects to the database named by dsn (postgres://…) and migrates it.

@@ -60,6 +60,11 @@ type Dialect struct {
 	// strings, int64 or nil (NULL); text values mean what they would as
 	// bind arguments.
 	CopyIn func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error
+	// Arrays says a list of values binds as one array parameter
+	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
+	// thousands of placeholders cost PostgreSQL more to bind and plan than
+	// to run.
+	Arrays bool
 	// UnindexedOrder prefixes sort expressions to keep the planner from
 	// reading a table in index order to satisfy ORDER BY (SQLite's unary
 	// "+"), for lists whose conditions keep few rows; PostgreSQL plans

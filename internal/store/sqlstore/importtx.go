@@ -120,23 +120,97 @@ func (db *DB) chunks(n, per int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-// queryIn runs q (whose text ends in "IN (") once per chunk of ids, with
-// the chunk's placeholders and a closing parenthesis appended, and calls
-// scan for every row. pre are bind arguments that come before the ids.
+// queryIn runs q (whose text ends in "IN (") for the ids, and calls scan
+// for every row: with one array parameter where the engine binds arrays,
+// else once per chunk of ids with the chunk's placeholders and a closing
+// parenthesis appended. pre are bind arguments that come before the ids.
 func (t *importTx) queryIn(ctx context.Context, q string, pre []any, ids []string, scan func(*sql.Rows) error) error {
+	if t.db.d.Arrays {
+		return t.scan(ctx, strings.TrimSuffix(q, "IN (")+"= ANY(?)", append(append([]any(nil), pre...), ids), scan)
+	}
 	return t.chunks(len(ids), 1, func(lo, hi int) error {
-		rows, err := t.query(ctx, q+placeholders(hi-lo)+`)`, append(append([]any(nil), pre...), anys(ids[lo:hi])...)...)
+		return t.scan(ctx, q+placeholders(hi-lo)+`)`, append(append([]any(nil), pre...), anys(ids[lo:hi])...), scan)
+	})
+}
+
+// execIn is queryIn for a statement that returns no rows.
+func (t *importTx) execIn(ctx context.Context, q string, ids []string) error {
+	if t.db.d.Arrays {
+		_, err := t.exec(ctx, strings.TrimSuffix(q, "IN (")+"= ANY(?)", ids)
+		return err
+	}
+	return t.chunks(len(ids), 1, func(lo, hi int) error {
+		_, err := t.exec(ctx, q+placeholders(hi-lo)+`)`, anys(ids[lo:hi])...)
+		return err
+	})
+}
+
+func (t *importTx) scan(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// insertCols runs "head VALUES (…), (…) tail" for rows given column by
+// column (each column a []string or an []int of the same length), and
+// returns the rows it inserted. Where the engine binds arrays the rows
+// come from unnest of one array per column instead.
+func (t *importTx) insertCols(ctx context.Context, head, tail string, cols ...any) (int64, error) {
+	n := 0
+	switch c := cols[0].(type) {
+	case []string:
+		n = len(c)
+	case []int:
+		n = len(c)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if t.db.d.Arrays {
+		casts := make([]string, len(cols))
+		for i, c := range cols {
+			casts[i] = "?::text[]"
+			if _, ok := c.([]int); ok {
+				casts[i] = "?::int[]"
+			}
+		}
+		res, err := t.exec(ctx, head+` SELECT * FROM unnest(`+strings.Join(casts, ", ")+`)`+tail, cols...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	var total int64
+	tuple := "(" + placeholders(len(cols)) + "),"
+	err := t.chunks(n, len(cols), func(lo, hi int) error {
+		args := make([]any, 0, len(cols)*(hi-lo))
+		for i := lo; i < hi; i++ {
+			for _, c := range cols {
+				switch c := c.(type) {
+				case []string:
+					args = append(args, c[i])
+				case []int:
+					args = append(args, c[i])
+				}
+			}
+		}
+		res, err := t.exec(ctx, head+` VALUES `+strings.TrimSuffix(strings.Repeat(tuple, hi-lo), ",")+tail, args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		k, err := res.RowsAffected()
+		total += k
+		return err
 	})
+	return total, err
 }
 
 func anys(ids []string) []any {
@@ -240,26 +314,20 @@ func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]s
 		}
 	}
 	ids := make([]string, len(rows))
-	var pairs []any
+	var classes, terms []string
 	for i, r := range rows {
 		ids[i] = r[0]
 		for _, term := range csvpkg.SplitList(r[ti]) {
-			pairs = append(pairs, r[0], term)
+			classes, terms = append(classes, r[0]), append(terms, term)
 		}
 	}
-	err := t.chunks(len(ids), 1, func(lo, hi int) error {
-		_, err := t.exec(ctx, `DELETE FROM class_terms WHERE class_sourced_id IN (`+placeholders(hi-lo)+`)`, anys(ids[lo:hi])...)
-		return err
-	})
-	if err != nil {
+	if err := t.execIn(ctx, `DELETE FROM class_terms WHERE class_sourced_id IN (`, ids); err != nil {
 		return fmt.Errorf("class terms: %w", err)
 	}
-	return t.chunks(len(pairs)/2, 2, func(lo, hi int) error {
-		q := `INSERT INTO class_terms (class_sourced_id, term_sourced_id) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") + ` ON CONFLICT DO NOTHING`
-		_, err := t.exec(ctx, q, pairs[2*lo:2*hi]...)
-		return err
-	})
+	if _, err := t.insertCols(ctx, `INSERT INTO class_terms (class_sourced_id, term_sourced_id)`, ` ON CONFLICT DO NOTHING`, classes, terms); err != nil {
+		return fmt.Errorf("class terms: %w", err)
+	}
+	return nil
 }
 
 func (t *importTx) temp(ctx context.Context, name, def string) (string, error) {
@@ -304,55 +372,43 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 	}
 	// A plain insert whose row count says whether any id was seen before:
 	// duplicates are rare, so only a short count costs a second look.
-	err = t.chunks(len(pos), 2, func(lo, hi int) error {
-		args := make([]any, 0, 2*(hi-lo))
-		for _, p := range pos[lo:hi] {
-			args = append(args, ids[p], lines[p])
-		}
-		q := `INSERT INTO ` + name + ` (id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", hi-lo), ",") +
-			` ON CONFLICT (id) DO NOTHING`
-		res, err := t.exec(ctx, q, args...)
+	firstIDs, firstLines := make([]string, len(pos)), make([]int, len(pos))
+	for i, p := range pos {
+		firstIDs[i], firstLines[i] = ids[p], lines[p]
+	}
+	n, err := t.insertCols(ctx, `INSERT INTO `+name+` (id, line)`, ` ON CONFLICT (id) DO NOTHING`, firstIDs, firstLines)
+	if err != nil || n == int64(len(pos)) {
 		if err != nil {
+			return nil, fmt.Errorf("seen %s: %w", table, err)
+		}
+		return dups, nil
+	}
+	// An id's line identifies the row that first had it: a row whose id
+	// is stored with another line is a duplicate of that line.
+	at := map[string]int{}
+	err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, firstIDs, func(rows *sql.Rows) error {
+		var id string
+		var line int
+		if err := rows.Scan(&id, &line); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == int64(hi-lo) {
-			return err
-		}
-		// An id's line identifies the row that first had it: a row whose
-		// id is stored with another line is a duplicate of that line.
-		at := map[string]int{}
-		chunk := make([]string, 0, hi-lo)
-		for _, p := range pos[lo:hi] {
-			chunk = append(chunk, ids[p])
-		}
-		err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, chunk, func(rows *sql.Rows) error {
-			var id string
-			var line int
-			if err := rows.Scan(&id, &line); err != nil {
-				return err
-			}
-			at[id] = line
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, p := range pos[lo:hi] {
-			line := at[ids[p]]
-			if line == lines[p] {
-				continue
-			}
-			dups[p] = line
-			for i := p + 1; i < len(ids); i++ {
-				if _, ok := dups[i]; ok && ids[i] == ids[p] {
-					dups[i] = line
-				}
-			}
-		}
+		at[id] = line
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seen %s: %w", table, err)
+	}
+	for _, p := range pos {
+		line := at[ids[p]]
+		if line == lines[p] {
+			continue
+		}
+		dups[p] = line
+		for i := p + 1; i < len(ids); i++ {
+			if _, ok := dups[i]; ok && ids[i] == ids[p] {
+				dups[i] = line
+			}
+		}
 	}
 	return dups, nil
 }
@@ -366,16 +422,12 @@ func (t *importTx) Reject(ctx context.Context, table string, ids []string, lines
 	if err != nil {
 		return err
 	}
-	return t.chunks(len(ids), 3, func(lo, hi int) error {
-		args := make([]any, 0, 3*(hi-lo))
-		for i := lo; i < hi; i++ {
-			args = append(args, table, ids[i], lines[i])
-		}
-		q := `INSERT INTO ` + name + ` (tbl, id, line) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", hi-lo), ",") +
-			` ON CONFLICT DO NOTHING`
-		_, err := t.exec(ctx, q, args...)
-		return err
-	})
+	tables := make([]string, len(ids))
+	for i := range tables {
+		tables[i] = table
+	}
+	_, err = t.insertCols(ctx, `INSERT INTO `+name+` (tbl, id, line)`, ` ON CONFLICT DO NOTHING`, tables, ids, lines)
+	return err
 }
 
 func (t *importTx) RejectedLines(ctx context.Context, table string, ids []string) (map[string]int, error) {
@@ -476,15 +528,12 @@ func (t *importTx) AddPending(ctx context.Context, table string, refs []store.Pe
 	if err != nil {
 		return err
 	}
-	return t.chunks(len(refs), 3, func(lo, hi int) error {
-		args := make([]any, 0, 3*(hi-lo))
-		for _, r := range refs[lo:hi] {
-			args = append(args, r.Line, r.Column, r.ID)
-		}
-		q := `INSERT INTO ` + name + ` (line, col, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", hi-lo), ",")
-		_, err := t.exec(ctx, q, args...)
-		return err
-	})
+	lines, cols, ids := make([]int, len(refs)), make([]int, len(refs)), make([]string, len(refs))
+	for i, r := range refs {
+		lines[i], cols[i], ids[i] = r.Line, r.Column, r.ID
+	}
+	_, err = t.insertCols(ctx, `INSERT INTO `+name+` (line, col, id)`, ``, lines, cols, ids)
+	return err
 }
 
 func (t *importTx) CheckPending(ctx context.Context, table, target string, limit int) ([]store.PendingRef, error) {
