@@ -459,6 +459,10 @@ func (t *importTx) EndFile(ctx context.Context, table string) error {
 			return fmt.Errorf("line item schools: %w", err)
 		}
 	}
+	// A file's statements are not used again, and a prepared multi-row
+	// INSERT holds its whole program and every bind value: kept for the
+	// import, they made its memory grow with the number of files.
+	t.closeStmts()
 	if table == "users" {
 		return nil
 	}
