@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -221,6 +223,7 @@ type row struct {
 	cols []int // byte column of each cell, for messages
 	vals []string
 	meta string
+	hash string // contentHash of the row's values and metadata
 	// bad rows had problems of their own: they are only recorded as seen,
 	// so that the bulk step does not delete them and references to them
 	// do not repeat their error.
@@ -283,37 +286,25 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		refs = append(refs, refSpec{col: 0, target: "users"})
 	}
 
-	batch := make([]row, 0, batchSize)
-	for {
-		rw, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		stats.Rows++
-		if len(rw.Problems) > 0 {
-			for _, p := range rw.Problems {
+	// The file is read, parsed and hashed on its own goroutine one batch
+	// ahead of the writes, so the two overlap on two cores. A batch
+	// carries the problems found while reading it, reported when it is
+	// written: the order of problems stays that of a single pass.
+	batches := make(chan batch, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(batches)
+		return readBatches(gctx, r, batches)
+	})
+	err = func() error {
+		for b := range batches {
+			for _, p := range b.problems {
 				im.problem(p)
 			}
-			if !csvpkg.ValidGUID(rw.Values[0]) {
-				continue
-			}
-			_, c := r.Pos(0)
-			batch = append(batch, row{line: rw.Line, cols: []int{c}, vals: []string{rw.Values[0]}, bad: true})
-		} else {
-			cols := make([]int, len(rw.Values))
-			for i := range cols {
-				_, cols[i] = r.Pos(i)
-			}
-			batch = append(batch, row{line: rw.Line, cols: cols, vals: append([]string(nil), rw.Values...), meta: metadataJSON(rw.Metadata)})
-		}
-		if len(batch) == batchSize {
-			if err := im.flush(ctx, spec, table, mode, empty, refs, batch, stats); err != nil {
+			stats.Rows += b.read
+			if err := im.flush(ctx, spec, table, mode, empty, refs, b.rows, stats); err != nil {
 				return err
 			}
-			batch = batch[:0]
 			if im.o.Progress != nil {
 				im.o.Progress(spec.Name, stats.Rows)
 			}
@@ -321,12 +312,19 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 				return err
 			}
 		}
-	}
-	if err := im.flush(ctx, spec, table, mode, empty, refs, batch, stats); err != nil {
+		return nil
+	}()
+	if err != nil {
+		// Unblock and end the reader before the file is closed.
+		go func() {
+			for range batches {
+			}
+		}()
+		g.Wait()
 		return err
 	}
-	if im.o.Progress != nil {
-		im.o.Progress(spec.Name, stats.Rows)
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	for _, p := range r.Problems() {
 		im.problem(p)
@@ -376,6 +374,61 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		}
 	}
 	return im.tx.EndFile(ctx, table)
+}
+
+// batch is up to batchSize rows read from a file, with the problems found
+// in them and the number of lines they took (rows without a valid
+// sourcedId are counted but not kept).
+type batch struct {
+	rows     []row
+	problems []csvpkg.Problem
+	read     int
+}
+
+// readBatches reads r to its end and sends its rows in batches.
+func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error {
+	b := batch{rows: make([]row, 0, batchSize)}
+	send := func() error {
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = batch{rows: make([]row, 0, batchSize)}
+		return nil
+	}
+	for {
+		rw, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		b.read++
+		if len(rw.Problems) > 0 {
+			b.problems = append(b.problems, rw.Problems...)
+			if !csvpkg.ValidGUID(rw.Values[0]) {
+				continue
+			}
+			_, c := r.Pos(0)
+			b.rows = append(b.rows, row{line: rw.Line, cols: []int{c}, vals: []string{rw.Values[0]}, bad: true})
+		} else {
+			cols := make([]int, len(rw.Values))
+			for i := range cols {
+				_, cols[i] = r.Pos(i)
+			}
+			vals := append([]string(nil), rw.Values...)
+			meta := metadataJSON(rw.Metadata)
+			b.rows = append(b.rows, row{line: rw.Line, cols: cols, vals: vals, meta: meta, hash: contentHash(vals[3:], meta)})
+		}
+		if len(b.rows) == batchSize {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	return send()
 }
 
 // selfRefName names the column of a file that refers to its own file.
@@ -476,7 +529,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		if bad[i] {
 			continue
 		}
-		hash := contentHash(r.vals[3:], r.meta)
+		hash := r.hash
 		old, exists := existing[r.vals[0]]
 		status, dlm := "active", im.now
 		if mode == csvpkg.Delta {
