@@ -40,7 +40,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("report lacks %s", want)
 		}
 	}
-	rows := []string{"import: wall time", "import: rows/s", "import: peak RSS"}
+	rows := []string{"import: wall time", "import: rows/s", "import: schema floor, ", "import: peak RSS"}
 	for _, s := range []string{"GET /users?limit=100", "GET /users?filter=", "GET /classes/{id}/students", "GET /users/{id}", "PUT /results/{id}"} {
 		rows = append(rows, s)
 	}

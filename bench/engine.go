@@ -62,12 +62,15 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 	var (
 		dsn         string
 		ceilImport  func() (measured, error)
+		floor       func() ([]floorTime, error)
 		ceilRSSNote = "—"
 	)
 	switch name {
 	case "sqlite":
 		dsn = filepath.Join(dir, "oneroster.db")
-		ceilImport = func() (measured, error) { return sqliteCeiling(ctx, pkg, filepath.Join(dir, "ceiling.db")) }
+		ceilingDB := filepath.Join(dir, "ceiling.db")
+		ceilImport = func() (measured, error) { return sqliteCeiling(ctx, pkg, ceilingDB) }
+		floor = func() ([]floorTime, error) { return sqliteFloor(ctx, pkg, ceilingDB, dir) }
 		if out, err := exec.Command("sqlite3", "--version").Output(); err == nil {
 			res.Info = "sqlite3 shell " + strings.Fields(string(out))[0] + " (ceiling); oneroster uses modernc.org/sqlite"
 		}
@@ -80,6 +83,7 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 		defer pg.drop()
 		dsn, res.Info = pg.dsn, pg.version
 		ceilImport = func() (measured, error) { return pg.copyCeiling(ctx, pkg) }
+		floor = func() ([]floorTime, error) { return pg.floor(ctx, pkg) }
 	}
 
 	// 1. Bulk import, beside its ceiling.
@@ -112,6 +116,18 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 		share := drv.Seconds() / imp.Wall.Seconds()
 		res.add(row{"import: rows/s vs the driver loading plain tables (modernc.org/sqlite, in the bench process)",
 			fmtRate(float64(total) / imp.Wall.Seconds()), fmtRate(float64(total) / drv.Seconds()), pct(share), "", ""})
+	}
+	// The floor reads the ceiling's tables, so it runs after the ceiling.
+	logf("%s: import schema floor", name)
+	floors, err := floor()
+	if err != nil {
+		res.Err = fmt.Errorf("schema floor: %w", err)
+		return res
+	}
+	for _, f := range floors {
+		res.add(row{f.Metric, fmtDur(f.Wall) + fmt.Sprintf(" (%s rows/s)", fmtRate(float64(total)/f.Wall.Seconds())),
+			fmtDur(ceil.Wall) + fmt.Sprintf(" (%s rows/s)", fmtRate(float64(total)/ceil.Wall.Seconds())),
+			pct(ceil.Wall.Seconds() / f.Wall.Seconds()), "", ""})
 	}
 	rss := float64(imp.RSSKiB) / mib
 	res.add(row{"import: peak RSS", fmt.Sprintf("%.0f MiB", rss), ceilRSSNote, "", "≤ 512 MiB", verdict(rss <= 512, fmt.Sprintf("+%.0f MiB", rss-512))})
@@ -206,14 +222,14 @@ func textColumns(header []string) string {
 	return strings.Join(cols, ", ")
 }
 
-// pgSchemas is a pair of fresh schemas: one for oneroster, one for the
-// COPY ceiling. drop removes both.
+// pgSchemas is a set of fresh schemas: one for oneroster, one for the
+// COPY ceiling, one for the schema floor. drop removes them all.
 type pgSchemas struct {
-	admin         *pgx.Conn
-	url           string
-	dsn           string
-	store, copied string
-	version       string
+	admin                  *pgx.Conn
+	url                    string
+	dsn                    string
+	store, copied, floored string
+	version                string
 }
 
 func newPGSchemas(ctx context.Context, pgURL string) (*pgSchemas, error) {
@@ -224,31 +240,26 @@ func newPGSchemas(ctx context.Context, pgURL string) (*pgSchemas, error) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	p := &pgSchemas{admin: admin, url: pgURL, store: "bench_" + hex.EncodeToString(b)}
-	p.copied = p.store + "_copy"
+	p.copied, p.floored = p.store+"_copy", p.store+"_floor"
 	admin.QueryRow(ctx, "SHOW server_version").Scan(&p.version)
 	p.version = "PostgreSQL " + p.version
-	for _, s := range []string{p.store, p.copied} {
+	for _, s := range []string{p.store, p.copied, p.floored} {
 		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+s); err != nil {
 			p.drop()
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
 	}
-	u, err := url.Parse(pgURL)
-	if err != nil {
+	if p.dsn, err = schemaDSN(pgURL, p.store); err != nil {
 		p.drop()
 		return nil, err
 	}
-	qv := u.Query()
-	qv.Set("search_path", p.store)
-	u.RawQuery = qv.Encode()
-	p.dsn = u.String()
 	return p, nil
 }
 
 func (p *pgSchemas) drop() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, s := range []string{p.store, p.copied} {
+	for _, s := range []string{p.store, p.copied, p.floored} {
 		p.admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+s+" CASCADE")
 	}
 	p.admin.Close(ctx)
