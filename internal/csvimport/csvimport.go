@@ -156,7 +156,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		}
 	}()
 	now := formatTime(o.Now())
-	im := &importer{tx: tx, rep: rep, o: o, now: now}
+	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man}
 	for _, spec := range csvpkg.Files {
 		mode := man.Mode(spec.Name)
 		if mode == csvpkg.Absent {
@@ -172,6 +172,9 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	if rep.byFile["users.csv"] != nil {
 		findings, err := tx.Findings(ctx, store.AfterAllFiles, o.MaxProblems)
 		if err != nil {
+			return nil, err
+		}
+		if err := im.place(findings, csvpkg.FileByName("users.csv")); err != nil {
 			return nil, err
 		}
 		for _, f := range findings {
@@ -216,6 +219,8 @@ type importer struct {
 	// package's roles, derived from users.csv, that is users.csv, whose
 	// lines and columns they carry.
 	curFile string
+	pkg     *csvpkg.Package
+	man     *csvpkg.Manifest
 }
 
 type row struct {
@@ -347,6 +352,9 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	if err != nil {
 		return err
 	}
+	if err := im.place(findings, spec); err != nil {
+		return err
+	}
 	for _, f := range findings {
 		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
 	}
@@ -374,6 +382,65 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		}
 	}
 	return im.tx.EndFile(ctx, table)
+}
+
+// firstLines sets, for every id of lines, the line of the first row of
+// spec's file that has it. The store does not keep the lines of a first
+// load (store.ImportTx.Seen): the file is read again, on the error path
+// only, for the few ids a problem names.
+func (im *importer) firstLines(spec *csvpkg.FileSpec, lines map[string]int) error {
+	r, err := im.pkg.OpenFile(spec, im.man.Mode(spec.Name))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	left := len(lines)
+	for left > 0 {
+		rw, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if line, ok := lines[rw.Values[0]]; ok && line == 0 {
+			lines[rw.Values[0]] = rw.Line
+			left--
+		}
+	}
+	return nil
+}
+
+// place gives findings of spec's file without a line (after a first
+// load) their line, and keeps each check's findings in line order.
+func (im *importer) place(findings []store.Finding, spec *csvpkg.FileSpec) error {
+	unknown := map[string]int{}
+	for _, f := range findings {
+		if f.Line == 0 {
+			unknown[f.ID] = 0
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	if err := im.firstLines(spec, unknown); err != nil {
+		return err
+	}
+	for i := range findings {
+		if findings[i].Line == 0 {
+			findings[i].Line = unknown[findings[i].ID]
+		}
+	}
+	for lo := 0; lo < len(findings); {
+		hi := lo + 1
+		for hi < len(findings) && findings[hi].Code == findings[lo].Code {
+			hi++
+		}
+		group := findings[lo:hi]
+		sort.SliceStable(group, func(i, j int) bool { return group[i].Line < group[j].Line })
+		lo = hi
+	}
+	return nil
 }
 
 // batch is up to batchSize rows read from a file, with the problems found
@@ -472,6 +539,22 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 	dups, err := im.tx.Seen(ctx, table, ids, lines)
 	if err != nil {
 		return err
+	}
+	unknown := map[string]int{}
+	for i, first := range dups {
+		if first == 0 {
+			unknown[ids[i]] = 0
+		}
+	}
+	if len(unknown) > 0 {
+		if err := im.firstLines(spec, unknown); err != nil {
+			return err
+		}
+		for i, first := range dups {
+			if first == 0 {
+				dups[i] = unknown[ids[i]]
+			}
+		}
 	}
 	bad := make([]bool, len(batch))
 	var rejIDs []string

@@ -164,7 +164,11 @@ type ImportTx interface {
 	Upsert(ctx context.Context, table string, cols []string, rows [][]string) error
 	// Seen records that ids were read from the current file of table at
 	// lines; it returns, for each position in ids already seen in this
-	// import, the line that first had it.
+	// import, the line that first had it. On a first load (see BeginFile)
+	// the table itself holds the file's accepted rows, and their lines are
+	// not kept: such a line is returned as 0, for the caller to find in
+	// the file (duplicates refuse the import; the common case writes
+	// nothing for them).
 	Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error)
 	// Reject records rows of table's file that had problems of their own,
 	// and RejectedLines returns, for those of ids so recorded, their line:
@@ -188,6 +192,7 @@ type ImportTx interface {
 	// in its line item's class, one primary role per user and org, no
 	// parent cycles, …); table AfterAllFiles runs the checks on users.csv
 	// that need its roles (a role for every user, the primary org's role).
+	// After a first load, Finding.Line is 0, as for Seen.
 	Findings(ctx context.Context, table string, limit int) ([]Finding, error)
 	// AddPending stores forward references of table to be checked by
 	// CheckPending against target once the file is complete.

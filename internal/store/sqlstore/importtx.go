@@ -355,10 +355,6 @@ func (t *importTx) seenTable(ctx context.Context, table string) (string, error) 
 }
 
 func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines []int) (map[int]int, error) {
-	name, err := t.seenTable(ctx, table)
-	if err != nil {
-		return nil, err
-	}
 	dups := map[int]int{}
 	first := map[string]int{} // id -> position of its first occurrence in this batch
 	var pos []int
@@ -370,37 +366,55 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 		first[id] = i
 		pos = append(pos, i)
 	}
-	// A plain insert whose row count says whether any id was seen before:
-	// duplicates are rare, so only a short count costs a second look.
 	firstIDs, firstLines := make([]string, len(pos)), make([]int, len(pos))
 	for i, p := range pos {
 		firstIDs[i], firstLines[i] = ids[p], lines[p]
 	}
-	n, err := t.insertCols(ctx, `INSERT INTO `+name+` (id, line)`, ` ON CONFLICT (id) DO NOTHING`, firstIDs, firstLines)
-	if err != nil || n == int64(len(pos)) {
+	at := map[string]int{} // id -> line that first had it, for ids seen before
+	if t.empty[table] {
+		// A first load keeps no list of ids: the table holds the rows
+		// accepted so far (line unknown: 0) and rejected_ids the others.
+		if err := t.seenStored(ctx, table, firstIDs, at); err != nil {
+			return nil, fmt.Errorf("seen %s: %w", table, err)
+		}
+	} else {
+		// A plain insert whose row count says whether any id was seen
+		// before: duplicates are rare, so only a short count costs a
+		// second look.
+		name, err := t.seenTable(ctx, table)
+		if err != nil {
+			return nil, err
+		}
+		n, err := t.insertCols(ctx, `INSERT INTO `+name+` (id, line)`, ` ON CONFLICT (id) DO NOTHING`, firstIDs, firstLines)
+		if err != nil || n == int64(len(pos)) {
+			if err != nil {
+				return nil, fmt.Errorf("seen %s: %w", table, err)
+			}
+			return dups, nil
+		}
+		// An id's line identifies the row that first had it: a row whose
+		// id is stored with another line is a duplicate of that line.
+		err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, firstIDs, func(rows *sql.Rows) error {
+			var id string
+			var line int
+			if err := rows.Scan(&id, &line); err != nil {
+				return err
+			}
+			at[id] = line
+			return nil
+		})
 		if err != nil {
 			return nil, fmt.Errorf("seen %s: %w", table, err)
 		}
-		return dups, nil
-	}
-	// An id's line identifies the row that first had it: a row whose id
-	// is stored with another line is a duplicate of that line.
-	at := map[string]int{}
-	err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, firstIDs, func(rows *sql.Rows) error {
-		var id string
-		var line int
-		if err := rows.Scan(&id, &line); err != nil {
-			return err
+		for i, p := range pos {
+			if at[ids[p]] == firstLines[i] {
+				delete(at, ids[p])
+			}
 		}
-		at[id] = line
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("seen %s: %w", table, err)
 	}
 	for _, p := range pos {
-		line := at[ids[p]]
-		if line == lines[p] {
+		line, ok := at[ids[p]]
+		if !ok {
 			continue
 		}
 		dups[p] = line
@@ -411,6 +425,28 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 		}
 	}
 	return dups, nil
+}
+
+// seenStored adds to at the ids that an earlier batch of a first load
+// had: rows in the table (line 0: not kept) or rows rejected with a line.
+// The first occurrence of an id is the stored row when there is one:
+// a rejected row with the same id is a later duplicate of it.
+func (t *importTx) seenStored(ctx context.Context, table string, ids []string, at map[string]int) error {
+	rejected, err := t.RejectedLines(ctx, table, ids)
+	if err != nil {
+		return err
+	}
+	for id, line := range rejected {
+		at[id] = line
+	}
+	return t.queryIn(ctx, `SELECT sourced_id FROM `+SQLTable(table)+` WHERE sourced_id IN (`, nil, ids, func(rows *sql.Rows) error {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		at[id] = 0
+		return nil
+	})
 }
 
 func (t *importTx) rejectedTable(ctx context.Context) (string, error) {

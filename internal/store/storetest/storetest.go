@@ -520,6 +520,12 @@ func testFirstLoad(t *testing.T, open Opener) {
 			[]string{`enrollments.csv:8:1: DUPLICATE_ID: sourcedId "e-6" already appears on line 7`}},
 		{"duplicate sourcedId in a later batch", "enrollments.csv", rosterFiles["enrollments.csv"], many.String(),
 			[]string{`enrollments.csv:5109:1: DUPLICATE_ID: sourcedId "e-1" already appears on line 2`}},
+		// The first e-1 is refused for its own problem: its line comes
+		// from the rejected rows, not from the stored ones.
+		{"duplicate of a refused row in a later batch", "enrollments.csv", rosterFiles["enrollments.csv"],
+			strings.Replace(many.String(), "e-1,,,cl-1,org/sch-1,u-s1,student,", "e-1,,,cl-1,org/sch-1,u-s1,pupil,", 1),
+			[]string{`enrollments.csv:2:27: ENUM: "pupil" is not a valid role; expected administrator, proctor, student, teacher or ext:<name>`,
+				`enrollments.csv:5109:1: DUPLICATE_ID: sourcedId "e-1" already appears on line 2`}},
 		{"dangling forward reference", "orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9",
 			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
