@@ -613,19 +613,23 @@ func (t *importTx) refs(ctx context.Context, q string, args ...any) ([]store.Pen
 // owned lists, per owning table, the link tables that hold part of its
 // JSON and their owner column.
 var owned = []struct {
-	owner, col string
-	links      []string
+	file, owner, col string
+	links            []string
 }{
-	{"users", "user_sourced_id", []string{"roles", "user_profiles", "user_resources"}},
-	{"classes", "class_sourced_id", []string{"class_resources"}},
-	{"courses", "course_sourced_id", []string{"course_resources"}},
-	{"line_items", "line_item_sourced_id", []string{"line_item_score_scales", "line_item_learning_objective_ids"}},
-	{"results", "result_sourced_id", []string{"result_score_scales", "result_learning_objective_ids"}},
+	{"users", "users", "user_sourced_id", []string{"roles", "user_profiles", "user_resources"}},
+	{"classes", "classes", "class_sourced_id", []string{"class_resources"}},
+	{"courses", "courses", "course_sourced_id", []string{"course_resources"}},
+	{"lineItems", "line_items", "line_item_sourced_id", []string{"line_item_score_scales", "line_item_learning_objective_ids"}},
+	{"results", "results", "result_sourced_id", []string{"result_score_scales", "result_learning_objective_ids"}},
 }
 
 func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
 	var total int64
 	for _, o := range owned {
+		if t.empty[o.file] {
+			// Every owner was written by this import: none to touch.
+			continue
+		}
 		var sel []string
 		var args []any
 		args = append(args, now, t.id)
