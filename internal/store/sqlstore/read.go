@@ -394,8 +394,11 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 		return nil, nil
 	}
 	table := SQLTable(e.Table)
-	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t WHERE t.sourced_id IN (`+placeholders(len(ids))+`)`),
-		anys(ids), len(db.cols[e.Table]))
+	in, args := ` IN (`+placeholders(len(ids))+`)`, anys(ids)
+	if db.d.Arrays {
+		in, args = ` = ANY(?)`, []any{ids}
+	}
+	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t WHERE t.sourced_id`+in), args, len(db.cols[e.Table]))
 	if err != nil {
 		return nil, fmt.Errorf("get many %s: %w", table, err)
 	}
@@ -462,9 +465,15 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 		index[r.Vals[0]] = i
 	}
 	in := ` IN (` + placeholders(len(ids)) + `)`
-	if span {
+	switch {
+	case span:
 		in = ` BETWEEN ? AND ?`
 		ids = []any{ids[0], ids[len(ids)-1]}
+	case db.d.Arrays:
+		// One array parameter: a page's thousands of placeholders would
+		// cost PostgreSQL more to bind and plan than the query to run.
+		in = ` = ANY(?)`
+		ids = []any{idStrings(recs)}
 	}
 	type load struct {
 		f     oneroster.Field
@@ -554,6 +563,15 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 		}
 	}
 	return nil
+}
+
+// idStrings returns the sourcedIds of records (their first value).
+func idStrings(recs []store.Record) []string {
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.Vals[0]
+	}
+	return ids
 }
 
 func placeholders(n int) string {
