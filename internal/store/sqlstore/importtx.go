@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
@@ -24,6 +25,9 @@ type importTx struct {
 	temps map[string]bool
 	// empty marks the tables whose file is a first load (see BeginFile).
 	empty map[string]bool
+	// changed lists the tables (SQL names) the import may have written:
+	// their planner statistics are refreshed before it commits (Finish).
+	changed map[string]bool
 	// stmts caches prepared statements by text: batches repeat the same
 	// few shapes, and parsing a multi-row INSERT costs as much as running it.
 	stmts map[string]*sql.Stmt
@@ -76,7 +80,7 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	t := &importTx{db: db, conn: conn, tx: tx, temps: map[string]bool{}, empty: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
+	t := &importTx{db: db, conn: conn, tx: tx, temps: map[string]bool{}, empty: map[string]bool{}, changed: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
 	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
 		Now(), source, sha).Scan(&t.id)
 	if err != nil {
@@ -227,6 +231,7 @@ func (t *importTx) BeginFile(ctx context.Context, table string) (bool, error) {
 		return false, fmt.Errorf("begin file %s: %w", table, err)
 	}
 	t.empty[table] = !stored
+	t.changed[SQLTable(table)] = true
 	return !stored, nil
 }
 
@@ -644,6 +649,9 @@ func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
 		}
 		n, _ := res.RowsAffected()
 		total += n
+		if n > 0 {
+			t.changed[o.owner] = true
+		}
 	}
 	return total, nil
 }
@@ -655,6 +663,25 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 		}
 	}
 	t.closeStmts()
+	if t.db.d.Analyze != "" {
+		// The columns of change polls and status filters. Without fresh
+		// statistics PostgreSQL guesses that dateLastModified > T keeps a
+		// third of the table, and reads a poll's page by walking the
+		// whole table in sourcedId order (10.9 ms instead of 0.27 ms for
+		// 383 changed users of 38,000): the poll would cost in proportion
+		// to the table, not to the changes. ANALYZE samples a bounded
+		// number of rows, so this costs about the same at any size.
+		names := make([]string, 0, len(t.changed))
+		for name := range t.changed {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if _, err := t.tx.ExecContext(ctx, t.db.d.Analyze+name+" (status, date_last_modified)"); err != nil {
+				return fmt.Errorf("analyze %s: %w", name, err)
+			}
+		}
+	}
 	if err := bumpVersion(ctx, t.tx); err != nil {
 		return err
 	}
