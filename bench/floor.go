@@ -58,29 +58,71 @@ func floorBases(pkg string) (bases []string, headers [][]string, err error) {
 	return bases, headers, nil
 }
 
-// floorSelect builds the column list and the select list of one INSERT …
-// SELECT. typeOf gives the target column's declared type ("" when the
-// table has no such column: a CSV column oneroster would not store as a
-// column of its own is left out rather than guessed at); expr converts a
-// source column to what the importer would bind.
-func floorSelect(header []string, typeOf func(col string) string, expr func(src, typ string) string, hash string) (cols, sels []string) {
-	for _, h := range header {
-		col := sqlstore.SQLCol(h)
-		typ := typeOf(strings.Trim(col, `"`))
-		if typ == "" {
-			continue
-		}
-		cols = append(cols, col)
-		switch h {
-		case "status":
-			sels = append(sels, "'active'")
-		case "dateLastModified":
-			sels = append(sels, floorDLM)
-		default:
-			sels = append(sels, expr(quoteIdent(h), typ))
-		}
+// floorStatements builds one INSERT … SELECT per data file of pkg, from
+// the ceiling's table of the file (source prefixes its name) into
+// oneroster's (target prefixes it). columns returns the declared type of
+// each column of a oneroster table: a CSV column oneroster does not store
+// as a column of its own is left out rather than guessed at. expr
+// converts a source column to what the importer would bind, and hash
+// stands in for the content hash.
+func floorStatements(pkg, source, target string, columns func(table string) (map[string]string, error),
+	expr func(src, typ string) string, hash string) ([]string, error) {
+	bases, headers, err := floorBases(pkg)
+	if err != nil {
+		return nil, err
 	}
-	return append(cols, "content_hash", "import_id"), append(sels, hash, "1")
+	var stmts []string
+	for i, base := range bases {
+		table := sqlstore.SQLTable(base)
+		types, err := columns(table)
+		if err != nil {
+			return nil, err
+		}
+		if len(types) == 0 {
+			return nil, fmt.Errorf("schema floor: oneroster has no table %s for %s.csv", table, base)
+		}
+		var cols, sels []string
+		for _, h := range headers[i] {
+			col := sqlstore.SQLCol(h)
+			typ := types[strings.Trim(col, `"`)]
+			if typ == "" {
+				continue
+			}
+			cols = append(cols, col)
+			switch h {
+			case "status":
+				sels = append(sels, "'active'")
+			case "dateLastModified":
+				sels = append(sels, floorDLM)
+			default:
+				sels = append(sels, expr(quoteIdent(h), typ))
+			}
+		}
+		cols, sels = append(cols, "content_hash", "import_id"), append(sels, hash, "1")
+		stmts = append(stmts, "INSERT INTO "+target+table+" ("+strings.Join(cols, ", ")+") SELECT "+
+			strings.Join(sels, ", ")+" FROM "+source+quoteIdent(base))
+	}
+	return stmts, nil
+}
+
+// nameTypes collects (name, type) rows into a map.
+func nameTypes(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}, upper bool) (map[string]string, error) {
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		if upper {
+			typ = strings.ToUpper(typ)
+		}
+		types[name] = typ
+	}
+	return types, rows.Err()
 }
 
 // newSQLiteStore creates a fresh database with oneroster's schema, through
@@ -97,54 +139,29 @@ func newSQLiteStore(ctx context.Context, path string) error {
 }
 
 // sqliteFloorStatements reads the target columns' declared types from a
-// fresh oneroster database and builds one INSERT … SELECT per data file,
-// reading from the ceiling database attached as "ceiling".
+// fresh oneroster database and builds the statements reading from the
+// ceiling database attached as "ceiling".
 func sqliteFloorStatements(ctx context.Context, pkg, store string) ([]string, error) {
-	bases, headers, err := floorBases(pkg)
-	if err != nil {
-		return nil, err
-	}
 	db, err := sql.Open("sqlite", "file:"+store)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	var stmts []string
-	for i, base := range bases {
-		table := sqlstore.SQLTable(base)
+	return floorStatements(pkg, "ceiling.", "", func(table string) (map[string]string, error) {
 		rows, err := db.QueryContext(ctx, "SELECT name, type FROM pragma_table_info(?)", table)
 		if err != nil {
 			return nil, err
 		}
-		types := map[string]string{}
-		for rows.Next() {
-			var name, typ string
-			if err := rows.Scan(&name, &typ); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			types[name] = strings.ToUpper(typ)
+		defer rows.Close()
+		return nameTypes(rows, true)
+	}, func(src, typ string) string {
+		// sqlstore binds NULL for a blank number; the column's affinity
+		// turns the remaining text into a number.
+		if strings.Contains(typ, "INT") || strings.Contains(typ, "REAL") {
+			return "NULLIF(" + src + ", '')"
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(types) == 0 {
-			return nil, fmt.Errorf("schema floor: oneroster has no table %s for %s.csv", table, base)
-		}
-		cols, sels := floorSelect(headers[i], func(c string) string { return types[c] },
-			func(src, typ string) string {
-				// sqlstore binds NULL for a blank number; the column's
-				// affinity turns the remaining text into a number.
-				if strings.Contains(typ, "INT") || strings.Contains(typ, "REAL") {
-					return "NULLIF(" + src + ", '')"
-				}
-				return src
-			}, "hex(randomblob(16))")
-		stmts = append(stmts, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") SELECT "+
-			strings.Join(sels, ", ")+" FROM ceiling."+quoteIdent(base))
-	}
-	return stmts, nil
+		return src
+	}, "hex(randomblob(16))")
 }
 
 // sqliteFloor times the floor twice from the ceiling database: with the
@@ -248,49 +265,28 @@ func (p *pgSchemas) floor(ctx context.Context, pkg string) ([]floorTime, error) 
 	if err := st.Close(); err != nil {
 		return nil, err
 	}
-	bases, headers, err := floorBases(pkg)
-	if err != nil {
-		return nil, err
-	}
 	conn, err := pgx.Connect(ctx, p.url)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(ctx)
-	var stmts []string
-	for i, base := range bases {
-		table := sqlstore.SQLTable(base)
+	stmts, err := floorStatements(pkg, p.copied+".", p.floored+".", func(table string) (map[string]string, error) {
 		rows, err := conn.Query(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2", p.floored, table)
 		if err != nil {
 			return nil, err
 		}
-		types := map[string]string{}
-		for rows.Next() {
-			var name, typ string
-			if err := rows.Scan(&name, &typ); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			types[name] = typ
+		defer rows.Close()
+		return nameTypes(rows, false)
+	}, func(src, typ string) string {
+		// COPY reads an empty field as NULL; oneroster stores blank text
+		// as '' and a blank number as NULL.
+		if typ == "text" {
+			return "coalesce(" + src + ", '')"
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(types) == 0 {
-			return nil, fmt.Errorf("schema floor: oneroster has no table %s for %s.csv", table, base)
-		}
-		cols, sels := floorSelect(headers[i], func(c string) string { return types[c] },
-			func(src, typ string) string {
-				// COPY reads an empty field as NULL; oneroster stores
-				// blank text as '' and a blank number as NULL.
-				if typ == "text" {
-					return "coalesce(" + src + ", '')"
-				}
-				return "NULLIF(" + src + ", '')::" + typ
-			}, `md5("sourcedId")`)
-		stmts = append(stmts, "INSERT INTO "+p.floored+"."+table+" ("+strings.Join(cols, ", ")+") SELECT "+
-			strings.Join(sels, ", ")+" FROM "+p.copied+"."+quoteIdent(base))
+		return "NULLIF(" + src + ", '')::" + typ
+	}, `md5("sourcedId")`)
+	if err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	tx, err := conn.Begin(ctx)
