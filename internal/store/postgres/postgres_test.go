@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/store"
@@ -9,6 +10,32 @@ import (
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+}
+
+// TestImportLeavesStatistics: an import refreshes the planner statistics
+// of the columns that change polls and status filters select on. Without
+// them PostgreSQL guesses that dateLastModified > T keeps a third of a
+// table and reads a poll's page by walking the whole table.
+func TestImportLeavesStatistics(t *testing.T) {
+	st, schema := storetest.OpenPostgresSchema(t)
+	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	db, err := sql.Open("pgx", storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, table := range []string{"users", "orgs", "classes", "enrollments", "roles"} {
+		for _, col := range []string{"status", "date_last_modified"} {
+			var n int
+			err := db.QueryRow(`SELECT count(*) FROM pg_stats WHERE schemaname = $1 AND tablename = $2 AND attname = $3`, schema, table, col).Scan(&n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Errorf("%s.%s: no planner statistics after the import", table, col)
+			}
+		}
+	}
 }
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, storetest.OpenPostgres(b)) }

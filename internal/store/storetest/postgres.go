@@ -17,6 +17,14 @@ import (
 // dropped at cleanup: tests run in parallel and leave nothing.
 func OpenPostgres(tb testing.TB) store.Store {
 	tb.Helper()
+	st, _ := OpenPostgresSchema(tb)
+	return st
+}
+
+// OpenPostgresSchema is OpenPostgres, and also returns the schema's name,
+// for tests that look at what the store left in the database.
+func OpenPostgresSchema(tb testing.TB) (store.Store, string) {
+	tb.Helper()
 	dsn := PostgresURL(tb)
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -48,5 +56,5 @@ func OpenPostgres(tb testing.TB) store.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	return st
+	return st, schema
 }
