@@ -153,7 +153,8 @@ type ImportTx interface {
 	// BeginFile starts the file of table and reports whether table holds
 	// no row, the first load of a district: every row of the file is then
 	// new, none can be missing at its end, and the store writes them with
-	// plain inserts (Upsert must then never meet a stored sourcedId).
+	// plain inserts (Upsert must then never meet a stored sourcedId). On a
+	// first load other writers to table wait until the import ends.
 	BeginFile(ctx context.Context, table string) (empty bool, err error)
 	// Existing returns the stored rows among ids.
 	Existing(ctx context.Context, table string, ids []string) (map[string]Existing, error)

@@ -32,6 +32,9 @@ var Dialect = sqlstore.Dialect{
 	Analyze:        "ANALYZE ",
 	CopyIn:         copyIn,
 	Arrays:         true,
+	// SHARE conflicts with the ROW EXCLUSIVE lock of INSERT, UPDATE and
+	// DELETE, not with reads.
+	LockWrites: func(table string) string { return "LOCK TABLE " + table + " IN SHARE MODE" },
 }
 
 // Open connects to the database named by dsn (postgres://…) and migrates it.

@@ -60,6 +60,14 @@ type Dialect struct {
 	// strings, int64 or nil (NULL); text values mean what they would as
 	// bind arguments.
 	CopyIn func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error
+	// LockWrites, when set, returns the statement that keeps other
+	// transactions from writing to a table (SQL name) until the import
+	// commits, readers unaffected. A first load reads the table itself for
+	// duplicates, and under PostgreSQL's READ COMMITTED a REST write
+	// committed meanwhile would turn up as a duplicate at no line, or fail
+	// the import on the primary key. SQLite needs none: its one writer
+	// already waits for the import.
+	LockWrites func(table string) string
 	// Arrays says a list of values binds as one array parameter
 	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
 	// thousands of placeholders cost PostgreSQL more to bind and plan than

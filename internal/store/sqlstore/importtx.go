@@ -227,8 +227,19 @@ func anys(ids []string) []any {
 
 func (t *importTx) BeginFile(ctx context.Context, table string) (bool, error) {
 	var stored bool
-	if err := t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+SQLTable(table)+`)`).Scan(&stored); err != nil {
+	exists := `SELECT EXISTS (SELECT 1 FROM ` + SQLTable(table) + `)`
+	if err := t.tx.QueryRowContext(ctx, exists).Scan(&stored); err != nil {
 		return false, fmt.Errorf("begin file %s: %w", table, err)
+	}
+	if !stored && t.db.d.LockWrites != nil {
+		// A first load: no other writer until the import commits, and the
+		// table must still be empty once that holds.
+		if _, err := t.tx.ExecContext(ctx, t.db.d.LockWrites(SQLTable(table))); err != nil {
+			return false, fmt.Errorf("begin file %s: %w", table, err)
+		}
+		if err := t.tx.QueryRowContext(ctx, exists).Scan(&stored); err != nil {
+			return false, fmt.Errorf("begin file %s: %w", table, err)
+		}
 	}
 	t.empty[table] = !stored
 	t.changed[SQLTable(table)] = true

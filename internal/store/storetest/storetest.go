@@ -56,8 +56,51 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
 	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
+	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
+}
+
+// testFirstLoadHoldsWriters: while an import loads a table that was
+// empty, a REST write to that table waits for the import to end. A first
+// load reads the table itself for duplicates: a row another transaction
+// committed meanwhile would turn up as a duplicate at no line of the file,
+// or fail the import on the primary key.
+func testFirstLoadHoldsWriters(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	files := DistrictFiles()
+	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
+		delete(files, f)
+	}
+	MustImport(t, st, WritePackage(t, files, ""), t1)
+	put := func(ctx context.Context) error {
+		_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
+			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
+		return err
+	}
+	tx, err := st.BeginImport(ctx, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, err := tx.BeginFile(ctx, "results")
+	if err != nil || !empty {
+		tx.Rollback()
+		t.Fatalf("BeginFile(results) = %v, %v; want a first load", empty, err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err = put(wait)
+	cancel()
+	if err == nil {
+		t.Error("a REST write to a table being first loaded went through before the import ended")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(ctx); err != nil {
+		t.Fatalf("the REST write after the import: %v", err)
+	}
 }
 
 // testConcurrentPuts races writers on one result and one line item: each
