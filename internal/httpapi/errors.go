@@ -54,6 +54,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	b.str(string(code))
 	b.raw(`}]}}`)
 	h := w.Header()
+	if code == oneroster.CodeServerBusy && h.Get("Retry-After") == "" {
+		// A write that waited for an import: as long again.
+		h.Set("Retry-After", "10")
+	}
 	h.Set("Content-Type", "application/json")
 	h.Del("X-Total-Count")
 	h.Del("Link")

@@ -9,9 +9,11 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/oneroster/oneroster/internal/store/sqlstore"
@@ -35,6 +37,12 @@ var Dialect = sqlstore.Dialect{
 	// SHARE conflicts with the ROW EXCLUSIVE lock of INSERT, UPDATE and
 	// DELETE, not with reads.
 	LockWrites: func(table string) string { return "LOCK TABLE " + table + " IN SHARE MODE" },
+	// As long as SQLite's busy_timeout.
+	WriteWait: "SET LOCAL lock_timeout = '10s'",
+	Busy: func(err error) bool {
+		var pe *pgconn.PgError
+		return errors.As(err, &pe) && pe.Code == "55P03" // lock_not_available
+	},
 }
 
 // Open connects to the database named by dsn (postgres://…) and migrates it.

@@ -1,10 +1,12 @@
 package postgres_test
 
 import (
+	"context"
 	"database/sql"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
@@ -36,6 +38,18 @@ func TestImportLeavesStatistics(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBusyWriter waits out the REST writes' lock_timeout (10 s) once.
+func TestBusyWriter(t *testing.T) {
+	t.Parallel()
+	importer, schema := storetest.OpenPostgresSchema(t)
+	writer, err := postgres.Open(context.Background(), storetest.SchemaURL(t, storetest.PostgresURL(t), schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { writer.Close() })
+	storetest.BusyWriter(t, importer, writer)
 }
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, storetest.OpenPostgres(b)) }

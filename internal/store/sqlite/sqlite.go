@@ -7,12 +7,13 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"runtime"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver; its errors tell SQLITE_BUSY
 
 	"github.com/oneroster/oneroster/internal/store/sqlstore"
 )
@@ -34,6 +35,12 @@ var Dialect = sqlstore.Dialect{
 	PairNotIn:  true,
 	// Unary + makes an ORDER BY term unusable for an index.
 	UnindexedOrder: "+",
+	// SQLITE_BUSY, with its extended codes: another process (an import)
+	// held the write lock for all of busy_timeout.
+	Busy: func(err error) bool {
+		var se *sqlite.Error
+		return errors.As(err, &se) && se.Code()&0xff == 5
+	},
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.

@@ -26,6 +26,22 @@ func TestConformance(t *testing.T) {
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, open(b)) }
 
+// TestBusyWriter waits out busy_timeout (10 s) once.
+func TestBusyWriter(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "test.db")
+	var sts []store.Store
+	for range 2 {
+		st, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		sts = append(sts, st)
+	}
+	storetest.BusyWriter(t, sts[0], sts[1])
+}
+
 func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "test.db")
 	ctx := context.Background()

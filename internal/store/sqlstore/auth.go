@@ -57,11 +57,24 @@ func (db *DB) Clients(ctx context.Context) ([]store.Client, error) {
 
 // inTx runs fn in a write transaction.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	err := db.runTx(ctx, fn)
+	if err != nil && db.d.Busy != nil && db.d.Busy(err) {
+		return oneroster.Errorf(oneroster.CodeServerBusy, "the database is busy with another write (an import); retry later")
+	}
+	return err
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if db.d.WriteWait != "" {
+		if _, err := tx.ExecContext(ctx, db.d.WriteWait); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -44,6 +44,18 @@ func OpenPostgresSchema(tb testing.TB) (store.Store, string) {
 			db.Close()
 		}
 	})
+	st, err := postgres.Open(context.Background(), SchemaURL(tb, dsn, schema))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st, schema
+}
+
+// SchemaURL is the PostgreSQL URL dsn with its search_path set to schema:
+// a store opened on it lives in that schema.
+func SchemaURL(tb testing.TB, dsn, schema string) string {
+	tb.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,10 +63,5 @@ func OpenPostgresSchema(tb testing.TB) (store.Store, string) {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	st, err := postgres.Open(context.Background(), u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st, schema
+	return u.String()
 }

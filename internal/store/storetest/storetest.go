@@ -103,6 +103,48 @@ func testFirstLoadHoldsWriters(t *testing.T, open Opener) {
 	}
 }
 
+// BusyWriter: while an import holds the write lock of a table (on
+// SQLite, of the database), a REST write from another process waits a
+// bounded time and then answers server_busy, for the client to retry,
+// rather than failing as the server's fault or hanging. importer and
+// writer are two stores on one database, as two processes would be.
+func BusyWriter(t *testing.T, importer, writer store.Store) {
+	ctx := context.Background()
+	files := DistrictFiles()
+	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
+		delete(files, f)
+	}
+	MustImport(t, importer, WritePackage(t, files, ""), t1)
+	put := func() error {
+		// Bounded, so that a write that waits for ever fails the test
+		// instead of hanging it.
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		_, err := writer.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
+			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
+		return err
+	}
+	tx, err := importer.BeginImport(ctx, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.BeginFile(ctx, "results"); err != nil {
+		tx.Rollback()
+		t.Fatal(err)
+	}
+	err = put()
+	if code := oneroster.CodeOf(err); code != oneroster.CodeServerBusy {
+		t.Errorf("a REST write during an import: %v (code %q); want server_busy", err, code)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(); err != nil {
+		t.Fatalf("the REST write after the import: %v", err)
+	}
+}
+
 // testConcurrentPuts races writers on one result and one line item: each
 // write succeeds, and one row remains, holding one of the writes.
 func testConcurrentPuts(t *testing.T, open Opener) {
