@@ -29,11 +29,14 @@ var Dialect = sqlstore.Dialect{
 	Contains:       func(h, n string) string { return "strpos(" + h + ", " + n + ") > 0" },
 	TempTable:      "CREATE TEMP TABLE",
 	LockMigrations: "SELECT pg_advisory_xact_lock(7310227105)",
-	MaxParams:      65000,
-	MaxRows:        5000,
-	Analyze:        "ANALYZE ",
-	CopyIn:         copyIn,
-	Arrays:         true,
+	// Per schema: stores in different schemas of one database are
+	// independent.
+	LockImports: "SELECT pg_advisory_xact_lock(731022, hashtext(current_schema()))",
+	MaxParams:   65000,
+	MaxRows:     5000,
+	Analyze:     "ANALYZE ",
+	CopyIn:      copyIn,
+	Arrays:      true,
 	// SHARE conflicts with the ROW EXCLUSIVE lock of INSERT, UPDATE and
 	// DELETE, not with reads.
 	LockWrites: func(table string) string { return "LOCK TABLE " + table + " IN SHARE MODE" },

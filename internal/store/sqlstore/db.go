@@ -35,6 +35,10 @@ type Dialect struct {
 	// LockMigrations, when set, runs first in the migration transaction so
 	// that concurrent processes migrate one at a time.
 	LockMigrations string
+	// LockImports, when set, runs first in an import's transaction so
+	// that imports run one at a time, each seeing what the one before
+	// committed. SQLite needs none: an import holds its one writer.
+	LockImports string
 	// MaxParams bounds the bind arguments of one statement, and MaxRows
 	// the rows (or ids) it carries: past a few thousand, a bigger
 	// statement saves no round trip worth its parsing.

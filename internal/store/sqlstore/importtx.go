@@ -80,6 +80,13 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
+	if db.d.LockImports != "" {
+		if _, err := tx.ExecContext(ctx, db.d.LockImports); err != nil {
+			tx.Rollback()
+			conn.Close()
+			return nil, fmt.Errorf("begin import: %w", err)
+		}
+	}
 	t := &importTx{db: db, conn: conn, tx: tx, temps: map[string]bool{}, empty: map[string]bool{}, changed: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
 	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
 		Now(), source, sha).Scan(&t.id)

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
 	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
 	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
+	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
 }
@@ -100,6 +101,45 @@ func testFirstLoadHoldsWriters(t *testing.T, open Opener) {
 	}
 	if err := put(ctx); err != nil {
 		t.Fatalf("the REST write after the import: %v", err)
+	}
+}
+
+// testImportsOneAtATime: a second import starts when the first ends, and
+// sees what it committed. Two first loads of one table at once would
+// otherwise both find it empty, and one would fail on the other's rows.
+func testImportsOneAtATime(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	first, err := st.BeginImport(ctx, "first", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan store.ImportTx, 1)
+	go func() {
+		second, err := st.BeginImport(ctx, "second", "")
+		if err != nil {
+			t.Error(err)
+		}
+		started <- second
+	}()
+	select {
+	case second := <-started:
+		if second != nil {
+			second.Rollback()
+		}
+		first.Rollback()
+		t.Fatal("a second import started while the first was running")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := first.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	second := <-started
+	if second == nil {
+		return
+	}
+	if err := second.Rollback(); err != nil {
+		t.Fatal(err)
 	}
 }
 
