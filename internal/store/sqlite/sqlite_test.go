@@ -26,6 +26,30 @@ func TestConformance(t *testing.T) {
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, open(b)) }
 
+// TestOpenDuringImport: a process that opens the database while another
+// imports (serve, a listing of imports) finds nothing to migrate without
+// waiting for the import's write lock (it used to give up after
+// busy_timeout).
+func TestOpenDuringImport(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tx, err := st.BeginImport(context.Background(), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	other, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("open during an import: %v", err)
+	}
+	other.Close()
+}
+
 // TestBusyWriter waits out busy_timeout (10 s) once.
 func TestBusyWriter(t *testing.T) {
 	t.Parallel()

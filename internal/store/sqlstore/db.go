@@ -254,10 +254,14 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		return err
 	}
 	sort.Strings(names)
+	applied := db.appliedMigrations(ctx)
 	for _, name := range names {
 		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migrate: file %s is not named NNNN_name.sql", name)
+		}
+		if applied[v] {
+			continue
 		}
 		body, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -268,6 +272,29 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// appliedMigrations reads the versions already applied, without a write
+// transaction: a process starting while another one imports (serve, a
+// listing of imports, a second import) would otherwise wait for the
+// import's write lock on SQLite, and give up after busy_timeout, to learn
+// that there is nothing to migrate. Any error (a new database has no
+// schema_migrations yet) leaves every migration to applyMigration, which
+// checks again under the lock.
+func (db *DB) appliedMigrations(ctx context.Context) map[int]bool {
+	applied := map[int]bool{}
+	rows, err := db.r.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return applied
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if rows.Scan(&v) == nil {
+			applied[v] = true
+		}
+	}
+	return applied
 }
 
 func (db *DB) applyMigration(ctx context.Context, version int, name, body string) error {

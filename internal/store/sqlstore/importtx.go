@@ -78,6 +78,9 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		conn.Close()
+		if db.d.Busy != nil && db.d.Busy(err) {
+			return nil, fmt.Errorf("begin import: another process (an import) held the database for the whole wait; retry when it is done: %w", err)
+		}
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	if db.d.LockImports != "" {
