@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // TokenPath is where the token endpoint is served.
@@ -61,6 +63,13 @@ func (s *Service) TokenHandler(log *slog.Logger) http.Handler {
 		var te *tokenError
 		if errors.As(err, &te) {
 			writeTokenError(w, te)
+			return
+		}
+		if oneroster.CodeOf(err) == oneroster.CodeServerBusy {
+			// The token could not be stored in time (an import holds
+			// SQLite's write lock): for the client to come back, not a
+			// server failure.
+			writeTokenError(w, &tokenError{http.StatusTooManyRequests, "server_busy", oneroster.MessageOf(err), 10})
 			return
 		}
 		if err != nil {

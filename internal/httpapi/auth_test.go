@@ -346,6 +346,40 @@ func TestThrottling(t *testing.T) {
 	}
 }
 
+// TestTokenDuringImport: while another process imports into the SQLite
+// file (holding its write lock), tokens issued before keep working, and a
+// new token, which must be stored, is refused after busy_timeout (10 s)
+// with 429 server_busy and Retry-After, not a server error.
+func TestTokenDuringImport(t *testing.T) {
+	t.Parallel()
+	f := newAuthFixture(t, httpapi.Config{}, auth.Config{})
+	tok := f.token(auth.RosterCore)
+	id, secret := f.client(auth.RosterCore)
+	other, err := sqlite.Open(context.Background(), filepath.Join(f.dbDir, "auth.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.BeginImport(context.Background(), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", tok); res.StatusCode != 200 {
+		t.Errorf("a read with an issued token during the import: %d", res.StatusCode)
+	}
+	form := "application/x-www-form-urlencoded"
+	s, h, m := f.tokenReq(form, "grant_type=client_credentials", []string{id, secret})
+	if cm, _ := json.Marshal(m); s != 429 || h.Get("Retry-After") != "10" || !strings.Contains(string(cm), "server_busy") {
+		t.Errorf("a token during the import: %d Retry-After %q %s", s, h.Get("Retry-After"), cm)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if s, _, _ := f.tokenReq(form, "grant_type=client_credentials", []string{id, secret}); s != 200 {
+		t.Errorf("a token after the import: %d", s)
+	}
+}
+
 func TestRateLimit(t *testing.T) {
 	f := newAuthFixture(t, httpapi.Config{RateLimit: 0.5, RateBurst: 2}, auth.Config{})
 	tok := f.token(auth.RosterCore)
