@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/postgres"
@@ -50,6 +51,39 @@ func TestBusyWriter(t *testing.T) {
 	}
 	t.Cleanup(func() { writer.Close() })
 	storetest.BusyWriter(t, importer, writer)
+}
+
+// TestImportWaitsUnbounded: the connections' lock_timeout bounds REST
+// writes, not imports: a second import waits for the first however long
+// it takes (here longer than a lock_timeout of 100 ms set in the URL).
+func TestImportWaitsUnbounded(t *testing.T) {
+	t.Parallel()
+	_, schema := storetest.OpenPostgresSchema(t)
+	st, err := postgres.Open(context.Background(), storetest.SchemaURL(t, storetest.PostgresURL(t)+"&lock_timeout=100ms", schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	first, err := st.BeginImport(ctx, "first", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		second, err := st.BeginImport(ctx, "second", "")
+		if err == nil {
+			err = second.Rollback()
+		}
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if err := first.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the second import: %v", err)
+	}
 }
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, storetest.OpenPostgres(b)) }

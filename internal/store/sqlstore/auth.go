@@ -70,11 +70,6 @@ func (db *DB) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if db.d.WriteWait != "" {
-		if _, err := tx.ExecContext(ctx, db.d.WriteWait); err != nil {
-			return err
-		}
-	}
 	if err := fn(tx); err != nil {
 		return err
 	}

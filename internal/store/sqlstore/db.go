@@ -72,14 +72,15 @@ type Dialect struct {
 	// the import on the primary key. SQLite needs none: its one writer
 	// already waits for the import.
 	LockWrites func(table string) string
-	// WriteWait, when set, starts every REST write transaction: it bounds
-	// how long the write waits for a lock another transaction (an
-	// import) holds. SQLite bounds the wait on the connection
-	// (busy_timeout).
-	WriteWait string
-	// Busy reports an error that means the write waited that long: the
-	// client is told to retry later rather than that the server failed.
-	Busy func(error) bool
+	// The engines bound how long a statement waits for a lock on the
+	// connection (SQLite's busy_timeout, PostgreSQL's lock_timeout), so
+	// that a REST write does not wait for a long import without end.
+	// ImportWait, when set, starts an import's transaction and lifts that
+	// bound for it. Busy reports an error that means a statement waited
+	// the bound out: the client is told to retry later rather than that
+	// the server failed.
+	ImportWait string
+	Busy       func(error) bool
 	// Arrays says a list of values binds as one array parameter
 	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
 	// thousands of placeholders cost PostgreSQL more to bind and plan than

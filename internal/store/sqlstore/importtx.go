@@ -83,8 +83,11 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 		}
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	if db.d.LockImports != "" {
-		if _, err := tx.ExecContext(ctx, db.d.LockImports); err != nil {
+	for _, q := range []string{db.d.ImportWait, db.d.LockImports} {
+		if q == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			tx.Rollback()
 			conn.Close()
 			return nil, fmt.Errorf("begin import: %w", err)
