@@ -62,6 +62,24 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
 }
 
+// importWithoutResults imports the fixture district without its results
+// into importer, so that a later import's results.csv is a first load, and
+// returns a REST write of one result through writer.
+func importWithoutResults(t *testing.T, importer, writer store.Store) func(context.Context) error {
+	t.Helper()
+	files := DistrictFiles()
+	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
+		delete(files, f)
+	}
+	MustImport(t, importer, WritePackage(t, files, ""), t1)
+	return func(ctx context.Context) error {
+		_, err := writer.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
+			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
+		return err
+	}
+}
+
 // testFirstLoadHoldsWriters: while an import loads a table that was
 // empty, a REST write to that table waits for the import to end. A first
 // load reads the table itself for duplicates: a row another transaction
@@ -70,17 +88,7 @@ func Run(t *testing.T, open Opener) {
 func testFirstLoadHoldsWriters(t *testing.T, open Opener) {
 	st := open(t)
 	ctx := context.Background()
-	files := DistrictFiles()
-	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
-		delete(files, f)
-	}
-	MustImport(t, st, WritePackage(t, files, ""), t1)
-	put := func(ctx context.Context) error {
-		_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
-			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
-			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
-		return err
-	}
+	put := importWithoutResults(t, st, st)
 	tx, err := st.BeginImport(ctx, "test", "")
 	if err != nil {
 		t.Fatal(err)
@@ -150,20 +158,13 @@ func testImportsOneAtATime(t *testing.T, open Opener) {
 // writer are two stores on one database, as two processes would be.
 func BusyWriter(t *testing.T, importer, writer store.Store) {
 	ctx := context.Background()
-	files := DistrictFiles()
-	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
-		delete(files, f)
-	}
-	MustImport(t, importer, WritePackage(t, files, ""), t1)
+	putResult := importWithoutResults(t, importer, writer)
 	put := func() error {
 		// Bounded, so that a write that waits for ever fails the test
 		// instead of hanging it.
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		_, err := writer.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
-			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
-			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
-		return err
+		return putResult(ctx)
 	}
 	tx, err := importer.BeginImport(ctx, "test", "")
 	if err != nil {
