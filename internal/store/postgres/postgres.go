@@ -40,9 +40,9 @@ var Dialect = sqlstore.Dialect{
 	// SHARE conflicts with the ROW EXCLUSIVE lock of INSERT, UPDATE and
 	// DELETE, not with reads.
 	LockWrites: func(table string) string { return "LOCK TABLE " + table + " IN SHARE MODE" },
-	// The connections bound every lock wait (Open); an import waits as
-	// long as it must (for the import before it, say).
-	ImportWait: "SET LOCAL lock_timeout = 0",
+	// The connections bound every lock wait (Open); imports and
+	// migrations wait as long as they must.
+	LongWait: "SET LOCAL lock_timeout = 0",
 	Busy: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "55P03" // lock_not_available

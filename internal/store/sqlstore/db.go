@@ -75,12 +75,13 @@ type Dialect struct {
 	// The engines bound how long a statement waits for a lock on the
 	// connection (SQLite's busy_timeout, PostgreSQL's lock_timeout), so
 	// that a REST write does not wait for a long import without end.
-	// ImportWait, when set, starts an import's transaction and lifts that
-	// bound for it. Busy reports an error that means a statement waited
-	// the bound out: the client is told to retry later rather than that
-	// the server failed.
-	ImportWait string
-	Busy       func(error) bool
+	// LongWait, when set, starts the transactions of imports and
+	// migrations and lifts that bound for them: they wait for each other
+	// (and a migration for readers) as long as they must. Busy reports an
+	// error that means a statement waited the bound out: the client is
+	// told to retry later rather than that the server failed.
+	LongWait string
+	Busy     func(error) bool
 	// Arrays says a list of values binds as one array parameter
 	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
 	// thousands of placeholders cost PostgreSQL more to bind and plan than
@@ -304,8 +305,11 @@ func (db *DB) applyMigration(ctx context.Context, version int, name, body string
 		return err
 	}
 	defer tx.Rollback()
-	if db.d.LockMigrations != "" {
-		if _, err := tx.ExecContext(ctx, db.d.LockMigrations); err != nil {
+	for _, q := range []string{db.d.LongWait, db.d.LockMigrations} {
+		if q == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}

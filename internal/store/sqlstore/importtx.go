@@ -83,7 +83,7 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 		}
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	for _, q := range []string{db.d.ImportWait, db.d.LockImports} {
+	for _, q := range []string{db.d.LongWait, db.d.LockImports} {
 		if q == "" {
 			continue
 		}
