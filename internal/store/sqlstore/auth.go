@@ -11,8 +11,11 @@ import (
 )
 
 func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
-	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`),
-		c.ID, c.Name, c.SecretHash, c.Scopes, c.CreatedAt)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`),
+			c.ID, c.Name, c.SecretHash, c.Scopes, c.CreatedAt)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("create client: %w", err)
 	}

@@ -715,8 +715,11 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 }
 
 func (db *DB) RecordImport(ctx context.Context, r store.ImportRecord) error {
-	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO imports (started_at, finished_at, source, sha256, outcome, report) VALUES (?, ?, ?, ?, ?, ?)`),
-		r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, r.Report)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO imports (started_at, finished_at, source, sha256, outcome, report) VALUES (?, ?, ?, ?, ?, ?)`),
+			r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, r.Report)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record import: %w", err)
 	}
