@@ -305,13 +305,8 @@ func (db *DB) applyMigration(ctx context.Context, version int, name, body string
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{db.d.LongWait, db.d.LockMigrations} {
-		if q == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
+	if err := execSet(ctx, tx, db.d.LongWait, db.d.LockMigrations); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
@@ -332,6 +327,21 @@ func (db *DB) applyMigration(ctx context.Context, version int, name, body string
 		return err
 	}
 	return tx.Commit()
+}
+
+// execSet runs the dialect statements that are set (not empty) at the
+// start of a transaction: the lock waits and locks of imports and
+// migrations.
+func execSet(ctx context.Context, tx *sql.Tx, stmts ...string) error {
+	for _, q := range stmts {
+		if q == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Now is the current time in the stored date-time form.

@@ -83,15 +83,10 @@ func (db *DB) BeginImport(ctx context.Context, source, sha string) (store.Import
 		}
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	for _, q := range []string{db.d.LongWait, db.d.LockImports} {
-		if q == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			tx.Rollback()
-			conn.Close()
-			return nil, fmt.Errorf("begin import: %w", err)
-		}
+	if err := execSet(ctx, tx, db.d.LongWait, db.d.LockImports); err != nil {
+		tx.Rollback()
+		conn.Close()
+		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	t := &importTx{db: db, conn: conn, tx: tx, temps: map[string]bool{}, empty: map[string]bool{}, changed: map[string]bool{}, stmts: map[string]*sql.Stmt{}}
 	err = tx.QueryRowContext(ctx, db.rebind(`INSERT INTO imports (started_at, source, sha256) VALUES (?, ?, ?) RETURNING id`),
@@ -137,29 +132,33 @@ func (db *DB) chunks(n, per int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-// queryIn runs q (whose text ends in "IN (") for the ids, and calls scan
-// for every row: with one array parameter where the engine binds arrays,
-// else once per chunk of ids with the chunk's placeholders and a closing
-// parenthesis appended. pre are bind arguments that come before the ids.
+// queryIn runs q, whose text ends with a column, with the condition that
+// the column is one of ids (DB.in), and calls scan for every row: at once
+// where the engine binds arrays, else once per chunk of ids. pre are bind
+// arguments that come before the ids.
 func (t *importTx) queryIn(ctx context.Context, q string, pre []any, ids []string, scan func(*sql.Rows) error) error {
-	if t.db.d.Arrays {
-		return t.scan(ctx, strings.TrimSuffix(q, "IN (")+"= ANY(?)", append(append([]any(nil), pre...), ids), scan)
-	}
-	return t.chunks(len(ids), 1, func(lo, hi int) error {
-		return t.scan(ctx, q+placeholders(hi-lo)+`)`, append(append([]any(nil), pre...), anys(ids[lo:hi])...), scan)
+	return t.inChunks(ids, func(ids []string) error {
+		in, args := t.db.in(ids)
+		return t.scan(ctx, q+in, append(append([]any(nil), pre...), args...), scan)
 	})
 }
 
 // execIn is queryIn for a statement that returns no rows.
 func (t *importTx) execIn(ctx context.Context, q string, ids []string) error {
-	if t.db.d.Arrays {
-		_, err := t.exec(ctx, strings.TrimSuffix(q, "IN (")+"= ANY(?)", ids)
-		return err
-	}
-	return t.chunks(len(ids), 1, func(lo, hi int) error {
-		_, err := t.exec(ctx, q+placeholders(hi-lo)+`)`, anys(ids[lo:hi])...)
+	return t.inChunks(ids, func(ids []string) error {
+		in, args := t.db.in(ids)
+		_, err := t.exec(ctx, q+in, args...)
 		return err
 	})
+}
+
+// inChunks calls fn with all of ids where the engine binds them as one
+// array, else with chunks small enough for one statement's placeholders.
+func (t *importTx) inChunks(ids []string, fn func([]string) error) error {
+	if t.db.d.Arrays {
+		return fn(ids)
+	}
+	return t.chunks(len(ids), 1, func(lo, hi int) error { return fn(ids[lo:hi]) })
 }
 
 func (t *importTx) scan(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
@@ -261,7 +260,7 @@ func (t *importTx) BeginFile(ctx context.Context, table string) (bool, error) {
 
 func (t *importTx) Existing(ctx context.Context, table string, ids []string) (map[string]store.Existing, error) {
 	out := make(map[string]store.Existing, len(ids))
-	q := `SELECT sourced_id, content_hash, status FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
+	q := `SELECT sourced_id, content_hash, status FROM ` + SQLTable(table) + ` WHERE sourced_id`
 	err := t.queryIn(ctx, q, nil, ids, func(rows *sql.Rows) error {
 		var id string
 		var e store.Existing
@@ -283,7 +282,7 @@ func (t *importTx) Resolve(ctx context.Context, table string, ids []string) (map
 		typ = "type"
 	}
 	out := make(map[string]store.Target, len(ids))
-	q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id IN (`
+	q := `SELECT sourced_id, status, ` + typ + ` FROM ` + SQLTable(table) + ` WHERE sourced_id`
 	err := t.queryIn(ctx, q, nil, ids, func(rows *sql.Rows) error {
 		var id string
 		var x store.Target
@@ -350,7 +349,7 @@ func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]s
 			classes, terms = append(classes, r[0]), append(terms, term)
 		}
 	}
-	if err := t.execIn(ctx, `DELETE FROM class_terms WHERE class_sourced_id IN (`, ids); err != nil {
+	if err := t.execIn(ctx, `DELETE FROM class_terms WHERE class_sourced_id`, ids); err != nil {
 		return fmt.Errorf("class terms: %w", err)
 	}
 	if _, err := t.insertCols(ctx, `INSERT INTO class_terms (class_sourced_id, term_sourced_id)`, ` ON CONFLICT DO NOTHING`, classes, terms); err != nil {
@@ -423,7 +422,7 @@ func (t *importTx) Seen(ctx context.Context, table string, ids []string, lines [
 		}
 		// An id's line identifies the row that first had it: a row whose
 		// id is stored with another line is a duplicate of that line.
-		err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id IN (`, nil, firstIDs, func(rows *sql.Rows) error {
+		err = t.queryIn(ctx, `SELECT id, line FROM `+name+` WHERE id`, nil, firstIDs, func(rows *sql.Rows) error {
 			var id string
 			var line int
 			if err := rows.Scan(&id, &line); err != nil {
@@ -468,7 +467,7 @@ func (t *importTx) seenStored(ctx context.Context, table string, ids []string, a
 	for id, line := range rejected {
 		at[id] = line
 	}
-	return t.queryIn(ctx, `SELECT sourced_id FROM `+SQLTable(table)+` WHERE sourced_id IN (`, nil, ids, func(rows *sql.Rows) error {
+	return t.queryIn(ctx, `SELECT sourced_id FROM `+SQLTable(table)+` WHERE sourced_id`, nil, ids, func(rows *sql.Rows) error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			return err
@@ -500,7 +499,7 @@ func (t *importTx) RejectedLines(ctx context.Context, table string, ids []string
 	if len(ids) == 0 || !t.temps["rejected_ids"] {
 		return out, nil
 	}
-	err := t.queryIn(ctx, `SELECT id, line FROM rejected_ids WHERE tbl = ? AND id IN (`, []any{table}, ids, func(rows *sql.Rows) error {
+	err := t.queryIn(ctx, `SELECT id, line FROM rejected_ids WHERE tbl = ? AND id`, []any{table}, ids, func(rows *sql.Rows) error {
 		var id string
 		var line int
 		if err := rows.Scan(&id, &line); err != nil {

@@ -394,10 +394,7 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 		return nil, nil
 	}
 	table := SQLTable(e.Table)
-	in, args := ` IN (`+placeholders(len(ids))+`)`, anys(ids)
-	if db.d.Arrays {
-		in, args = ` = ANY(?)`, []any{ids}
-	}
+	in, args := db.in(ids)
 	recs, err := db.query(ctx, db.rebind(`SELECT `+db.selectCols(e, "t")+` FROM `+table+` t WHERE t.sourced_id`+in), args, len(db.cols[e.Table]))
 	if err != nil {
 		return nil, fmt.Errorf("get many %s: %w", table, err)
@@ -458,22 +455,16 @@ func (db *DB) loadSubs(ctx context.Context, e *oneroster.Entity, recs []store.Re
 	if len(recs) == 0 {
 		return nil
 	}
-	ids := make([]any, len(recs))
 	index := make(map[string]int, len(recs))
 	for i, r := range recs {
-		ids[i] = r.Vals[0]
 		index[r.Vals[0]] = i
 	}
-	in := ` IN (` + placeholders(len(ids)) + `)`
-	switch {
-	case span:
-		in = ` BETWEEN ? AND ?`
-		ids = []any{ids[0], ids[len(ids)-1]}
-	case db.d.Arrays:
-		// One array parameter: a page's thousands of placeholders would
-		// cost PostgreSQL more to bind and plan than the query to run.
-		in = ` = ANY(?)`
-		ids = []any{idStrings(recs)}
+	var in string
+	var ids []any
+	if span {
+		in, ids = ` BETWEEN ? AND ?`, []any{recs[0].Vals[0], recs[len(recs)-1].Vals[0]}
+	} else {
+		in, ids = db.in(idStrings(recs))
 	}
 	type load struct {
 		f     oneroster.Field
@@ -572,6 +563,17 @@ func idStrings(recs []store.Record) []string {
 		ids[i] = r.Vals[0]
 	}
 	return ids
+}
+
+// in is the condition that a column is one of ids, to follow the
+// column, and its bind arguments: one array parameter where the engine
+// binds arrays (thousands of placeholders cost PostgreSQL more to bind and
+// plan than the query to run), else a placeholder per id.
+func (db *DB) in(ids []string) (string, []any) {
+	if db.d.Arrays {
+		return ` = ANY(?)`, []any{ids}
+	}
+	return ` IN (` + placeholders(len(ids)) + `)`, anys(ids)
 }
 
 func placeholders(n int) string {
