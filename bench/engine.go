@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/store/postgres"
 )
 
 // row is one line of a report table.
@@ -257,7 +258,7 @@ func newPGSchemas(ctx context.Context, pgURL string) (*pgSchemas, error) {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
 	}
-	if p.dsn, err = schemaDSN(pgURL, p.store); err != nil {
+	if p.dsn, err = postgres.SchemaURL(pgURL, p.store); err != nil {
 		p.drop()
 		return nil, err
 	}
@@ -265,21 +266,20 @@ func newPGSchemas(ctx context.Context, pgURL string) (*pgSchemas, error) {
 }
 
 // dropCeilings drops the ceiling's and the floor's schemas.
-func (p *pgSchemas) dropCeilings() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, s := range []string{p.copied, p.floored} {
-		p.admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+s+" CASCADE")
-	}
+func (p *pgSchemas) dropCeilings() { p.dropSchemas(p.copied, p.floored) }
+
+// drop drops every schema and closes the connection.
+func (p *pgSchemas) drop() {
+	p.dropSchemas(p.store, p.copied, p.floored)
+	p.admin.Close(context.Background())
 }
 
-func (p *pgSchemas) drop() {
+func (p *pgSchemas) dropSchemas(names ...string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, s := range []string{p.store, p.copied, p.floored} {
+	for _, s := range names {
 		p.admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+s+" CASCADE")
 	}
-	p.admin.Close(ctx)
 }
 
 // copyCeiling loads every CSV file into plain text tables with COPY … FROM

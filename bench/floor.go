@@ -13,7 +13,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,23 +237,10 @@ func driverFloor(ctx context.Context, path, attach string, stmts []string) (time
 	return time.Since(start), nil
 }
 
-// schemaDSN is the PostgreSQL URL with its search_path set to one schema,
-// the way oneroster is pointed at a schema.
-func schemaDSN(pgURL, schema string) (string, error) {
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		return "", err
-	}
-	qv := u.Query()
-	qv.Set("search_path", schema)
-	u.RawQuery = qv.Encode()
-	return u.String(), nil
-}
-
 // floor migrates the floor schema with oneroster's own migrations, then
 // times one transaction moving the COPY ceiling's rows into it.
 func (p *pgSchemas) floor(ctx context.Context, pkg string) ([]floorTime, error) {
-	dsn, err := schemaDSN(p.url, p.floored)
+	dsn, err := postgres.SchemaURL(p.url, p.floored)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/store"
@@ -52,16 +51,12 @@ func OpenPostgresSchema(tb testing.TB) (store.Store, string) {
 	return st, schema
 }
 
-// SchemaURL is the PostgreSQL URL dsn with its search_path set to schema:
-// a store opened on it lives in that schema.
+// SchemaURL is postgres.SchemaURL, failing the test on a bad URL.
 func SchemaURL(tb testing.TB, dsn, schema string) string {
 	tb.Helper()
-	u, err := url.Parse(dsn)
+	u, err := postgres.SchemaURL(dsn, schema)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u
 }
