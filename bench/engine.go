@@ -429,6 +429,14 @@ type scenario struct {
 	name   string
 	target bool // the /users?limit=100 targets apply
 	mk     requestFunc
+	want   int // the success status; 0 means 200
+}
+
+func (s scenario) status() int {
+	if s.want == 0 {
+		return 200
+	}
+	return s.want
 }
 
 // listIDs reads up to 1000 sourcedIds of a collection.
@@ -495,20 +503,20 @@ func scenarios(ctx context.Context, a *api) ([]scenario, error) {
 	return []scenario{
 		{"GET /users?limit=100", true, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users?limit=100", nil)
-		}},
+		}, 0},
 		{"GET /users?filter=roles.role='student' AND dateLastModified>'2000-01-01…'&limit=100", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users"+q("filter", filter, "limit", "100"), nil)
-		}},
+		}, 0},
 		{"GET /classes/{id}/students", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/classes/"+url.PathEscape(classes[i%len(classes)])+"/students", nil)
-		}},
+		}, 0},
 		{"GET /users/{id}", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users/"+url.PathEscape(users[i%len(users)]), nil)
-		}},
+		}, 0},
 		{"PUT /results/{id}", false, func(ctx context.Context, i int) (*http.Request, error) {
 			p := puts[i%len(puts)]
 			return a.request(ctx, "PUT", gradebook+"/results/"+url.PathEscape(p.id), p.bodies[(i/len(puts))%2])
-		}},
+		}, 201},
 	}, nil
 }
 
@@ -528,10 +536,10 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != 200 {
+	if resp.StatusCode != s.status() {
 		return fmt.Errorf("%s: status %d: %s", s.name, resp.StatusCode, tail(body))
 	}
-	got := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, 200, s.mk)
+	got := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, s.status(), s.mk)
 	if got.N == 0 {
 		// Not one request finished within the bound: say so and go on.
 		res.add(row{Metric: s.name + ": requests/s", Value: "none completed in " + c.Duration.String(), Verdict: missedIf(s.target)})

@@ -108,15 +108,26 @@ func TestDeltaSince(t *testing.T) {
 		"studentSourcedId": "u-s1", "scoreStatus": "fully graded", "score": "10", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, t2); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Delete(ctx, oneroster.Category, "cat-test", t2); err != nil {
-		t.Fatal(err)
+	// A category that an active line item uses is not deleted; deleting
+	// the line item takes its results and link rows with it.
+	if err := st.Delete(ctx, oneroster.Category, "cat-test", t2); err == nil || !strings.Contains(err.Error(), "lineItem li-2 (category)") {
+		t.Fatalf("deleting a category in use: %v", err)
+	}
+	for _, d := range []struct {
+		e  *oneroster.Entity
+		id string
+	}{{oneroster.LineItem, "li-2"}, {oneroster.Category, "cat-test"}} {
+		if err := st.Delete(ctx, d.e, d.id, t2); err != nil {
+			t.Fatal(err)
+		}
 	}
 	dir := filepath.Join(t.TempDir(), "d")
 	sum, err := csvexport.Export(ctx, st, dir, csvexport.Options{Since: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]int{"results.csv": 1, "categories.csv": 1}, sum.Files); diff != "" {
+	if diff := cmp.Diff(map[string]int{"results.csv": 2, "categories.csv": 1, "lineItems.csv": 1, "lineItemScoreScales.csv": 1,
+		"lineItemLearningObjectiveIds.csv": 2, "resultScoreScales.csv": 1, "resultLearningObjectiveIds.csv": 1}, sum.Files); diff != "" {
 		t.Errorf("delta files (-want +got)\n%s", diff)
 	}
 	files := readDir(t, dir)
@@ -129,7 +140,12 @@ func TestDeltaSince(t *testing.T) {
 	other := open(t)
 	storetest.MustImport(t, other, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
 	storetest.MustImport(t, other, dir, storetest.T1.Add(time.Hour))
-	if _, err := other.Get(ctx, oneroster.Category, "cat-test"); err == nil {
-		t.Errorf("the deletion did not travel")
+	for _, g := range []struct {
+		e  *oneroster.Entity
+		id string
+	}{{oneroster.Category, "cat-test"}, {oneroster.LineItem, "li-2"}, {oneroster.Result, "res-3"}} {
+		if _, err := other.Get(ctx, g.e, g.id); err == nil {
+			t.Errorf("the deletion of %s %s did not travel", g.e.Name, g.id)
+		}
 	}
 }

@@ -275,15 +275,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			continue
 		}
 		rs := refSpec{col: i, target: strings.TrimSuffix(c.Ref, ".csv"), list: c.Format == csvpkg.GUIDRefList}
-		switch {
-		case c.Ref == "orgs.csv" && c.Name == "schoolSourcedId":
-			rs.typ = "school"
-		case c.Name == "schoolYearSourcedId":
-			rs.typ = "schoolYear"
-		case spec.Name == "lineItems.csv" && c.Name == "academicSessionSourcedId":
-			// A line item belongs to a term or grading period, not a year.
-			rs.notTyp = "schoolYear"
-		}
+		rs.typ, rs.notTyp = csvpkg.RefTypeRule(spec.Name, c.Name)
 		refs = append(refs, rs)
 	}
 	if table == "demographics" {

@@ -347,7 +347,7 @@ func TestCrossRowRules(t *testing.T) {
 		{"result of another class", "results.csv", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-2,", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-1,",
 			`results.csv:5:1: CLASS_MISMATCH: result "res-4" names a class other than its line item's ("cl-2")`},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
-			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled in class "cl-1" of its line item`},
+			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

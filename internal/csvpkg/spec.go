@@ -73,6 +73,23 @@ type Column struct {
 	Ref string
 }
 
+// RefTypeRule returns the org or academic-session type that the target of
+// reference column col of file (a CSV name, "lineItems.csv") must have,
+// or must not have; "" for no rule. The CSV import and the REST writes
+// both apply it, so what one accepts the other does.
+func RefTypeRule(file, col string) (typ, notTyp string) {
+	switch {
+	case col == "schoolSourcedId":
+		return "school", ""
+	case col == "schoolYearSourcedId":
+		return "schoolYear", ""
+	case file == "lineItems.csv" && col == "academicSessionSourcedId":
+		// A line item belongs to a term or grading period, not a year.
+		return "", "schoolYear"
+	}
+	return "", ""
+}
+
 // FileSpec describes one of the 21 data files.
 type FileSpec struct {
 	Name        string // file name inside the package, e.g. "users.csv"
@@ -272,7 +289,10 @@ var (
 	)
 	categoriesFile = newFile("categories.csv", "Gradebook",
 		str("title", ReqYes),
-		typed("weight", ReqNo, Integer),
+		// The binding types weight Integer, the information model (and
+		// JSON) Float: a REST weight of 12.5 must survive an export and an
+		// import, so the reader takes any decimal number (README).
+		typed("weight", ReqNo, Float),
 	)
 	scoreScalesFile = newFile("scoreScales.csv", "Gradebook",
 		str("title", ReqYes),

@@ -43,6 +43,10 @@ type Field struct {
 	Required bool   // always emitted, even when blank
 	Link     *Link  // for LinkRef and Objectives
 	Scores   bool   // for Objectives and ObjectivesJSON: per-objective scores (results)
+	// Owner marks a Ref to the object this one belongs to (a result's line
+	// item): deleting that object deletes this one too. Other references
+	// keep their target from being deleted while they are active.
+	Owner bool
 }
 
 // Link describes a CSV link file that carries a property of another
@@ -246,7 +250,7 @@ var (
 			Link: &Link{Table: "lineItemLearningObjectiveIds", Owner: "lineItemSourcedId"}},
 	))
 	Result = tomb(entity("result", "results", "results", "gradebook",
-		Field{Name: "lineItem", Kind: Ref, Col: "lineItemSourcedId", RefType: "lineItem", Required: true},
+		Field{Name: "lineItem", Kind: Ref, Col: "lineItemSourcedId", RefType: "lineItem", Required: true, Owner: true},
 		Field{Name: "student", Kind: Ref, Col: "studentSourcedId", RefType: "user", Required: true},
 		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class"},
 		Field{Name: "scoreScale", Kind: LinkRef, RefType: "scoreScale",
@@ -274,14 +278,14 @@ var (
 		Field{Name: "title", Kind: String, Col: "title", Required: true},
 		Field{Name: "description", Kind: String, Col: "description"},
 		Field{Name: "class", Kind: Ref, Col: "classSourcedId", RefType: "class"},
-		Field{Name: "parentAssessmentLineItem", Kind: Ref, Col: "parentAssessmentLineItemSourcedId", RefType: "assessmentLineItem"},
+		Field{Name: "parentAssessmentLineItem", Kind: Ref, Col: "parentAssessmentLineItemSourcedId", RefType: "assessmentLineItem", Owner: true},
 		Field{Name: "scoreScale", Kind: Ref, Col: "scoreScaleSourcedId", RefType: "scoreScale"},
 		Field{Name: "resultValueMin", Kind: Number, Col: "resultValueMin"},
 		Field{Name: "resultValueMax", Kind: Number, Col: "resultValueMax"},
 		Field{Name: "learningObjectiveSet", Kind: ObjectivesJSON, Col: "learningObjectiveSet"},
 	)))
 	AssessmentResult = noCSV(tomb(entity("assessmentResult", "assessmentResults", "assessmentResults", "gradebook",
-		Field{Name: "assessmentLineItem", Kind: Ref, Col: "assessmentLineItemSourcedId", RefType: "assessmentLineItem", Required: true},
+		Field{Name: "assessmentLineItem", Kind: Ref, Col: "assessmentLineItemSourcedId", RefType: "assessmentLineItem", Required: true, Owner: true},
 		Field{Name: "student", Kind: Ref, Col: "studentSourcedId", RefType: "user", Required: true},
 		Field{Name: "score", Kind: Number, Col: "score"},
 		Field{Name: "textScore", Kind: String, Col: "textScore"},

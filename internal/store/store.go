@@ -281,9 +281,22 @@ type AuthStore interface {
 
 // Object is one object written through the REST binding, in stored form.
 type Object struct {
+	// Path is the JSON path of the object in its request ("lineItem",
+	// "results[3]"): errors about it name the property under it.
+	Path       string
 	Vals       map[string]string // CSV column -> value; blank optional values are ""
 	Links      map[string]string // LinkRef property -> referenced sourcedId ("" for none)
 	Objectives []Objective       // rows of an Objectives property
+	Refs       []Ref             // every reference of the body, to check
+}
+
+// Ref is one reference of a written object: the object it names must
+// exist and be active when the write commits.
+type Ref struct {
+	Path   string            // JSON path of the reference, for messages ("lineItem.class")
+	Entity *oneroster.Entity // the entity it points at
+	Col    string            // the writer's column holding it; "" for a LinkRef
+	ID     string
 }
 
 // Objective is one learning objective (and, for results, its score).
@@ -295,8 +308,20 @@ type Objective struct {
 //
 // Put writes objects in one transaction, setting dateLastModified to now,
 // and reports for each whether it was created (new, or replacing a deleted
-// one). Delete turns an active object into a tombstone (tobedeleted) and
-// returns an error matching oneroster.ErrNotFound when there is none.
+// one). In that same transaction it checks what the CSV binding requires,
+// so that the next export is a package the import accepts: every Ref
+// exists, is active and has the type the binding wants; the rules across
+// rows that the import checks hold; values the JSON cannot carry are
+// derived (a line item's academic session from its class's one term, a
+// score scale's org and course from its class) or kept from the stored
+// row. A broken rule is a 422 *oneroster.Error naming the property.
+//
+// Delete turns an active object into a tombstone (tobedeleted), with what
+// hangs off it: its link rows, and the objects that belong to it (a line
+// item's results, an assessment line item's results and children). An
+// object that active objects still refer to otherwise (a category, a
+// score scale) is not deleted: 422 naming them. Delete returns an error
+// matching oneroster.ErrNotFound when there is no active object.
 type Writer interface {
 	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now string) ([]bool, error)
 	Delete(ctx context.Context, e *oneroster.Entity, id, now string) error

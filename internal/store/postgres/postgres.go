@@ -32,12 +32,14 @@ var Dialect = sqlstore.Dialect{
 	LockMigrations: "SELECT pg_advisory_xact_lock(7310227105)",
 	// Per schema: stores in different schemas of one database are
 	// independent.
-	LockImports: "SELECT pg_advisory_xact_lock(731022, hashtext(current_schema()))",
-	MaxParams:   65000,
-	MaxRows:     5000,
-	Analyze:     "ANALYZE ",
-	CopyIn:      copyIn,
-	Arrays:      true,
+	LockImports:  "SELECT pg_advisory_xact_lock(731022, hashtext(current_schema()))",
+	ShareImports: "SELECT pg_advisory_xact_lock_shared(731022, hashtext(current_schema()))",
+	ForShare:     " FOR SHARE",
+	MaxParams:    65000,
+	MaxRows:      5000,
+	Analyze:      "ANALYZE ",
+	CopyIn:       copyIn,
+	Arrays:       true,
 	// SHARE conflicts with the ROW EXCLUSIVE lock of INSERT, UPDATE and
 	// DELETE, not with reads.
 	LockWrites: func(table string) string { return "LOCK TABLE " + table + " IN SHARE MODE" },

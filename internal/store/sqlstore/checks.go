@@ -17,26 +17,30 @@ import (
 type check struct {
 	code, q string
 	message func(id, detail string) string
+	// prop is the JSON property a REST write that breaks the rule is
+	// told about (the same checks guard REST writes, see rules.go).
+	prop string
 }
 
 // cycleCheck follows every parent chain that starts at a row of the file
 // (orgs, academicSessions); a chain that comes back to its start is a
 // cycle. Depth is bounded, so even a pathological chain ends.
-func cycleCheck(table string) check {
-	tb := SQLTable(table)
+func cycleCheck(table, col, prop string) check {
+	tb, pc := SQLTable(table), SQLCol(col)
 	return check{"CYCLE", `WITH RECURSIVE chain(start, cur, depth) AS (
-			SELECT x.sourced_id, x.parent_sourced_id, 1 FROM {rows}
-			WHERE x.parent_sourced_id <> ''
+			SELECT x.sourced_id, x.` + pc + `, 1 FROM {rows}
+			WHERE x.` + pc + ` <> ''
 			UNION ALL
-			SELECT c.start, p.parent_sourced_id, c.depth + 1 FROM chain c JOIN ` + tb + ` p ON p.sourced_id = c.cur
-			WHERE c.cur <> c.start AND p.parent_sourced_id <> '' AND c.depth < 64)
+			SELECT c.start, p.` + pc + `, c.depth + 1 FROM chain c JOIN ` + tb + ` p ON p.sourced_id = c.cur
+			WHERE c.cur <> c.start AND p.` + pc + ` <> '' AND c.depth < 64)
 		SELECT {line}, x.sourced_id, '' FROM {rows} WHERE x.sourced_id IN (SELECT start FROM chain WHERE cur = start)`,
-		func(id, _ string) string { return fmt.Sprintf("the parents of %q lead back to it", id) }}
+		func(id, _ string) string { return fmt.Sprintf("the parents of %q lead back to it", id) }, prop}
 }
 
 var checks = map[string][]check{
-	"orgs":             {cycleCheck("orgs")},
-	"academicSessions": {cycleCheck("academicSessions")},
+	"orgs":                {cycleCheck("orgs", "parentSourcedId", "parent")},
+	"academicSessions":    {cycleCheck("academicSessions", "parentSourcedId", "parent")},
+	"assessmentLineItems": {cycleCheck("assessmentLineItems", "parentAssessmentLineItemSourcedId", "parentAssessmentLineItem")},
 	"roles": {
 		{"PRIMARY_ROLE", `SELECT {line}, x.sourced_id, x.org_sourced_id FROM {rows}
 			WHERE x.status = 'active' AND x.role_type = 'primary' AND EXISTS (SELECT 1 FROM roles y
@@ -44,20 +48,28 @@ var checks = map[string][]check{
 			AND y.status = 'active' AND y.sourced_id < x.sourced_id)`,
 			func(id, org string) string {
 				return fmt.Sprintf("role %q is a second primary role of its user at org %q; a user has one primary role per org", id, org)
-			}},
+			}, ""},
 		{"PROFILE_OWNER", `SELECT {line}, x.sourced_id, x.user_profile_sourced_id FROM {rows}
 			WHERE x.user_profile_sourced_id <> '' AND NOT EXISTS (SELECT 1 FROM user_profiles p
 			WHERE p.sourced_id = x.user_profile_sourced_id AND p.user_sourced_id = x.user_sourced_id)`,
 			func(id, p string) string {
 				return fmt.Sprintf("role %q names user profile %q, which belongs to another user", id, p)
-			}},
+			}, ""},
 	},
 	"lineItems": {
 		{"RANGE", `SELECT {line}, x.sourced_id, '' FROM {rows}
 			WHERE x.result_value_min > x.result_value_max`,
 			func(id, _ string) string {
 				return fmt.Sprintf("line item %q has resultValueMin greater than resultValueMax", id)
-			}},
+			}, "resultValueMin"},
+		// A 1.1 line item has no school yet when its file is checked
+		// (EndFile infers it from the class): blank passes.
+		{"SCHOOL_MISMATCH", `SELECT {line}, x.sourced_id, c.school_sourced_id FROM {rows}
+			JOIN classes c ON c.sourced_id = x.class_sourced_id
+			WHERE x.status = 'active' AND x.school_sourced_id <> '' AND x.school_sourced_id <> c.school_sourced_id`,
+			func(id, school string) string {
+				return fmt.Sprintf("line item %q names a school other than its class's (%q)", id, school)
+			}, "school"},
 	},
 	"results": {
 		{"CLASS_MISMATCH", `SELECT {line}, x.sourced_id, li.class_sourced_id FROM {rows}
@@ -65,14 +77,15 @@ var checks = map[string][]check{
 			WHERE x.class_sourced_id <> '' AND x.class_sourced_id <> li.class_sourced_id`,
 			func(id, class string) string {
 				return fmt.Sprintf("result %q names a class other than its line item's (%q)", id, class)
-			}},
+			}, "class"},
 		{"NOT_ENROLLED", `SELECT {line}, x.sourced_id, li.class_sourced_id FROM {rows}
 			JOIN line_items li ON li.sourced_id = x.line_item_sourced_id
 			WHERE x.status = 'active' AND NOT EXISTS (SELECT 1 FROM enrollments e
-			WHERE e.user_sourced_id = x.student_sourced_id AND e.class_sourced_id = li.class_sourced_id)`,
+			WHERE e.user_sourced_id = x.student_sourced_id AND e.class_sourced_id = li.class_sourced_id
+			AND e.role = 'student' AND e.status = 'active')`,
 			func(id, class string) string {
-				return fmt.Sprintf("result %q is for a student who is not enrolled in class %q of its line item", id, class)
-			}},
+				return fmt.Sprintf("result %q is for a student who is not enrolled as a student in class %q of its line item", id, class)
+			}, "student"},
 	},
 }
 
@@ -82,7 +95,7 @@ var pairNotIn = map[string]string{
 	"NOT_ENROLLED": `SELECT {line}, x.sourced_id, li.class_sourced_id FROM {rows}
 		JOIN line_items li ON li.sourced_id = x.line_item_sourced_id
 		WHERE x.status = 'active' AND (x.student_sourced_id, li.class_sourced_id) NOT IN
-		(SELECT e.user_sourced_id, e.class_sourced_id FROM enrollments e)`,
+		(SELECT e.user_sourced_id, e.class_sourced_id FROM enrollments e WHERE e.role = 'student' AND e.status = 'active')`,
 }
 
 // usersChecks run at the end of the import, when the roles are known.
@@ -92,11 +105,11 @@ var usersChecks = []check{{"PRIMARY_ORG", `SELECT {line}, x.sourced_id, x.primar
 	AND EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = x.sourced_id AND r.status = 'active')`,
 	func(id, org string) string {
 		return fmt.Sprintf("user %q has primary org %q but no role there", id, org)
-	}}, {"MISSING_ROLE", `SELECT {line}, x.sourced_id, '' FROM {rows}
+	}, ""}, {"MISSING_ROLE", `SELECT {line}, x.sourced_id, '' FROM {rows}
 	WHERE x.status = 'active' AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = x.sourced_id AND r.status = 'active')`,
 	func(id, _ string) string {
 		return fmt.Sprintf("user %q has no active role; a OneRoster 1.2 user needs at least one row in roles.csv", id)
-	}},
+	}, ""},
 }
 
 func (t *importTx) Findings(ctx context.Context, table string, limit int) ([]store.Finding, error) {

@@ -72,6 +72,14 @@ type Dialect struct {
 	// the import on the primary key. SQLite needs none: its one writer
 	// already waits for the import.
 	LockWrites func(table string) string
+	// ShareImports, when set, runs first in a REST write's transaction:
+	// it waits while an import runs (LockImports), so the checks of the
+	// write see either all of an import or none of it; REST writes do not
+	// wait for each other. ForShare, when set, ends the reads of rows a
+	// write's checks rely on (the objects its references name), so that
+	// a concurrent delete waits for the write or the write sees the
+	// delete. SQLite needs neither: one writer at a time.
+	ShareImports, ForShare string
 	// The engines bound how long a statement waits for a lock on the
 	// connection (SQLite's busy_timeout, PostgreSQL's lock_timeout), so
 	// that a REST write does not wait for a long import without end.

@@ -100,10 +100,25 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return tx.ExecContext(ctx, db.rebind(q), args...)
 		}
+		if err := db.shareImports(ctx, tx); err != nil {
+			return err
+		}
 		table := SQLTable(e.Table)
 		cols := db.cols[e.Table]
+		paths := make(map[string]string, len(objs))
 		for i, o := range objs {
 			id := o.Vals["sourcedId"]
+			paths[id] = o.Path
+			if err := db.checkRefs(ctx, tx, e, o.Refs); err != nil {
+				return err
+			}
+			n := len(o.Refs)
+			if err := db.derive(ctx, tx, e, &o); err != nil {
+				return err
+			}
+			if err := db.checkRefs(ctx, tx, e, o.Refs[n:]); err != nil {
+				return err
+			}
 			var status string
 			err := tx.QueryRowContext(ctx, db.rebind(`SELECT status FROM `+table+` WHERE sourced_id = ?`), id).Scan(&status)
 			switch {
@@ -129,12 +144,28 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 				return err
 			}
 		}
+		if err := db.checkRows(ctx, tx, e, paths); err != nil {
+			return err
+		}
 		return bumpVersionOf(ctx, tx, e)
 	})
+	var oe *oneroster.Error
+	if errors.As(err, &oe) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("put %s: %w", e.Name, err)
 	}
 	return created, nil
+}
+
+// shareImports starts a REST write's transaction (see Dialect.ShareImports).
+func (db *DB) shareImports(ctx context.Context, tx *sql.Tx) error {
+	if db.d.ShareImports == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, db.d.ShareImports)
+	return err
 }
 
 // putLinks replaces the link rows (score scale, learning objectives) of
@@ -189,9 +220,14 @@ func (db *DB) putLinks(ctx context.Context, tx *sql.Tx, exec execFunc, e *oneros
 }
 
 // Delete marks an object tobedeleted at now (a tombstone: single GETs
-// answer 404, lists leave it out unless asked about changes).
+// answer 404, lists leave it out unless asked about changes), with what
+// hangs off it (see store.Writer), so that neither a bulk export nor a
+// delta export is left with references to it.
 func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.shareImports(ctx, tx); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+SQLTable(e.Table)+` SET status = 'tobedeleted', date_last_modified = ?
 			WHERE sourced_id = ? AND status = 'active'`), now, id)
 		if err != nil {
@@ -200,6 +236,122 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound(e.Name, id)
 		}
+		// After the update: a write that added a referrer meanwhile held
+		// the row (ForShare) until it committed, so it is seen here.
+		if err := db.stillUsed(ctx, tx, e, id); err != nil {
+			return err
+		}
+		if err := db.cascade(ctx, tx, e, []string{id}, now, 0); err != nil {
+			return fmt.Errorf("delete %s: %w", e.Name, err)
+		}
 		return bumpVersionOf(ctx, tx, e)
+	})
+}
+
+// stillUsed refuses the deletion of an object that active objects refer
+// to, other than those that belong to it: deleting a category would
+// otherwise leave its line items pointing at nothing, and deleting them
+// with it would lose their grades.
+func (db *DB) stillUsed(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, id string) error {
+	const shown = 3
+	var users []string
+	more := false
+	for _, u := range oneroster.Entities {
+		for _, f := range u.Fields {
+			var q string
+			switch {
+			case f.RefType != e.Name || f.Owner:
+				continue
+			case f.Kind == oneroster.Ref:
+				q = `SELECT sourced_id FROM ` + SQLTable(u.Table) + ` WHERE ` + SQLCol(f.Col) + ` = ? AND status = 'active'`
+			case f.Kind == oneroster.LinkRef:
+				q = `SELECT ` + SQLCol(f.Link.Owner) + ` FROM ` + SQLTable(f.Link.Table) + ` WHERE ` + SQLCol(f.Link.Target) + ` = ? AND status = 'active'`
+			default:
+				continue
+			}
+			rows, err := tx.QueryContext(ctx, db.rebind(q+` ORDER BY 1 LIMIT ?`), id, shown+1)
+			if err != nil {
+				return fmt.Errorf("delete %s: %w", e.Name, err)
+			}
+			for rows.Next() {
+				var ref string
+				if err := rows.Scan(&ref); err != nil {
+					rows.Close()
+					return err
+				}
+				if len(users) == shown {
+					more = true
+					continue
+				}
+				users = append(users, u.Name+" "+ref+" ("+f.Name+")")
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	list := strings.Join(users, ", ")
+	if more {
+		list += " and more"
+	}
+	return invalid("%s %s is still used by %s; delete those or point them at another %s first", e.Name, id, list, e.Name)
+}
+
+// cascade tombstones what hangs off the objects of e with the given ids:
+// their link rows (score scale, learning objectives) and the objects that
+// belong to them (Field.Owner), recursively. depth bounds a chain of
+// assessment line items, which the CYCLE check keeps acyclic anyway.
+func (db *DB) cascade(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, ids []string, now string, depth int) error {
+	if len(ids) == 0 || depth > 64 {
+		return nil
+	}
+	return db.chunks(len(ids), 1, func(lo, hi int) error {
+		in, args := db.in(ids[lo:hi])
+		for _, f := range e.Fields {
+			if f.Link == nil || f.Kind == oneroster.LinkRefs {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+SQLTable(f.Link.Table)+` SET status = 'tobedeleted', date_last_modified = ?
+				WHERE status = 'active' AND `+SQLCol(f.Link.Owner)+in), append([]any{now}, args...)...); err != nil {
+				return err
+			}
+		}
+		for _, u := range oneroster.Entities {
+			for _, f := range u.Fields {
+				if !f.Owner || f.RefType != e.Name {
+					continue
+				}
+				table, col := SQLTable(u.Table), SQLCol(f.Col)
+				rows, err := tx.QueryContext(ctx, db.rebind(`SELECT sourced_id FROM `+table+` WHERE status = 'active' AND `+col+in), args...)
+				if err != nil {
+					return err
+				}
+				var owned []string
+				for rows.Next() {
+					var id string
+					if err := rows.Scan(&id); err != nil {
+						rows.Close()
+						return err
+					}
+					owned = append(owned, id)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+table+` SET status = 'tobedeleted', date_last_modified = ?
+					WHERE status = 'active' AND `+col+in), append([]any{now}, args...)...); err != nil {
+					return err
+				}
+				if err := db.cascade(ctx, tx, u, owned, now, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 }

@@ -55,6 +55,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
 	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
 	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
+	t.Run("WriteRules", func(t *testing.T) { t.Parallel(); testWriteRules(t, open) })
+	t.Run("DeleteCascades", func(t *testing.T) { t.Parallel(); testDeleteCascades(t, open) })
 	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
 	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })
@@ -655,7 +657,7 @@ func testFirstLoad(t *testing.T, open Opener) {
 		{"dangling forward reference", "orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9",
 			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
-			[]string{`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled in class "cl-1" of its line item`}},
+			[]string{`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`}},
 		{"user without a role", "roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", "",
 			[]string{`users.csv:7:1: MISSING_ROLE: user "u-g1" has no active role; a OneRoster 1.2 user needs at least one row in roles.csv`}},
 	}
