@@ -219,6 +219,7 @@ type importer struct {
 	// package's roles, derived from users.csv, that is users.csv, whose
 	// lines and columns they carry.
 	curFile string
+	curMode csvpkg.Mode
 	pkg     *csvpkg.Package
 	man     *csvpkg.Manifest
 }
@@ -261,7 +262,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		return err
 	}
 	defer r.Close()
-	im.curFile = r.File()
+	im.curFile, im.curMode = r.File(), mode
 	// On a table's first load every row is new and none can go missing:
 	// no lookup of stored rows, no bulk deletion step.
 	empty, err := im.tx.BeginFile(ctx, table)
@@ -335,8 +336,11 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			return err
 		}
 		for _, m := range missing {
-			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef,
-				Message: fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)})
+			msg := fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)
+			if m.Deleted {
+				msg = fmt.Sprintf("%s %q refers to a record of %s that is tobedeleted", selfRefName(spec, table), m.ID, spec.Name)
+			}
+			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef, Message: msg})
 		}
 		break
 	}
@@ -683,9 +687,18 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 				col := spec.Columns[rs.col].Name
 				switch {
 				case !ok && rs.target == table:
-					if !inBatch[id] {
-						pending = append(pending, store.PendingRef{Line: r.line, Column: r.cols[rs.col], ID: id})
+					// A target in this batch is written with it; an active
+					// row still needs it active at the end of the file.
+					if active || !inBatch[id] {
+						pending = append(pending, store.PendingRef{Line: r.line, Column: r.cols[rs.col], ID: id, Active: active})
 					}
+				case active && rs.target == table && (t.Status == "tobedeleted" || im.curMode == csvpkg.Delta):
+					// A later row of this file may list it again (a
+					// guardian a delta removed, back in the next bulk),
+					// or, in a delta, delete it: the file's rows decide,
+					// once it is complete. (A bulk file's rows are all
+					// active, so an active target stays so.)
+					pending = append(pending, store.PendingRef{Line: r.line, Column: r.cols[rs.col], ID: id, Active: true})
 				case !ok && rejected[id] > 0:
 					// The target row was in the package but had problems of
 					// its own, already reported on its line.

@@ -131,6 +131,10 @@ type Target struct {
 type PendingRef struct {
 	Line, Column int
 	ID           string
+	// Active says the referring row is active, so the target must be
+	// active too once the file is complete. CheckPending sets Deleted on
+	// such a reference whose target the file leaves tobedeleted.
+	Active, Deleted bool
 }
 
 // AfterAllFiles names the checks that run once every file is read.
@@ -196,7 +200,8 @@ type ImportTx interface {
 	// After a first load, Finding.Line is 0, as for Seen.
 	Findings(ctx context.Context, table string, limit int) ([]Finding, error)
 	// AddPending stores forward references of table to be checked by
-	// CheckPending against target once the file is complete.
+	// CheckPending against target once the file is complete: the target
+	// must exist then, and be active for an Active reference.
 	AddPending(ctx context.Context, table string, refs []PendingRef) error
 	CheckPending(ctx context.Context, table, target string, limit int) ([]PendingRef, error)
 	// TouchOwners sets dateLastModified=now on objects whose JSON is made

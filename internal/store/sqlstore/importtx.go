@@ -588,7 +588,7 @@ func (t *importTx) CountMissing(ctx context.Context, table string) (missing, act
 }
 
 func (t *importTx) pendingTable(ctx context.Context, table string) (string, error) {
-	return t.temp(ctx, "pending_"+SQLTable(table), "line INTEGER NOT NULL, col INTEGER NOT NULL, id TEXT NOT NULL")
+	return t.temp(ctx, "pending_"+SQLTable(table), "line INTEGER NOT NULL, col INTEGER NOT NULL, id TEXT NOT NULL, active INTEGER NOT NULL")
 }
 
 func (t *importTx) AddPending(ctx context.Context, table string, refs []store.PendingRef) error {
@@ -596,11 +596,14 @@ func (t *importTx) AddPending(ctx context.Context, table string, refs []store.Pe
 	if err != nil {
 		return err
 	}
-	lines, cols, ids := make([]int, len(refs)), make([]int, len(refs)), make([]string, len(refs))
+	lines, cols, ids, active := make([]int, len(refs)), make([]int, len(refs)), make([]string, len(refs)), make([]int, len(refs))
 	for i, r := range refs {
 		lines[i], cols[i], ids[i] = r.Line, r.Column, r.ID
+		if r.Active {
+			active[i] = 1
+		}
 	}
-	_, err = t.insertCols(ctx, `INSERT INTO `+name+` (line, col, id)`, ``, lines, cols, ids)
+	_, err = t.insertCols(ctx, `INSERT INTO `+name+` (line, col, id, active)`, ``, lines, cols, ids, active)
 	return err
 }
 
@@ -609,10 +612,27 @@ func (t *importTx) CheckPending(ctx context.Context, table, target string, limit
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT p.line, p.col, p.id FROM ` + name + ` p WHERE NOT EXISTS (SELECT 1 FROM ` + SQLTable(target) +
-		` x WHERE x.sourced_id = p.id) ORDER BY p.line, p.col LIMIT ?`
-	out, err := t.refs(ctx, q, limit)
+	// The file's own rows decide: a target it lists again revives, one
+	// it deletes is gone, wherever in the file either happens.
+	q := `SELECT p.line, p.col, p.id, CASE WHEN x.sourced_id IS NULL THEN 0 ELSE 1 END FROM ` + name + ` p
+		LEFT JOIN ` + SQLTable(target) + ` x ON x.sourced_id = p.id
+		WHERE x.sourced_id IS NULL OR (p.active = 1 AND x.status <> 'active') ORDER BY p.line, p.col LIMIT ?`
+	rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), limit)
 	if err != nil {
+		return nil, fmt.Errorf("check pending %s: %w", table, err)
+	}
+	var out []store.PendingRef
+	for rows.Next() {
+		var r store.PendingRef
+		if err := rows.Scan(&r.Line, &r.Column, &r.ID, &r.Deleted); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Active = r.Deleted
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("check pending %s: %w", table, err)
 	}
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+name); err != nil {

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -215,4 +217,41 @@ func rowStatus(t *testing.T, st store.Store, table, id string) string {
 		t.Fatalf("ExportRows %s: %v", table, err)
 	}
 	return status
+}
+
+// testRevival: a bulk file that lists again a record a delta deleted (a
+// guardian removed, back in the next bulk) is accepted, even when earlier
+// rows of the file refer to it; an active row that refers to a record
+// the file itself deletes is still refused.
+func testRevival(t *testing.T, open Opener) {
+	st := open(t)
+	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1)
+	gone := map[string]string{"users.csv": "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns\n" +
+		"u-g1,tobedeleted,2026-01-11T00:00:00Z,true,marge,,Marge,Bouvier Simpson,,G1,,,,,,,,,,,org/sch-1,\n"}
+	MustImport(t, st, WritePackage(t, gone, "delta"), t1.Add(24*time.Hour))
+	if s, _ := st.Status(context.Background(), oneroster.User, "u-g1"); s != "tobedeleted" {
+		t.Fatalf("after the delta, u-g1 is %q", s)
+	}
+	// The first bulk again: u-s1 (line 2) names u-g1 (line 7) as agent.
+	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1.Add(48*time.Hour))
+	if s, _ := st.Status(context.Background(), oneroster.User, "u-g1"); s != "active" {
+		t.Errorf("after the bulk, u-g1 is %q, want active", s)
+	}
+
+	// A delta whose active row names a user that a later row deletes.
+	files := map[string]string{"users.csv": gone["users.csv"][:strings.IndexByte(gone["users.csv"], '\n')+1] +
+		"u-s3,active,2026-01-13T00:00:00Z,false,nelson,,Nelson,Muntz,,1003,,,,u-t2,\"09,10\",,,,,,sch.2@x,\n" +
+		"u-t2,tobedeleted,2026-01-13T00:00:00Z,true,dewey,,Dewey,Largo,,T2,,,,,,,,,,,sch.2@x,\n"}
+	rep, err := csvimport.Import(context.Background(), st, WritePackage(t, files, "delta"), csvimport.Options{Now: func() time.Time { return t1.Add(72 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, p.String())
+	}
+	want := []string{`users.csv:2:70: DANGLING_REF: agentSourcedIds "u-t2" refers to a record of users.csv that is tobedeleted`}
+	if rep.OK || !slices.Equal(got, want) {
+		t.Errorf("delta naming a user it deletes: ok=%v, problems %q; want %q", rep.OK, got, want)
+	}
 }
