@@ -69,6 +69,8 @@ const (
 	CodeNumber            = "NUMBER"
 	CodeInteger           = "INTEGER"
 	CodeList              = "LIST"
+	CodeCaseID            = "CASE_ID"
+	CodeParallelLists     = "PARALLEL_LISTS"
 	CodeStatusInBulk      = "STATUS_IN_BULK"
 	CodeDeltaFields       = "DELTA_FIELDS"
 	CodeDuplicateID       = "DUPLICATE_ID"
@@ -113,6 +115,8 @@ var Codes = []CodeInfo{
 	{CodeNumber, "A decimal number is malformed.", false},
 	{CodeInteger, "A whole number is malformed.", false},
 	{CodeList, "A list has an empty item, or a structured item ({type:id}, {LHS:RHS}) is malformed.", false},
+	{CodeCaseID, "A learning objective whose source is case has an id that is not a UUID URN (urn:uuid:<uuid>).", false},
+	{CodeParallelLists, "subjects and subjectCodes are both filled but have different numbers of items; they are parallel lists.", false},
 	{CodeStatusInBulk, "A bulk file fills status or dateLastModified; both must be blank in bulk rows.", false},
 	{CodeDeltaFields, "A delta row leaves status or dateLastModified blank; both are required in delta rows.", false},
 	{CodeDuplicateID, "A sourcedId appears more than once in a file.", true},

@@ -183,6 +183,9 @@ func (r *Reader) next() (Row, error) {
 				r.checkValue(i, v)
 			}
 		}
+		if len(r.probs) == 0 {
+			r.checkRow(row.Values)
+		}
 	}
 	if r.metadata != nil {
 		clear(r.metadata)
@@ -216,6 +219,39 @@ func (r *Reader) Pos(i int) (line, column int) {
 		return r.curLine, 0
 	}
 	return r.s.cr.FieldPos(i)
+}
+
+// checkRow applies the rules that involve two cells of a row whose cells
+// are each valid.
+func (r *Reader) checkRow(vals []string) {
+	if i, j := r.spec.Index("source"), r.spec.Index("learningObjectiveId"); i >= 0 && j >= 0 && vals[i] == "case" && !caseURN(vals[j]) {
+		r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", show(vals[j]))
+	}
+	if i, j := r.spec.Index("subjects"), r.spec.Index("subjectCodes"); i >= 0 && j >= 0 && vals[i] != "" && vals[j] != "" {
+		if n, m := strings.Count(vals[i], ",")+1, strings.Count(vals[j], ",")+1; n != m {
+			r.add(j, CodeParallelLists, "subjectCodes has %d items but subjects has %d; the lists are parallel (the n-th code is the n-th subject's)", m, n)
+		}
+	}
+}
+
+// caseURN reports whether s is urn:uuid: (any case) and a UUID.
+func caseURN(s string) bool {
+	if len(s) != 45 || !strings.EqualFold(s[:9], "urn:uuid:") {
+		return false
+	}
+	for i, c := range []byte(s[9:]) {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // add records a problem about cell i of the current row.

@@ -344,11 +344,30 @@ func TestReaderProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "rules across two cells",
+			file: "lineItemLearningObjectiveIds.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,lineItemSourcedId,source,learningObjectiveId\n" +
+				"x1,,,li,case,urn:uuid:2B1F5C9A-3c1d-4e8f-9a6b-1c2d3e4f5a6b\nx2,,,li,case,2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b\nx3,,,li,unknown,FRAC-3\n",
+			want: []string{
+				`lineItemLearningObjectiveIds.csv:3:14: CASE_ID: "2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
+			},
+		},
+		{
+			name: "parallel subjects",
+			file: "courses.csv", mode: Bulk,
+			data: "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes\n" +
+				"c1,,,,Bio,B,,o1,\"Science,Biology\",\"SCI,BIO\"\nc2,,,,Bio,B,,o1,\"Science,Biology\",SCI\nc3,,,,Bio,B,,o1,,SCI\n",
+			want: []string{
+				`courses.csv:3:35: PARALLEL_LISTS: subjectCodes has 1 items but subjects has 2; the lists are parallel (the n-th code is the n-th subject's)`,
+			},
+		},
+		{
 			name: "scores",
 			file: "resultLearningObjectiveIds.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore\n" +
 				"x1,,,r1,case,urn:uuid:1,87.5,\nx2,,,r1,unknown,lo,NaN,\nx3,,,r1,unknown,lo,1e999,\nx4,,,r1,unknown,lo,-.5e3,\n",
 			want: []string{
+				`resultLearningObjectiveIds.csv:2:14: CASE_ID: "urn:uuid:1" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
 				`resultLearningObjectiveIds.csv:3:20: NUMBER: "NaN" is not a valid score; expected a decimal number such as 87.5`,
 				`resultLearningObjectiveIds.csv:4:20: NUMBER: "1e999" is not a valid score; expected a decimal number such as 87.5`,
 			},

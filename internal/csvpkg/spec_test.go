@@ -132,14 +132,14 @@ func TestCodes(t *testing.T) {
 		CodePackageUnreadable, CodePackageUnsafe, CodePackageNested, CodeUnknownFile, CodeManifestMissing,
 		CodeManifestInvalid, CodeFileMissing, CodeFileNotInManifest, CodeEncoding, CodeCSVSyntax, CodeLineBreak,
 		CodeHeader, CodeColumnCount, CodeEmptyFile, CodeRequired, CodeSourcedID, CodeEnum, CodeBoolean, CodeDate,
-		CodeDateTime, CodeYear, CodeNumber, CodeInteger, CodeList, CodeStatusInBulk, CodeDeltaFields,
+		CodeDateTime, CodeYear, CodeNumber, CodeInteger, CodeList, CodeCaseID, CodeParallelLists, CodeStatusInBulk, CodeDeltaFields,
 		CodeDuplicateID, CodeDanglingRef, CodeRefType, CodeCycle,
 	} {
 		if !seen[c] {
 			t.Errorf("code %s is missing from Codes", c)
 		}
 	}
-	if len(seen) != 30 {
+	if len(seen) != 32 {
 		t.Errorf("Codes has %d entries; add new constants to the list above", len(seen))
 	}
 }
