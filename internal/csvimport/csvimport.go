@@ -711,7 +711,7 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
-				case rs.typ != "" && t.Type != rs.typ:
+				case !csvpkg.RefTypeOK(rs.typ, "", t.Type):
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})

@@ -331,6 +331,27 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 	}
 }
 
+// TestExtensionTypes: the org and session vocabularies are extensible; a
+// producer's own type satisfies a typed reference (the official 1.2.1
+// valid cases have school references to ext: orgs and a course's school
+// year of an ext: session type).
+func TestExtensionTypes(t *testing.T) {
+	files := storetest.DistrictFiles()
+	for file, r := range map[string][2]string{
+		"orgs.csv":             {`"Shelbyville High, East",school,`, `"Shelbyville High, East",ext:charterSchool,`},
+		"academicSessions.csv": {"sy-2026,,,2025-2026,schoolYear,", "sy-2026,,,2025-2026,ext:academicYear,"},
+	} {
+		if !strings.Contains(files[file], r[0]) {
+			t.Fatalf("fixture %s has no %q", file, r[0])
+		}
+		files[file] = strings.Replace(files[file], r[0], r[1], 1)
+	}
+	rep, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
+	if err != nil || !rep.OK {
+		t.Errorf("ext: types refused: %v %v", err, rep.Problems)
+	}
+}
+
 // TestCrossRowRules: the binding's checks that need several rows or files.
 func TestCrossRowRules(t *testing.T) {
 	cases := []struct {
@@ -346,6 +367,12 @@ func TestCrossRowRules(t *testing.T) {
 			`lineItems.csv:2:1: RANGE: line item "li-1" has resultValueMin greater than resultValueMax`},
 		{"result of another class", "results.csv", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-2,", "res-4,,,li-3,u-s3,submitted,18,2026-02-15,,,cl-1,",
 			`results.csv:5:1: CLASS_MISMATCH: result "res-4" names a class other than its line item's ("cl-2")`},
+		{"line item of another school", "lineItems.csv", "gp-1,0,10,org/sch-1", "gp-1,0,10,sch.2@x",
+			`lineItems.csv:2:1: SCHOOL_MISMATCH: line item "li-1" names a school other than its class's ("org/sch-1")`},
+		{"school reference to a district", "lineItems.csv", "gp-1,0,10,org/sch-1", "gp-1,0,10,dist-1",
+			`lineItems.csv:2:77: REF_TYPE: schoolSourcedId "dist-1" is of type "district", not "school"`},
+		{"result for a teacher", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-t1,",
+			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
 			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`},
 	}

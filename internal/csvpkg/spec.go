@@ -1,5 +1,7 @@
 package csvpkg
 
+import "strings"
+
 // Format is the CSV binding's data type of a column; it decides which row
 // check applies and how the importer converts the text.
 type Format int
@@ -88,6 +90,21 @@ func RefTypeRule(file, col string) (typ, notTyp string) {
 		return "", "schoolYear"
 	}
 	return "", ""
+}
+
+// RefTypeOK reports whether a target of type got satisfies the rule
+// (typ, notTyp) of RefTypeRule. The org and session type vocabularies are
+// extensible, and a producer's own type (ext:charter) may be a kind of
+// school or year, as in the official 1.2.1 valid cases: an ext: type
+// satisfies a required type.
+func RefTypeOK(typ, notTyp, got string) bool {
+	switch {
+	case typ != "" && got != typ && !strings.HasPrefix(got, "ext:"):
+		return false
+	case notTyp != "" && got == notTyp:
+		return false
+	}
+	return true
 }
 
 // FileSpec describes one of the 21 data files.
