@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -250,7 +252,20 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	problemsBefore := len(im.rep.Problems) + im.rep.Dropped
 	im.rep.Files = append(im.rep.Files, *stats)
 	im.rep.byFile[spec.Name] = stats
-	defer func() { im.rep.Files[len(im.rep.Files)-1] = *stats }()
+	first := len(im.rep.Problems)
+	defer func() {
+		im.rep.Files[len(im.rep.Files)-1] = *stats
+		// A file's problems are found in passes (cells, duplicates,
+		// references, checks across rows): shown in line and column
+		// order, the same on every run.
+		ps := im.rep.Problems[first:]
+		sort.SliceStable(ps, func(i, j int) bool {
+			if ps[i].Line != ps[j].Line {
+				return ps[i].Line < ps[j].Line
+			}
+			return ps[i].Column < ps[j].Column
+		})
+	}()
 
 	r, err := pkg.OpenFile(spec, mode)
 	if err != nil {
@@ -566,7 +581,8 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 			return err
 		}
 	}
-	for i, first := range dups {
+	for _, i := range slices.Sorted(maps.Keys(dups)) {
+		first := dups[i]
 		if bad[i] {
 			continue
 		}

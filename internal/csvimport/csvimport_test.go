@@ -2,6 +2,7 @@ package csvimport_test
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -396,5 +397,41 @@ func TestCrossRowRules(t *testing.T) {
 				t.Errorf("problems (-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestProblemOrder: a file's problems come in line and column order, the
+// same on every run, whichever pass found them (duplicate ids were once
+// reported in map order).
+func TestProblemOrder(t *testing.T) {
+	files := storetest.DistrictFiles()
+	var b strings.Builder
+	b.WriteString("sourcedId,status,dateLastModified,title,weight\n")
+	for i := range 8 {
+		fmt.Fprintf(&b, "cat-%d,,,Cat %d,\n", i, i)
+	}
+	for i := range 8 {
+		fmt.Fprintf(&b, "cat-%d,,,Again,\nbad-%d,,,Bad,x\n", i, i) // a duplicate id, then a bad weight
+	}
+	files["categories.csv"] = b.String() + files["categories.csv"][strings.IndexByte(files["categories.csv"], '\n')+1:]
+	var want []string
+	for i := range 8 {
+		want = append(want, fmt.Sprintf("categories.csv:%d:1: DUPLICATE_ID: sourcedId \"cat-%d\" already appears on line %d", 10+2*i, i, 2+i),
+			fmt.Sprintf("categories.csv:%d:13: NUMBER: \"x\" is not a valid weight; expected a decimal number such as 87.5", 11+2*i))
+	}
+	for run := range 3 {
+		rep, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range rep.Problems {
+			if p.File == "categories.csv" {
+				got = append(got, p.String())
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("run %d: problems of categories.csv (-want +got)\n%s", run, diff)
+		}
 	}
 }
