@@ -75,13 +75,13 @@ func TestGenerateImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.SplitN(string(body), "\n", 3)
-	lines[1] = strings.Replace(lines[1], ",district,", ",District,", 1)
+	lines[1] = strings.Replace(lines[1], ",district,", ",distrct,", 1)
 	if err := os.WriteFile(filepath.Join(pkg, "orgs.csv"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r = run(t, "import", pkg)
 	if r.code != cli.ExitRejected || !strings.Contains(r.stderr, "orgs.csv:2:") || !strings.Contains(r.stderr, "ENUM") ||
-		!strings.Contains(r.stdout, "nothing was imported") {
+		!strings.Contains(r.stdout, "nothing was imported") || strings.Contains(r.stdout, "added") || !strings.Contains(r.stdout, "problems shown") {
 		t.Errorf("broken import: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, "import", "--json", pkg)
@@ -140,8 +140,17 @@ func TestValidateAndImports(t *testing.T) {
 		t.Fatalf("validate a good package: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	body, _ := os.ReadFile(filepath.Join(pkg, "users.csv"))
+	// Another letter case is read with a warning; --strict refuses it.
 	os.WriteFile(filepath.Join(pkg, "users.csv"), []byte(strings.Replace(string(body), ",true,", ",True,", 1)), 0o644)
 	r := run(t, "validate", pkg)
+	if r.code != 0 || !strings.Contains(r.stdout, "warning: users.csv:2:") || !strings.Contains(r.stdout, "CASE_FOLDED") || !strings.Contains(r.stdout, "is valid") {
+		t.Errorf("validate a package with a warning: %d %s", r.code, r.stdout)
+	}
+	if r := run(t, "validate", "--strict", pkg); r.code != cli.ExitRejected || !strings.Contains(r.stdout, "refused by --strict") {
+		t.Errorf("validate --strict: %d %s", r.code, r.stdout)
+	}
+	os.WriteFile(filepath.Join(pkg, "users.csv"), []byte(strings.Replace(string(body), ",true,", ",yes,", 1)), 0o644)
+	r = run(t, "validate", pkg)
 	if r.code != cli.ExitRejected || !strings.Contains(r.stdout, "users.csv:2:") || !strings.Contains(r.stdout, "BOOLEAN") {
 		t.Errorf("validate a bad package: %d %s", r.code, r.stdout)
 	}

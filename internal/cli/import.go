@@ -18,10 +18,11 @@ import (
 )
 
 func runImport(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("import", "[--db DSN] [--json] [--max-problems N] PATH")
+	fs := e.flags("import", "[--db DSN] [--json] [--strict] [--max-problems N] PATH")
 	db := e.dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	maxProblems := fs.Int("max-problems", 200, "report at most this many problems (the rest are counted)")
+	strict := fs.Bool("strict", false, "refuse what is otherwise read with a warning (TRUE for true, a trailing comma, …)")
 	allowMass := fs.Bool("allow-mass-delete", false, "let a bulk file delete more than --max-delete-share of its type's records")
 	maxShare := fs.Float64("max-delete-share", 0.3, "largest share of a type's records one bulk file may delete without --allow-mass-delete")
 	pos, err := parse(fs, args)
@@ -44,7 +45,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	defer st.Close()
 
 	o := csvimport.Options{MaxProblems: *maxProblems, Source: filepath.Base(path), SHA256: fileHash(path),
-		AllowMassDelete: *allowMass, MaxDeleteShare: *maxShare}
+		AllowMassDelete: *allowMass, MaxDeleteShare: *maxShare, Strict: *strict}
 	if p := progressPrinter(e.stderr); p != nil {
 		o.Progress = p
 		defer fmt.Fprint(e.stderr, "\r\033[K")
@@ -71,17 +72,24 @@ func runImport(ctx context.Context, e *env, args []string) int {
 }
 
 func printReport(e *env, path string, rep *csvimport.Report) {
-	for _, p := range rep.Problems {
-		fmt.Fprintln(e.stderr, p.String())
-	}
-	if rep.Dropped > 0 {
-		fmt.Fprintf(e.stderr, "… and %d more problems not shown (raise --max-problems)\n", rep.Dropped)
-	}
+	printProblems(e.stderr, rep)
 	if len(rep.Files) > 0 {
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
-		for _, f := range rep.Files {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Mode, f.Rows, f.Added, f.Updated, f.Unchanged, f.Deleted)
+		if rep.OK {
+			fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
+			for _, f := range rep.Files {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Mode, f.Rows, f.Added, f.Updated, f.Unchanged, f.Deleted)
+			}
+		} else {
+			// Nothing was added, updated or deleted: only what was read.
+			n := map[string]int{}
+			for _, p := range rep.Problems {
+				n[p.File]++
+			}
+			fmt.Fprintln(tw, "file\tmode\trows read\tproblems shown\t")
+			for _, f := range rep.Files {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t\n", f.File, f.Mode, f.Rows, n[f.File])
+			}
 		}
 		tw.Flush()
 	}
@@ -92,6 +100,20 @@ func printReport(e *env, path string, rep *csvimport.Report) {
 	}
 	fmt.Fprintf(e.stdout, "rejected %s after %s: %d problems; nothing was imported, the store is unchanged\n",
 		path, elapsed, len(rep.Problems)+rep.Dropped)
+}
+
+// printProblems writes a report's problems, then its warnings, one per
+// line in the FILE:LINE:COLUMN: CODE: message form.
+func printProblems(w io.Writer, rep *csvimport.Report) {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(w, p.String())
+	}
+	if rep.Dropped > 0 {
+		fmt.Fprintf(w, "… and %d more problems not shown (raise --max-problems)\n", rep.Dropped)
+	}
+	for _, p := range rep.Warnings {
+		fmt.Fprintln(w, "warning: "+p.String())
+	}
 }
 
 // progressPrinter returns a progress callback when w is a terminal.

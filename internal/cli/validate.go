@@ -15,9 +15,10 @@ import (
 // the import's checks against an empty scratch store and rolls back, so
 // validate and import can never disagree about a package.
 func runValidate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("validate", "[--format text|json] [--max-problems N] PATH")
+	fs := e.flags("validate", "[--format text|json] [--strict] [--max-problems N] PATH")
 	format := fs.String("format", "text", "output format: text or json")
 	maxProblems := fs.Int("max-problems", 1000, "report at most this many problems (the rest are counted)")
+	strict := fs.Bool("strict", false, "count what is otherwise read with a warning (TRUE for true, a trailing comma, …) as a problem")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -45,7 +46,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		return ExitRejected
 	}
 	defer st.Close()
-	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path)}
+	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path), Strict: *strict}
 	if p := progressPrinter(e.stderr); p != nil {
 		o.Progress = p
 	}
@@ -60,14 +61,9 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"valid": rep.OK, "problems": rep.Problems, "problemsNotShown": rep.Dropped, "files": rep.Files})
+		enc.Encode(map[string]any{"valid": rep.OK, "problems": rep.Problems, "problemsNotShown": rep.Dropped, "warnings": rep.Warnings, "files": rep.Files})
 	} else {
-		for _, p := range rep.Problems {
-			fmt.Fprintln(e.stdout, p.String())
-		}
-		if rep.Dropped > 0 {
-			fmt.Fprintf(e.stdout, "… and %d more problems not shown (raise --max-problems)\n", rep.Dropped)
-		}
+		printProblems(e.stdout, rep)
 		rows := 0
 		for _, f := range rep.Files {
 			rows += f.Rows

@@ -33,6 +33,9 @@ const CodeMassDelete = "MASS_DELETE"
 
 // Options tune an import.
 type Options struct {
+	// Strict turns warnings (input that is read and normalised, such as a
+	// TRUE for true) into problems, for producers checking their exports.
+	Strict bool
 	// MaxProblems caps the problems reported (default 200); the rest are
 	// only counted.
 	MaxProblems int
@@ -74,8 +77,13 @@ type Report struct {
 	Files    []FileStats      `json:"files"`
 	Problems []csvpkg.Problem `json:"problems"`
 	Dropped  int              `json:"problemsNotShown"`
-	Elapsed  time.Duration    `json:"elapsedNs"`
-	Touched  int64            `json:"usersTouchedByRoleChanges"`
+	// Warnings say what was read and normalised (see csvpkg.Codes): one
+	// per file, code and column, at its first place, counting the others.
+	Warnings []csvpkg.Problem `json:"warnings"`
+	warnAt   map[string]*warning
+	pending  []*warning    // of the current file
+	Elapsed  time.Duration `json:"elapsedNs"`
+	Touched  int64         `json:"usersTouchedByRoleChanges"`
 	byFile   map[string]*FileStats
 }
 
@@ -85,6 +93,52 @@ func (r *Report) add(max int, p csvpkg.Problem) {
 	} else {
 		r.Dropped++
 	}
+}
+
+// warn records a warning, or, with strict, a problem. Warnings of one
+// kind (file, code, column) are one entry that counts the others; they
+// reach Warnings, in line and column order, at flushWarnings.
+func (r *Report) warn(max int, strict bool, p csvpkg.Problem) {
+	if strict {
+		p.Message += " (a warning, refused by --strict)"
+		r.add(max, p)
+		return
+	}
+	word, _, _ := strings.Cut(p.Message, " ")
+	key := p.File + "\x00" + p.Code + "\x00" + word
+	if r.warnAt == nil {
+		r.warnAt = map[string]*warning{}
+	}
+	if w := r.warnAt[key]; w != nil {
+		w.more++
+		return
+	}
+	w := &warning{p: p}
+	r.warnAt[key] = w
+	r.pending = append(r.pending, w)
+}
+
+type warning struct {
+	p    csvpkg.Problem
+	more int
+}
+
+func (r *Report) flushWarnings() {
+	sort.SliceStable(r.pending, func(i, j int) bool {
+		a, b := r.pending[i].p, r.pending[j].p
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	for _, w := range r.pending {
+		if w.more > 0 {
+			w.p.Message += fmt.Sprintf(" (and %d more alike in this file)", w.more)
+		}
+		r.Warnings = append(r.Warnings, w.p)
+	}
+	r.pending = r.pending[:0]
+	clear(r.warnAt)
 }
 
 // Failed reports whether any problem was found.
@@ -144,6 +198,10 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	for _, p := range probs {
 		rep.add(o.MaxProblems, p)
 	}
+	for _, p := range pkg.Warnings() {
+		rep.warn(o.MaxProblems, o.Strict, p)
+	}
+	rep.flushWarnings()
 	if man == nil || rep.Failed() {
 		return rep, nil
 	}
@@ -245,6 +303,7 @@ type row struct {
 const batchSize = 5000
 
 func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
+func (im *importer) warning(p csvpkg.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
 func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
 	table := strings.TrimSuffix(spec.Name, ".csv")
@@ -265,6 +324,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			}
 			return ps[i].Column < ps[j].Column
 		})
+		im.rep.flushWarnings()
 	}()
 
 	r, err := pkg.OpenFile(spec, mode)
@@ -314,6 +374,9 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			for _, p := range b.problems {
 				im.problem(p)
 			}
+			for _, p := range b.warnings {
+				im.warning(p)
+			}
 			stats.Rows += b.read
 			if err := im.flush(ctx, spec, table, mode, empty, refs, b.rows, stats); err != nil {
 				return err
@@ -341,6 +404,9 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	}
 	for _, p := range r.Problems() {
 		im.problem(p)
+	}
+	for _, p := range r.Warnings() {
+		im.warning(p)
 	}
 	for _, rs := range refs {
 		if rs.target != table {
@@ -460,6 +526,7 @@ func (im *importer) place(findings []store.Finding, spec *csvpkg.FileSpec) error
 type batch struct {
 	rows     []row
 	problems []csvpkg.Problem
+	warnings []csvpkg.Problem
 	read     int
 }
 
@@ -484,6 +551,7 @@ func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error 
 			return err
 		}
 		b.read++
+		b.warnings = append(b.warnings, rw.Warnings...)
 		if len(rw.Problems) > 0 {
 			b.problems = append(b.problems, rw.Problems...)
 			if !csvpkg.ValidGUID(rw.Values[0]) {
@@ -627,8 +695,13 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		hash := r.hash
 		old, exists := existing[r.vals[0]]
 		status, dlm := "active", im.now
-		if mode == csvpkg.Delta {
+		switch {
+		case mode == csvpkg.Delta:
 			status, dlm = r.vals[1], normTime(r.vals[2])
+		case r.vals[1] == "tobedeleted":
+			// A bulk row marked so (STATUS_IN_BULK) deletes its record,
+			// as leaving it out would.
+			status = "tobedeleted"
 		}
 		switch {
 		case !exists:

@@ -68,10 +68,11 @@ func TestBrokenPackages(t *testing.T) {
 	}{
 		{"header order", replace("orgs.csv", "name,type,identifier", "type,name,identifier"),
 			[]string{"orgs.csv:1:"}, false},
-		{"wrong-case enum", replace("orgs.csv", "Springfield Elementary,school", "Springfield Elementary,School"),
-			[]string{`orgs.csv:3:36: ENUM: "School" is not a valid type; did you mean "school"?`}, true},
-		{"status Active in a delta-style row of a bulk file", replace("classes.csv", "cl-3,,,", "cl-3,Active,,"),
-			[]string{"classes.csv:4:6: "}, false},
+		// Another letter case is read (CASE_FOLDED); spaces are not.
+		{"padded enum", replace("orgs.csv", "Springfield Elementary,school", "Springfield Elementary, school"),
+			[]string{`orgs.csv:3:36: ENUM: " school" is not a valid type; did you mean "school"?`}, true},
+		{"unknown status in a bulk file", replace("classes.csv", "cl-3,,,", "cl-3,gone,,"),
+			[]string{"classes.csv:4:6: ENUM: "}, false},
 		{"bad date", replace("academicSessions.csv", "t-1,,,Fall,term,2025-08-01", "t-1,,,Fall,term,2025-02-30"),
 			[]string{"academicSessions.csv:3:17: DATE:"}, false},
 		{"illegal sourcedId character", replace("courses.csv", "c-math,,,", "c math,,,"),
@@ -433,5 +434,53 @@ func TestProblemOrder(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("run %d: problems of categories.csv (-want +got)\n%s", run, diff)
 		}
+	}
+}
+
+// TestWarnings: harmless habits of real producers are read, normalised
+// and reported, one warning per file, code and column; --strict refuses
+// them.
+func TestWarnings(t *testing.T) {
+	files := storetest.RosterFiles()
+	edit := func(file, old, new string, all bool) {
+		t.Helper()
+		if !strings.Contains(files[file], old) {
+			t.Fatalf("fixture %s has no %q", file, old)
+		}
+		n := 1
+		if all {
+			n = -1
+		}
+		files[file] = strings.Replace(files[file], old, new, n)
+	}
+	edit("users.csv", "u-s1,,,true,", "u-s1,,,TRUE,", false)
+	edit("classes.csv", ",scheduled,", ",Scheduled,", true)
+	edit("orgs.csv", "\n", ",\n", true) // a trailing comma on every line
+	edit("orgs.csv", "dept-1,,,", "dept-1,tobedeleted,,", false)
+	st := openStore(t)
+	rep, err := csvimport.Import(context.Background(), st, storetest.WritePackage(t, files, ""), csvimport.Options{})
+	if err != nil || !rep.OK {
+		t.Fatalf("import: %v %v", err, rep.Problems)
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"orgs.csv:1:72: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row",
+		`orgs.csv:5:8: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row deletes its record, as leaving it out of the file would`,
+		`classes.csv:2:33: CASE_FOLDED: classType "Scheduled" read as "scheduled" (the binding's values are case-sensitive) (and 1 more alike in this file)`,
+		`users.csv:2:8: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got)\n%s", diff)
+	}
+	if s, err := st.Status(context.Background(), oneroster.Org, "dept-1"); s != "tobedeleted" {
+		t.Errorf("dept-1 after a bulk row marked tobedeleted: %q %v", s, err)
+	}
+
+	strict, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{Strict: true})
+	if err != nil || strict.OK || len(strict.Problems) != 5 || len(strict.Warnings) != 0 {
+		t.Errorf("--strict: ok=%v, %d problems, %d warnings; want refused with the 5 warnings as problems: %v", strict.OK, len(strict.Problems), len(strict.Warnings), strict.Problems)
 	}
 }

@@ -77,6 +77,14 @@ const (
 	CodeDanglingRef       = "DANGLING_REF"
 	CodeRefType           = "REF_TYPE"
 	CodeCycle             = "CYCLE"
+
+	// Warning codes: what the reader took from a harmless habit of real
+	// producers and normalised (STATUS_IN_BULK is one too). --strict turns
+	// them into errors.
+	CodeCaseFolded      = "CASE_FOLDED"
+	CodeManifestVersion = "MANIFEST_VERSION"
+	CodeTrailingCell    = "TRAILING_CELL"
+	CodePackageClutter  = "PACKAGE_CLUTTER"
 )
 
 // CodeInfo documents one problem code.
@@ -86,41 +94,48 @@ type CodeInfo struct {
 	// Importer is true for codes this package defines but never reports,
 	// because finding them takes more than one row.
 	Importer bool
+	// Warning codes name input that is read, normalised and reported;
+	// the others refuse the package.
+	Warning bool
 }
 
 // Codes lists every problem code with its meaning, in the order a package is
 // checked; the README's code table is generated from it.
 var Codes = []CodeInfo{
-	{CodePackageUnreadable, "The package, or one entry of it, cannot be read: not a zip archive, corrupt data, encrypted or unsupported compression, or an I/O error.", false},
-	{CodePackageUnsafe, "A zip entry was refused for safety: absolute path, a .. element, a name used twice, or more data than the size limit.", false},
-	{CodePackageNested, "Files sit in a folder inside the zip; OneRoster wants every CSV file at the root of the archive.", false},
-	{CodeUnknownFile, "The package holds a file that is neither manifest.csv nor one of the 21 data files (names are case-sensitive), or a package that declares OneRoster 1.1 holds one of the 8 files 1.2 added.", false},
-	{CodeManifestMissing, "manifest.csv is not at the root of the package.", false},
-	{CodeManifestInvalid, "manifest.csv is malformed: wrong header, wrong cell count, unknown, duplicate or missing property, bad mode, wrong version.", false},
-	{CodeFileMissing, "The manifest marks a file bulk or delta but the package does not contain it.", false},
-	{CodeFileNotInManifest, "A data file is present but the manifest marks it absent (or does not list it); it is not read.", false},
-	{CodeEncoding, "A cell is not valid UTF-8.", false},
-	{CodeCSVSyntax, "The file is not valid RFC 4180 CSV (bare or unterminated quote, oversized record); the rest of the file is not read.", false},
-	{CodeLineBreak, "A cell contains a carriage return or line feed, which the CSV binding forbids.", false},
-	{CodeHeader, "The header row is missing, or a column is missing, misspelt, out of order or duplicated, or a metadata.* column is malformed or placed before a standard column; the file's rows are not read.", false},
-	{CodeColumnCount, "A row has a different number of cells than the header.", false},
-	{CodeEmptyFile, "A data file has a header but no data rows; such a file must be left out and marked absent.", false},
-	{CodeRequired, "A required value is blank.", false},
-	{CodeSourcedID, "An identifier (sourcedId or reference) is empty, longer than 255 characters, or uses characters outside 0-9 A-Z a-z . - _ / @.", false},
-	{CodeEnum, "A value is not in the column's vocabulary (exact case), or uses ext: where the vocabulary is closed, or is a malformed ext: value.", false},
-	{CodeBoolean, "A true/false column holds something other than lower-case true or false.", false},
-	{CodeDate, "A date is not YYYY-MM-DD or is not a real calendar date.", false},
-	{CodeDateTime, "A date-time is not an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fff]Z or +00:00).", false},
-	{CodeYear, "A year is not four digits.", false},
-	{CodeNumber, "A decimal number is malformed.", false},
-	{CodeInteger, "A whole number is malformed.", false},
-	{CodeList, "A list has an empty item, or a structured item ({type:id}, {LHS:RHS}) is malformed.", false},
-	{CodeCaseID, "A learning objective whose source is case has an id that is not a UUID URN (urn:uuid:<uuid>).", false},
-	{CodeParallelLists, "subjects and subjectCodes are both filled but have different numbers of items; they are parallel lists.", false},
-	{CodeStatusInBulk, "A bulk file fills status or dateLastModified; both must be blank in bulk rows.", false},
-	{CodeDeltaFields, "A delta row leaves status or dateLastModified blank; both are required in delta rows.", false},
-	{CodeDuplicateID, "A sourcedId appears more than once in a file.", true},
-	{CodeDanglingRef, "A reference names a sourcedId that is neither in the package nor already stored.", true},
-	{CodeRefType, "A reference resolves to a record of the wrong kind (e.g. a schoolSourcedId naming a district).", true},
-	{CodeCycle, "Parent references (orgs, academicSessions) form a cycle.", true},
+	{CodePackageUnreadable, "The package, or one entry of it, cannot be read: not a zip archive, corrupt data, encrypted or unsupported compression, or an I/O error.", false, false},
+	{CodePackageUnsafe, "A zip entry was refused for safety: absolute path, a .. element, a name used twice, or more data than the size limit.", false, false},
+	{CodePackageNested, "Files sit in a folder inside the zip; OneRoster wants every CSV file at the root of the archive.", false, false},
+	{CodeUnknownFile, "The package holds a file that is neither manifest.csv nor one of the 21 data files (names are case-sensitive), or a package that declares OneRoster 1.1 holds one of the 8 files 1.2 added.", false, false},
+	{CodeManifestMissing, "manifest.csv is not at the root of the package.", false, false},
+	{CodeManifestInvalid, "manifest.csv is malformed: wrong header, wrong cell count, unknown, duplicate or missing property, bad mode, wrong version.", false, false},
+	{CodeFileMissing, "The manifest marks a file bulk or delta but the package does not contain it.", false, false},
+	{CodeFileNotInManifest, "A data file is present but the manifest marks it absent (or does not list it); it is not read.", false, false},
+	{CodeEncoding, "A cell is not valid UTF-8.", false, false},
+	{CodeCSVSyntax, "The file is not valid RFC 4180 CSV (bare or unterminated quote, oversized record); the rest of the file is not read.", false, false},
+	{CodeLineBreak, "A cell contains a carriage return or line feed, which the CSV binding forbids.", false, false},
+	{CodeHeader, "The header row is missing, or a column is missing, misspelt, out of order or duplicated, or a metadata.* column is malformed or placed before a standard column; the file's rows are not read.", false, false},
+	{CodeColumnCount, "A row has a different number of cells than the header.", false, false},
+	{CodeEmptyFile, "A data file has a header but no data rows; such a file must be left out and marked absent.", false, false},
+	{CodeRequired, "A required value is blank.", false, false},
+	{CodeSourcedID, "An identifier (sourcedId or reference) is empty, longer than 255 characters, or uses characters outside 0-9 A-Z a-z . - _ / @.", false, false},
+	{CodeEnum, "A value is not in the column's vocabulary (exact case), or uses ext: where the vocabulary is closed, or is a malformed ext: value.", false, false},
+	{CodeBoolean, "A true/false column holds something other than lower-case true or false.", false, false},
+	{CodeDate, "A date is not YYYY-MM-DD or is not a real calendar date.", false, false},
+	{CodeDateTime, "A date-time is not an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fff]Z or +00:00).", false, false},
+	{CodeYear, "A year is not four digits.", false, false},
+	{CodeNumber, "A decimal number is malformed.", false, false},
+	{CodeInteger, "A whole number is malformed.", false, false},
+	{CodeList, "A list has an empty item, or a structured item ({type:id}, {LHS:RHS}) is malformed.", false, false},
+	{CodeCaseID, "A learning objective whose source is case has an id that is not a UUID URN (urn:uuid:<uuid>).", false, false},
+	{CodeParallelLists, "subjects and subjectCodes are both filled but have different numbers of items; they are parallel lists.", false, false},
+	{CodeStatusInBulk, "Warning: a bulk file fills status or dateLastModified, which bulk rows leave blank. Bulk semantics apply: dateLastModified is ignored (the import's time is used), and a row whose status is tobedeleted deletes its record, as leaving the row out would.", false, true},
+	{CodeDeltaFields, "A delta row leaves status or dateLastModified blank; both are required in delta rows.", false, false},
+	{CodeDuplicateID, "A sourcedId appears more than once in a file.", true, false},
+	{CodeDanglingRef, "A reference names a sourcedId that is neither in the package nor already stored.", true, false},
+	{CodeRefType, "A reference resolves to a record of the wrong kind (e.g. a schoolSourcedId naming a district).", true, false},
+	{CodeCycle, "Parent references (orgs, academicSessions) form a cycle.", true, false},
+	{CodeCaseFolded, "Warning: a boolean or vocabulary value in another letter case (TRUE, Active, Scheduled) that matches exactly one value; read as that value.", false, true},
+	{CodeManifestVersion, "Warning: manifest.version is 1, read as 1.0.", false, true},
+	{CodeTrailingCell, "Warning: a row (or the header) has one empty cell too many at its end, a trailing comma; the cell is ignored.", false, true},
+	{CodePackageClutter, "Warning: the zip holds entries that operating systems add (__MACOSX/, ._*, .DS_Store, Thumbs.db, desktop.ini); they are skipped.", false, true},
 }

@@ -27,7 +27,8 @@ func Example() {
 	os.WriteFile(filepath.Join(dir, "orgs.csv"), []byte(
 		"sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,metadata.region\n"+
 			"d1,,,North District,district,,,N\n"+
-			"s1,,,Lincoln High,School,,d1,N\n"), 0o644)
+			"s1,,,Lincoln High,School,,d1,N\n"+
+			"s2,,,Adams Middle,academy,,d1,N\n"), 0o644)
 
 	pkg, err := csvpkg.Open(dir)
 	if err != nil {
@@ -61,6 +62,9 @@ func Example() {
 				}
 				continue
 			}
+			for _, w := range row.Warnings {
+				fmt.Println("warning:", w)
+			}
 			fmt.Printf("%s line %d: %s (region %s)\n", strings.TrimSuffix(spec.Name, ".csv"), row.Line, row.Values[name], row.Metadata["region"])
 		}
 		for _, p := range r.Problems() {
@@ -70,5 +74,7 @@ func Example() {
 	}
 	// Output:
 	// orgs line 2: North District (region N)
-	// orgs.csv:3:19: ENUM: "School" is not a valid type; did you mean "school"?
+	// warning: orgs.csv:3:19: CASE_FOLDED: type "School" read as "school" (the binding's values are case-sensitive)
+	// orgs line 3: Lincoln High (region N)
+	// orgs.csv:4:19: ENUM: "academy" is not a valid type; expected department, school, district, local, state, national or ext:<name>
 }

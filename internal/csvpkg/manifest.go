@@ -70,6 +70,7 @@ type Manifest struct {
 
 	modes map[string]Mode // valid file.* properties, by file name
 	lines map[string]int  // line of every property seen
+	warns []Problem
 }
 
 // Mode returns the mode the manifest declares for a data file, by file name
@@ -170,7 +171,13 @@ func (m *Manifest) row(s *stream, rec []string) {
 	switch name {
 	case propManifestVersion:
 		m.ManifestVersion = value
-		if value != "1.0" {
+		switch value {
+		case "1.0":
+		case "1":
+			// ClassLink and others write the number without its decimal.
+			m.ManifestVersion = "1.0"
+			m.warns = append(m.warns, Problem{ManifestName, line, vcol, CodeManifestVersion, `manifest.version "1" read as 1.0`})
+		default:
 			bad("manifest.version must be 1.0; got %s", show(value))
 		}
 	case propVersion:

@@ -49,7 +49,8 @@ type Package struct {
 	entries        map[string]*entry // root-level files with a known name
 	refused        map[string]bool   // known names withheld for safety; reported already
 	layout         []Problem
-	nestedManifest string // a manifest.csv found below the root, for the MANIFEST_MISSING hint
+	nestedManifest string   // a manifest.csv found below the root, for the MANIFEST_MISSING hint
+	clutter        []string // entries operating systems add, skipped
 
 	manDone  bool
 	man      *Manifest
@@ -118,7 +119,7 @@ func (p *Package) Close() error {
 }
 
 // isJunk reports entries that archivers and file managers add behind the
-// user's back; they are skipped without a word.
+// user's back; they are skipped, with one PACKAGE_CLUTTER warning.
 func isJunk(name string) bool {
 	base := path.Base(name)
 	return name == "__MACOSX" || strings.HasPrefix(name, "__MACOSX/") ||
@@ -163,6 +164,7 @@ func (p *Package) scanDir() error {
 		name := de.Name()
 		switch {
 		case isJunk(name):
+			p.clutter = append(p.clutter, name)
 		case de.IsDir():
 			if _, err := p.root.Stat(name + "/" + ManifestName); err == nil && p.nestedManifest == "" {
 				p.nestedManifest = name + "/" + ManifestName
@@ -200,7 +202,13 @@ func (p *Package) scanZip() {
 				Message: fmt.Sprintf("zip entry %s %s; it is not read", show(raw), why)})
 			continue
 		}
-		if isJunk(name) || strings.HasSuffix(name, "/") || f.Mode().IsDir() {
+		if isJunk(name) {
+			if !strings.HasSuffix(name, "/") {
+				p.clutter = append(p.clutter, raw)
+			}
+			continue
+		}
+		if strings.HasSuffix(name, "/") || f.Mode().IsDir() {
 			continue
 		}
 		if dir, _, ok := strings.Cut(name, "/"); ok {
@@ -278,6 +286,25 @@ func unsafePath(name string) string {
 // present against what the manifest declares. The Manifest is never nil; if
 // manifest.csv is missing or broken, files it does not validly declare are
 // Absent. Results are computed once.
+// Warnings returns what the package's layout and manifest normalised:
+// skipped clutter, a manifest.version of 1. Call it after Manifest.
+func (p *Package) Warnings() []Problem {
+	var out []Problem
+	if n := len(p.clutter); n > 0 {
+		first := p.clutter[:min(n, 3)]
+		what := strings.Join(first, ", ")
+		if n > len(first) {
+			what += fmt.Sprintf(" and %d more", n-len(first))
+		}
+		out = append(out, Problem{File: p.name, Code: CodePackageClutter, Message: fmt.Sprintf(
+			"%d entries that operating systems add (%s) are skipped", n, what)})
+	}
+	if p.man != nil {
+		out = append(out, p.man.warns...)
+	}
+	return out
+}
+
 func (p *Package) Manifest() (*Manifest, []Problem) {
 	if !p.manDone {
 		p.manDone = true

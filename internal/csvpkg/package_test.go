@@ -105,6 +105,9 @@ func importAll(t *testing.T, path string, opts Options) ([]string, int) {
 	for _, p := range probs {
 		out = append(out, p.String())
 	}
+	for _, p := range pkg.Warnings() {
+		out = append(out, "warning: "+p.Code+": "+p.Message) // File is the temporary package's name
+	}
 	rows := 0
 	for _, spec := range Files {
 		mode := man.Mode(spec.Name)
@@ -126,6 +129,9 @@ func importAll(t *testing.T, path string, opts Options) ([]string, int) {
 			rows++
 			for _, p := range row.Problems {
 				out = append(out, p.String())
+			}
+			for _, p := range row.Warnings {
+				out = append(out, "warning: "+p.String())
 			}
 		}
 		for _, p := range r.Problems() {
@@ -192,9 +198,23 @@ func TestPackage(t *testing.T) {
 			},
 		},
 		{
-			name:     "junk entries are ignored",
+			name:     "junk entries are skipped with one warning",
 			files:    with(testFile{".DS_Store", "x"}, testFile{"._orgs.csv", "x"}, testFile{"__MACOSX/._orgs.csv", "x"}),
 			wantRows: 3,
+			zipOnly:  true,
+			want:     []string{"warning: PACKAGE_CLUTTER: 3 entries that operating systems add (.DS_Store, ._orgs.csv, __MACOSX/._orgs.csv) are skipped"},
+		},
+		{
+			name:     "junk files in a folder",
+			files:    with(testFile{".DS_Store", "x"}, testFile{"Thumbs.db", "x"}),
+			wantRows: 3,
+			want:     []string{"warning: PACKAGE_CLUTTER: 2 entries that operating systems add (.DS_Store, Thumbs.db) are skipped"},
+		},
+		{
+			name:     "manifest.version 1",
+			files:    with(testFile{"manifest.csv", strings.Replace(manifestCSV(map[string]string{"file.orgs": "bulk", "file.users": "delta"}), "manifest.version,1.0", "manifest.version,1", 1)}),
+			wantRows: 3,
+			want:     []string{`warning: MANIFEST_VERSION: manifest.version "1" read as 1.0`},
 		},
 		{
 			name:     "manifest with BOM and CRLF",
@@ -322,9 +342,9 @@ func TestPackage(t *testing.T) {
 		},
 		{
 			name:     "row problems are reported per file",
-			files:    with(testFile{"orgs.csv", orgsHeader + "\no1,active,,D,district,,\n"}),
+			files:    with(testFile{"orgs.csv", orgsHeader + "\no1,,,D,,,\n"}),
 			wantRows: 2,
-			want:     []string{`orgs.csv:2:4: STATUS_IN_BULK: status must be blank in a bulk file, got "active"; send change records in a file marked delta`},
+			want:     []string{`orgs.csv:2:8: REQUIRED: type is required`},
 		},
 	}
 	for _, tt := range tests {

@@ -34,6 +34,9 @@ type Row struct {
 	// Problems holds the row's problems; a row with problems must not be
 	// imported.
 	Problems []Problem
+	// Warnings holds what the reader normalised in Values (warning codes,
+	// see Codes); the row is importable.
+	Warnings []Problem
 }
 
 // Reader streams the rows of one data file and checks every rule that can be
@@ -58,8 +61,11 @@ type Reader struct {
 	pad      []string
 	metadata map[string]string
 	probs    []Problem
-	curLine  int // line of the row last returned by Next
-	curCells int // its number of cells; 0 when there is none
+	warns    []Problem // of the current row
+	trailing bool      // the header ended with one empty cell
+	fwarns   []Problem // of the file (its header)
+	curLine  int       // line of the row last returned by Next
+	curCells int       // its number of cells; 0 when there is none
 }
 
 // NewReader reads one data file from rd, checking it against spec as a file
@@ -121,6 +127,15 @@ func (r *Reader) Problems() []Problem {
 	return r.s.probs
 }
 
+// Warnings returns the file-level warnings (a trailing empty header
+// cell); those of rows are in each Row.
+func (r *Reader) Warnings() []Problem {
+	if r.roles != nil {
+		return nil
+	}
+	return r.fwarns
+}
+
 // Close releases the file. It is safe to call more than once.
 func (r *Reader) Close() error {
 	if r.close == nil {
@@ -146,6 +161,9 @@ func (r *Reader) Next() (Row, error) {
 	if err == nil && r.conv != nil {
 		row.Values = r.conv.apply(row.Values)
 	}
+	if r.roles != nil {
+		row.Warnings = nil // the users.csv Reader reports them
+	}
 	return row, err
 }
 
@@ -166,8 +184,17 @@ func (r *Reader) next() (Row, error) {
 	line, _ := r.s.cr.FieldPos(0)
 	r.curLine, r.curCells = line, len(rec)
 	row := Row{Line: line, Metadata: r.metadata}
-	r.probs = r.probs[:0]
+	r.probs, r.warns = r.probs[:0], r.warns[:0]
 	nstd := len(r.spec.Columns)
+	if len(rec) == len(r.names)+1 && rec[len(rec)-1] == "" {
+		// A trailing comma, which some SIS exports put on every row (the
+		// header's warning covers rows that match a header ending so).
+		if !r.trailing {
+			r.warn(len(rec)-1, CodeTrailingCell, "the row has one empty cell more than the header (a trailing comma); it is ignored")
+		}
+		rec = rec[:len(rec)-1]
+		r.curCells = len(rec)
+	}
 	if len(rec) != len(r.names) {
 		r.probs = append(r.probs, Problem{r.spec.Name, line, 0, CodeColumnCount,
 			fmt.Sprintf("the row has %d cells but the header has %d", len(rec), len(r.names))})
@@ -180,7 +207,7 @@ func (r *Reader) next() (Row, error) {
 		row.Values = rec[:nstd]
 		for i, v := range rec {
 			if r.s.cellOK(i, r.names[i], v, &r.probs) && i < nstd {
-				r.checkValue(i, v)
+				rec[i] = r.checkValue(i, v)
 			}
 		}
 		if len(r.probs) == 0 {
@@ -195,7 +222,7 @@ func (r *Reader) next() (Row, error) {
 			}
 		}
 	}
-	row.Problems = r.probs
+	row.Problems, row.Warnings = r.probs, r.warns
 	return row, nil
 }
 
@@ -254,32 +281,109 @@ func caseURN(s string) bool {
 	return true
 }
 
+// warn records a warning about cell i of the current row.
+func (r *Reader) warn(i int, code, format string, args ...any) {
+	line, col := r.s.cr.FieldPos(i)
+	r.warns = append(r.warns, Problem{r.spec.Name, line, col, code, fmt.Sprintf(format, args...)})
+}
+
 // add records a problem about cell i of the current row.
 func (r *Reader) add(i int, code, format string, args ...any) {
 	line, col := r.s.cr.FieldPos(i)
 	r.probs = append(r.probs, Problem{r.spec.Name, line, col, code, fmt.Sprintf(format, args...)})
 }
 
-// checkValue applies the column's rules to cell i. Each cell gets at most
-// one problem: the first broken rule is the one worth fixing.
-func (r *Reader) checkValue(i int, v string) {
+// checkValue applies the column's rules to cell i and returns the value
+// to import: v, or what a harmless habit of producers meant (a warning
+// says so). Each cell gets at most one problem: the first broken rule is
+// the one worth fixing.
+func (r *Reader) checkValue(i int, v string) string {
 	col := &r.spec.Columns[i]
 	name := col.Name
 	switch {
 	case col.Required == ReqDelta && r.mode == Bulk:
-		if v != "" {
-			r.add(i, CodeStatusInBulk, "%s must be blank in a bulk file, got %s; send change records in a file marked delta", name, show(v))
+		switch {
+		case v == "":
+		case name == "dateLastModified":
+			r.warn(i, CodeStatusInBulk, "dateLastModified is filled (%s) in a bulk file; bulk rows take the import's time, so it is ignored", show(v))
+			v = ""
+		default:
+			if f := foldValue(col.Values, v); f != "" {
+				v = f
+			}
+			if msg := enumProblem(col, v); msg != "" {
+				r.add(i, CodeEnum, "%s", msg)
+				return v
+			}
+			what := "it is imported as any bulk row"
+			if v == "tobedeleted" {
+				what = "the row deletes its record, as leaving it out of the file would"
+			}
+			r.warn(i, CodeStatusInBulk, "status is filled (%s) in a bulk file; bulk semantics apply: %s", show(v), what)
 		}
-		return
+		return v
 	case col.Required == ReqDelta && v == "":
 		r.add(i, CodeDeltaFields, "%s is required in a delta file", name)
-		return
+		return v
 	case v == "":
 		if col.Required == ReqYes {
 			r.add(i, CodeRequired, "%s is required", name)
 		}
-		return
+		return v
 	}
+	switch col.Format {
+	case Enum, Boolean:
+		values := col.Values
+		if col.Format == Boolean {
+			values = booleans
+		}
+		if f := foldValue(values, v); f != "" {
+			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), f)
+			v = f
+		}
+	case EnumList:
+		folded, changed := "", false
+		for item := range strings.SplitSeq(v, ",") {
+			if f := foldValue(col.Values, item); f != "" {
+				item, changed = f, true
+			}
+			if folded != "" {
+				folded += ","
+			}
+			folded += item
+		}
+		if changed {
+			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), folded)
+			v = folded
+		}
+	}
+	r.checkFormat(i, col, v)
+	return v
+}
+
+var booleans = []string{"true", "false"}
+
+// foldValue returns the one value of values that v matches in another
+// letter case, or "" when v is a value, matches none or is ambiguous.
+func foldValue(values []string, v string) string {
+	if slices.Contains(values, v) {
+		return ""
+	}
+	found := ""
+	for _, w := range values {
+		if strings.EqualFold(v, w) {
+			if found != "" {
+				return ""
+			}
+			found = w
+		}
+	}
+	return found
+}
+
+// checkFormat checks a non-blank cell against its column's format.
+func (r *Reader) checkFormat(i int, col *Column, v string) {
+	name := col.Name
 	switch col.Format {
 	case GUID, GUIDRef:
 		if why := guidProblem(v); why != "" {
@@ -457,6 +561,13 @@ func (r *Reader) readHeader() {
 		return
 	}
 	headerLine, _ := r.s.cr.FieldPos(0)
+	if n := len(rec); n > 2 && rec[n-1] == "" && rec[n-2] != "" {
+		line, col := r.s.cr.FieldPos(n - 1)
+		r.fwarns = append(r.fwarns, Problem{r.spec.Name, line, col, CodeTrailingCell,
+			"the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row"})
+		rec = rec[:n-1]
+		r.trailing = true
+	}
 	if len(rec) > maxHeaderCells {
 		r.s.add(headerLine, 0, CodeHeader, "the header has %d cells; at most %d are supported", len(rec), maxHeaderCells)
 		return
@@ -529,6 +640,9 @@ func (r *Reader) readHeader() {
 	}
 	r.names = names
 	r.headerOK = len(r.s.probs) == before
+	if !r.headerOK {
+		r.fwarns = nil // the header's problems say it all
+	}
 	if len(r.meta) > 0 {
 		r.metadata = make(map[string]string, len(r.meta))
 	}

@@ -33,9 +33,15 @@ func readProblems(t testing.TB, r *Reader) []string {
 		for _, p := range row.Problems {
 			out = append(out, p.String())
 		}
+		for _, p := range row.Warnings {
+			out = append(out, "warning: "+p.String())
+		}
 	}
 	for _, p := range r.Problems() {
 		out = append(out, p.String())
+	}
+	for _, p := range r.Warnings() {
+		out = append(out, "warning: "+p.String())
 	}
 	return out
 }
@@ -121,7 +127,23 @@ func TestReaderProblems(t *testing.T) {
 			name: "header trailing comma",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + ",\no1,,,D,district,,,\n",
-			want: []string{`orgs.csv:1:72: HEADER: empty column name; is there a stray comma in the header?`},
+			want: []string{`warning: orgs.csv:1:72: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row`},
+		},
+		{
+			// Two are not a habit but a broken header.
+			name: "header with two trailing commas",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + ",,\no1,,,D,district,,,,\n",
+			want: []string{`orgs.csv:1:72: HEADER: empty column name; is there a stray comma in the header?`, `orgs.csv:1:73: HEADER: duplicate column ""`},
+		},
+		{
+			name: "row trailing comma",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,D,district,,,\no2,,,D,district,,,,\n",
+			want: []string{
+				`warning: orgs.csv:2:19: TRAILING_CELL: the row has one empty cell more than the header (a trailing comma); it is ignored`,
+				`orgs.csv:3:0: COLUMN_COUNT: the row has 9 cells but the header has 7`,
+			},
 		},
 		{
 			name: "users.csv in the 2022 layout",
@@ -175,8 +197,8 @@ func TestReaderProblems(t *testing.T) {
 			file: "orgs.csv", mode: Delta,
 			data: orgsHeader + "\no1,Active,2023-01-01T00:00:00Z,D,District,,\n",
 			want: []string{
-				`orgs.csv:2:4: ENUM: "Active" is not a valid status; did you mean "active"?`,
-				`orgs.csv:2:34: ENUM: "District" is not a valid type; did you mean "district"?`,
+				`warning: orgs.csv:2:4: CASE_FOLDED: status "Active" read as "active" (the binding's values are case-sensitive)`,
+				`warning: orgs.csv:2:34: CASE_FOLDED: type "District" read as "district" (the binding's values are case-sensitive)`,
 			},
 		},
 		{
@@ -278,8 +300,8 @@ func TestReaderProblems(t *testing.T) {
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,active,2023-01-01T00:00:00.000Z,D,school,,\n",
 			want: []string{
-				`orgs.csv:2:4: STATUS_IN_BULK: status must be blank in a bulk file, got "active"; send change records in a file marked delta`,
-				`orgs.csv:2:11: STATUS_IN_BULK: dateLastModified must be blank in a bulk file, got "2023-01-01T00:00:00.000Z"; send change records in a file marked delta`,
+				`warning: orgs.csv:2:4: STATUS_IN_BULK: status is filled ("active") in a bulk file; bulk semantics apply: it is imported as any bulk row`,
+				`warning: orgs.csv:2:11: STATUS_IN_BULK: dateLastModified is filled ("2023-01-01T00:00:00.000Z") in a bulk file; bulk rows take the import's time, so it is ignored`,
 			},
 		},
 		{
@@ -308,7 +330,7 @@ func TestReaderProblems(t *testing.T) {
 				"u2,,,yes,jd,{LDAP},J,D,,,,,,\"u1,,u3\",\"9,\",,,,,,,\n" +
 				"u3,,,false,jd,{LDAP:a}{LTI:b},J,D,,,,,,a b,,,,,,,,\n",
 			want: []string{
-				`users.csv:2:6: BOOLEAN: "TRUE" is not a valid enabledUser; did you mean "true"?`,
+				`warning: users.csv:2:6: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
 				`users.csv:3:6: BOOLEAN: "yes" is not a valid enabledUser; expected true or false`,
 				`users.csv:3:13: LIST: "{LDAP}" is not a valid userIds: item 1 {LDAP} has no colon; expected {type:identifier}`,
 				`users.csv:3:29: LIST: agentSourcedIds item 2 is empty; lists are written a,b,c with no empty items`,
@@ -339,8 +361,8 @@ func TestReaderProblems(t *testing.T) {
 			data: "sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId\n" +
 				"r1,,,v1,T,\"teacher,ext:coach,Student\",Primary,,\n",
 			want: []string{
-				`resources.csv:2:11: ENUM: "Student" is not a valid roles; did you mean "student"?`,
-				`resources.csv:2:39: ENUM: "Primary" is not a valid importance; did you mean "primary"?`,
+				`warning: resources.csv:2:11: CASE_FOLDED: roles "teacher,ext:coach,Student" read as "teacher,ext:coach,student" (the binding's values are case-sensitive)`,
+				`warning: resources.csv:2:39: CASE_FOLDED: importance "Primary" read as "primary" (the binding's values are case-sensitive)`,
 			},
 		},
 		{

@@ -134,12 +134,13 @@ func TestCodes(t *testing.T) {
 		CodeHeader, CodeColumnCount, CodeEmptyFile, CodeRequired, CodeSourcedID, CodeEnum, CodeBoolean, CodeDate,
 		CodeDateTime, CodeYear, CodeNumber, CodeInteger, CodeList, CodeCaseID, CodeParallelLists, CodeStatusInBulk, CodeDeltaFields,
 		CodeDuplicateID, CodeDanglingRef, CodeRefType, CodeCycle,
+		CodeCaseFolded, CodeManifestVersion, CodeTrailingCell, CodePackageClutter,
 	} {
 		if !seen[c] {
 			t.Errorf("code %s is missing from Codes", c)
 		}
 	}
-	if len(seen) != 32 {
+	if len(seen) != 36 {
 		t.Errorf("Codes has %d entries; add new constants to the list above", len(seen))
 	}
 }

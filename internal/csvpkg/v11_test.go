@@ -355,9 +355,9 @@ func TestProblems11(t *testing.T) {
 		},
 		{
 			// One problem, from users.csv; the derived roles do not repeat it.
-			name:  "wrong-case 1.1 role",
-			edits: map[string]*string{"users.csv": replace(t, "users.csv", "sch-1,student,bart", "sch-1,Student,bart")},
-			want:  []string{`users.csv:2:19: ENUM: "Student" is not a valid role; did you mean "student"?`},
+			name:  "padded 1.1 role",
+			edits: map[string]*string{"users.csv": replace(t, "users.csv", "sch-1,student,bart", "sch-1, student,bart")},
+			want:  []string{`users.csv:2:19: ENUM: " student" is not a valid role; did you mean "student"?`},
 		},
 		{
 			name:  "a 1.2 role in a 1.1 users.csv",
