@@ -65,3 +65,16 @@ func withFrontPath(r *http.Request) *http.Request {
 	r2.URL.Path, r2.URL.RawPath = unescaped, p
 	return r2
 }
+
+// escapeID is the path segment of a sourcedId in an href: escaped like
+// any segment, and "." and ".." as %2E and %2E%2E, which url.PathEscape
+// leaves as they are and a client resolving the URL would remove.
+func escapeID(id string) string {
+	switch id {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return url.PathEscape(id)
+}
