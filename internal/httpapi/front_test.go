@@ -1,12 +1,20 @@
 package httpapi_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
@@ -163,5 +171,207 @@ func TestPathForms(t *testing.T) {
 	r := f.sendAsIs(t, "GET", base+"/users/./classes?limit=1")
 	if want := "<" + f.srv.URL + base + `/users/%2E/classes?limit=1&offset=0>; rel="first"`; r.header.Get("Link") != want {
 		t.Errorf("Link = %q, want %q", r.header.Get("Link"), want)
+	}
+}
+
+// serveOnTCP serves api on 127.0.0.1, through api.Listener when front is
+// set, with a header limit small enough for a test to exceed.
+func serveOnTCP(t *testing.T, api *httpapi.Server, front bool) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: api, MaxHeaderBytes: 1 << 10}
+	served := ln
+	if front {
+		served = api.Listener(ln)
+	}
+	go srv.Serve(served)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// exchange writes request on a new connection and reads until the server
+// closes it or the deadline passes.
+func exchange(t *testing.T, addr, request string) []byte {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, request); err != nil {
+		t.Fatal(err)
+	}
+	// A reset after the answer is how a server may close a connection
+	// whose request it did not read to the end; a timeout means it did not
+	// close it.
+	b, err := io.ReadAll(c)
+	if err != nil && (len(b) == 0 || errors.Is(err, os.ErrDeadlineExceeded)) {
+		t.Fatalf("%.80q: %v", request, err)
+	}
+	return b
+}
+
+type rawResponse struct {
+	statusLine string
+	header     http.Header // without Connection, which close says
+	close      bool
+	status     int
+	body       []byte
+}
+
+// parseResponses reads the responses to requests of the given methods
+// from b, which must hold them all and nothing more.
+func parseResponses(t *testing.T, b []byte, methods ...string) []rawResponse {
+	t.Helper()
+	rd := bytes.NewReader(b)
+	br := bufio.NewReader(rd)
+	var out []rawResponse
+	for _, m := range methods {
+		at := len(b) - rd.Len() - br.Buffered()
+		line, _, _ := bytes.Cut(b[at:], []byte("\r\n"))
+		res, err := http.ReadResponse(br, &http.Request{Method: m})
+		if err != nil {
+			t.Fatalf("response %d: %v\n%s", len(out)+1, err, b)
+		}
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatalf("response %d: %v\n%s", len(out)+1, err, b)
+		}
+		out = append(out, rawResponse{string(line), res.Header, res.Close, res.StatusCode, body})
+	}
+	if rest := len(b) - rd.Len() - br.Buffered(); rest != len(b) {
+		t.Fatalf("%d bytes after %d responses: %q", len(b)-rest, len(methods), b[rest:])
+	}
+	return out
+}
+
+// TestNetHTTPErrorsAreJSON sends what net/http refuses before any handler
+// runs, on raw connections: the answers keep net/http's status and close
+// the connection, and their bodies are imsx_StatusInfo as the official
+// OpenAPI defines it.
+func TestNetHTTPErrorsAreJSON(t *testing.T) {
+	f := newFixture(t)
+	addr := serveOnTCP(t, f.api, true)
+	ok := "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	cases := []struct {
+		name, request string
+		before        int // responses to good requests on the same connection first
+		statusLine    string
+		description   string
+	}{
+		{"bad percent-escape", "GET /ims/oneroster/rostering/v1p2/users/% HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+			"400 Bad Request", "malformed request"},
+		{"bad percent-escape after a good request", ok + "GET /ims/oneroster/rostering/v1p2/users/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 1,
+			"400 Bad Request", "malformed request"},
+		{"no request line", "HELLO\r\n\r\n", 0, "400 Bad Request", "malformed request"},
+		{"no Host", "GET /healthz HTTP/1.1\r\n\r\n", 0, "400 Bad Request", "bad request: missing required Host header"},
+		{"header too large", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: " + strings.Repeat("a", 8<<10) + "\r\n\r\n", 0,
+			"431 Request Header Fields Too Large", "larger than this server accepts"},
+		{"HTTP version", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 0, "505 HTTP Version Not Supported", "send HTTP/1.1"},
+		{"HTTP version after a good request", ok + "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 1, "505 HTTP Version Not Supported", "send HTTP/1.1"},
+		{"transfer encoding", "POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 0,
+			"501 Not Implemented", "Transfer-Encoding of the request is not supported"},
+	}
+	// Any operation's declared error response checks the body's schema.
+	users := httptest.NewRequest("GET", "/ims/oneroster/rostering/v1p2/users", nil)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			methods := append(make([]string, tc.before, tc.before+1), "GET")
+			rs := parseResponses(t, exchange(t, addr, tc.request), methods...)
+			for _, r := range rs[:tc.before] {
+				if r.status != 200 || string(r.body) != `{"status":"ok"}` {
+					t.Errorf("good request first: %s %s", r.statusLine, r.body)
+				}
+			}
+			r := rs[tc.before]
+			if r.statusLine != "HTTP/1.1 "+tc.statusLine {
+				t.Errorf("status line %q, want %q", r.statusLine, "HTTP/1.1 "+tc.statusLine)
+			}
+			if r.header.Get("Content-Type") != "application/json" || !r.close ||
+				r.header.Get("Content-Length") != strconv.Itoa(len(r.body)) {
+				t.Errorf("headers %v (Connection: close %v) for a body of %d bytes", r.header, r.close, len(r.body))
+			}
+			if _, err := f.v.Check(users, r.status, r.header, r.body); err != nil {
+				t.Error(err)
+			}
+			got := (response{r.status, r.header, r.body, users})
+			if code := got.codeMinor(t); code != "invaliddata" {
+				t.Errorf("codeMinor %q", code)
+			}
+			if m := got.json(t); m["imsx_codeMajor"] != "failure" || !strings.Contains(m["imsx_description"].(string), tc.description) {
+				t.Errorf("body %s, want a failure saying %q", r.body, tc.description)
+			}
+		})
+	}
+}
+
+// TestFrontListenerPassesResponses: through the listener, responses of the
+// handlers (a HEAD, an error, on one kept-alive connection) are byte for
+// byte what they are without it, Date aside.
+func TestFrontListenerPassesResponses(t *testing.T) {
+	f := newFixture(t)
+	auth := "Host: x\r\nAuthorization: Bearer " + f.token + "\r\n"
+	requests := "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"HEAD /ims/oneroster/rostering/v1p2/users/u-s1 HTTP/1.1\r\n" + auth + "\r\n" +
+		"GET /ims/oneroster/rostering/v1p2/users/nobody HTTP/1.1\r\n" + auth + "\r\n" +
+		"GET /ims/oneroster/rostering/v1p2/users?limit=2 HTTP/1.1\r\n" + auth + "\r\n" +
+		"GET /ims/oneroster/rostering/v1p2/users/u-s1 HTTP/1.1\r\n" + auth + "Connection: close\r\n\r\n"
+	methods := []string{"GET", "HEAD", "GET", "GET", "GET"}
+	read := func(front bool) []rawResponse {
+		rs := parseResponses(t, exchange(t, serveOnTCP(t, f.api, front), requests), methods...)
+		for _, r := range rs {
+			r.header.Del("Date")
+		}
+		return rs
+	}
+	plain, front := read(false), read(true)
+	want := []string{"200 OK", "200 OK", "404 Not Found", "200 OK", "200 OK"}
+	for i, r := range front {
+		p := plain[i]
+		if r.statusLine != "HTTP/1.1 "+want[i] || r.statusLine != p.statusLine || !bytes.Equal(r.body, p.body) ||
+			!headersEqual(r.header, p.header) || r.close != p.close {
+			t.Errorf("response %d through the listener: %s %v %s\nwithout: %s %v %s", i+1, r.statusLine, r.header, r.body, p.statusLine, p.header, p.body)
+		}
+	}
+	if len(front[1].body) != 0 || front[1].header.Get("Content-Length") == "" {
+		t.Errorf("HEAD: %v %q", front[1].header, front[1].body)
+	}
+}
+
+func headersEqual(a, b http.Header) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if strings.Join(v, "\n") != strings.Join(b[k], "\n") {
+			return false
+		}
+	}
+	return true
+}
+
+// TestOddRequestTargets: the targets the mux answers itself, with an empty
+// or plain-text body, reach the OneRoster error writer. (OPTIONS * never
+// reaches a handler: net/http answers it 200 with no body, which is right.)
+func TestOddRequestTargets(t *testing.T) {
+	f := newFixture(t)
+	addr := serveOnTCP(t, f.api, true)
+	for request, want := range map[string]string{
+		"PRI * HTTP/2.0\r\nHost: x\r\n\r\n":                                 "400 Bad Request",
+		"CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n": "404 Not Found",
+	} {
+		rs := parseResponses(t, exchange(t, addr, request+"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), "GET", "GET")
+		r := rs[0]
+		if r.statusLine != "HTTP/1.1 "+want || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%.30q: %s %v %s", request, r.statusLine, r.header, r.body)
+			continue
+		}
+		if code := (response{r.status, r.header, r.body, httptest.NewRequest("GET", "/", nil)}).codeMinor(t); code == "" {
+			t.Errorf("%.30q: %s", request, r.body)
+		}
 	}
 }
