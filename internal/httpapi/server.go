@@ -87,8 +87,9 @@ func (s *Server) Routes() []Route { return s.routes }
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.RequestURI == "*" {
-		// OPTIONS * and an HTTP/2 preface sent to HTTP/1.1 name no
-		// resource; the mux would answer 400 with an empty body.
+		// An HTTP/2 preface sent to HTTP/1.1 (net/http answers OPTIONS *
+		// itself) names no resource; the mux would answer 400 with an
+		// empty body.
 		s.writeError(w, r, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusBadRequest,
 			Message: "the request target * names no resource of this server"})
 		return

@@ -138,11 +138,11 @@ func single(q url.Values, name string) (string, bool, error) {
 }
 
 // int32Param parses limit or offset: a decimal integer from least to the
-// int32 maximum. Both are int32 in the OpenAPI document, so a larger value
-// is not a request for "as many as possible" but one that no conforming
-// client sends (a gateway validating against the document refuses it too);
-// a limit within int32 but above the server's maximum is a valid request,
-// which the caller clamps.
+// int32 maximum. Both are int32 in the OpenAPI document (and a store may
+// hold them in one), so a larger value is not a request for "as many as
+// possible" but one that no conforming client sends (a gateway validating
+// against the document refuses it too); a limit within int32 but above
+// the server's maximum is a valid request, which the caller clamps.
 func int32Param(name, v string, least int) (int, error) {
 	n, err := atoi(v)
 	if err != nil || n < least {
