@@ -94,8 +94,9 @@ func escapeID(id string) string {
 // (issue 17) it goes between TLS and net/http, never below TLS: wrap the
 // listener tls.NewListener returns and call Serve, not ServeTLS, which
 // would put TLS on top of it and leave it only ciphertext. net/http knows
-// a TLS connection by its type, *tls.Conn, though: a wrapped one gets no
-// handshake deadline, no r.TLS (unless the wrapper forwards
+// a TLS connection by its type, *tls.Conn, though: a wrapped one is not
+// handshaken up front (the handshake happens in the first read, under
+// the header deadline), has no r.TLS (unless the wrapper forwards
 // ConnectionState) and no HTTP/2 by ALPN. Issue 17 has to forward what it
 // needs, or hand connections that negotiated h2 through unwrapped:
 // HTTP/2 reports these errors in its own frames, not in these bytes.
@@ -194,7 +195,7 @@ func netHTTPError(b []byte) (status int, description string, ok bool) {
 // (a 505 or 501 too), not failures of the server.
 func (s *Server) frontError(status int, description string) []byte {
 	w := &bufferedResponse{header: http.Header{}}
-	r := &http.Request{Method: "-", URL: &url.URL{Path: "/"}}
+	r := &http.Request{URL: &url.URL{Path: "/"}}
 	s.writeError(w, r, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusBadRequest, Message: description})
 	w.header.Set("Content-Length", strconv.Itoa(w.body.Len()))
 	w.header.Set("Connection", "close")
