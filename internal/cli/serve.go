@@ -50,8 +50,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it.
 func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg httpapi.Config) int {
 	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	api := httpapi.New(st, cfg)
 	srv := &http.Server{
-		Handler:           httpapi.New(st, cfg),
+		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -59,7 +60,9 @@ func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg htt
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// The API's listener makes net/http's own error answers JSON; with
+	// TLS it must wrap the TLS listener (see httpapi.Server.Listener).
+	go func() { errc <- srv.Serve(api.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)

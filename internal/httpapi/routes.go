@@ -89,6 +89,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	b := getBuf()
 	defer putBuf(b)
 	if !rt.Collection {
+		// Consumers that page every GET alike read the header on single
+		// objects too; writeError drops it again if the object is not found.
+		w.Header().Set("X-Total-Count", "1")
 		// Whole objects are cached per route and path under the data
 		// version (the route's scopes decide whether the path finds the
 		// object, so the key holds both): a hit costs one version read.

@@ -85,7 +85,17 @@ func New(st store.Store, cfg Config) *Server {
 func (s *Server) Routes() []Route { return s.routes }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.RequestURI == "*" {
+		// An HTTP/2 preface sent to HTTP/1.1 (net/http answers OPTIONS *
+		// itself) names no resource; the mux would answer 400 with an
+		// empty body.
+		s.writeError(w, r, &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusBadRequest,
+			Message: "the request target * names no resource of this server"})
+		return
+	}
+	s.mux.ServeHTTP(w, withFrontPath(r))
+}
 
 func (s *Server) register() {
 	methods := map[string][]string{}
@@ -174,7 +184,10 @@ func (s *Server) registerDiscovery() {
 			}
 			writeJSON(w, doc.([]byte))
 		}
-		s.mux.HandleFunc("GET "+base+"/discovery/{$}", h)
+		// The folder without its slash: withFrontPath strips the slash
+		// of every path, and a pattern ending in {$} would have the mux
+		// redirect to it again.
+		s.mux.HandleFunc("GET "+base+"/discovery", h)
 		for _, name := range discoveryNames[service] {
 			s.mux.HandleFunc("GET "+base+"/discovery/"+name, h)
 		}

@@ -29,7 +29,8 @@ type Options struct {
 	DefaultLimit int // 0 means DefaultLimit
 	// MaxLimit caps limit; a larger limit is lowered to it, not refused,
 	// as rest-query.md §1 recommends. 0 means no cap below the int32
-	// maximum of the OpenAPI type.
+	// maximum of the OpenAPI type; beyond that, limit is refused like
+	// offset.
 	MaxLimit int
 	// Collection is false for single-object GETs. The standard gives those
 	// only fields, so the other five are then ignored like any unknown
@@ -70,9 +71,9 @@ func parseCollection(q url.Values, o Options, p *Params) error {
 	if v, ok, err := single(q, "limit"); err != nil {
 		return err
 	} else if ok {
-		n, err := atoi(v)
-		if err != nil || n <= 0 {
-			return invalidData("limit must be a positive integer, got %s", echo(v))
+		n, err := int32Param("limit", v, 1)
+		if err != nil {
+			return err
 		}
 		p.Limit = min(n, maxLimit)
 	}
@@ -80,14 +81,9 @@ func parseCollection(q url.Values, o Options, p *Params) error {
 	if v, ok, err := single(q, "offset"); err != nil {
 		return err
 	} else if ok {
-		n, err := atoi(v)
-		if err != nil || n < 0 {
-			return invalidData("offset must be a non-negative integer, got %s", echo(v))
-		}
-		// Offsets are int32 in the OpenAPI document, and a store may hold
-		// them in one.
-		if n > math.MaxInt32 {
-			return invalidData("offset must be at most %d, got %s", math.MaxInt32, echo(v))
+		n, err := int32Param("offset", v, 0)
+		if err != nil {
+			return err
 		}
 		p.Offset = n
 	}
@@ -141,8 +137,30 @@ func single(q url.Values, name string) (string, bool, error) {
 	return "", false, invalidData("parameter %s repeated", name)
 }
 
+// int32Param parses limit or offset: a decimal integer from least to the
+// int32 maximum. Both are int32 in the OpenAPI document (and a store may
+// hold them in one), so a larger value is not a request for "as many as
+// possible" but one that no conforming client sends (a gateway validating
+// against the document refuses it too); a limit within int32 but above
+// the server's maximum is a valid request, which the caller clamps.
+func int32Param(name, v string, least int) (int, error) {
+	n, err := atoi(v)
+	if err != nil || n < least {
+		want := "a non-negative integer"
+		if least > 0 {
+			want = "a positive integer"
+		}
+		return 0, invalidData("%s must be %s, got %s", name, want, echo(v))
+	}
+	if n > math.MaxInt32 {
+		return 0, invalidData("%s must be at most %d, got %s", name, math.MaxInt32, echo(v))
+	}
+	return n, nil
+}
+
 // atoi parses a decimal integer, mapping values too large for int to
-// MaxInt so that the callers' range checks (clamp or refuse) apply to them.
+// MaxInt so that the range check of int32Param refuses them with the same
+// message as any other value beyond int32.
 func atoi(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if errors.Is(err, strconv.ErrRange) && n > 0 {

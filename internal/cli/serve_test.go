@@ -1,0 +1,70 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/cli"
+)
+
+// TestServeAnswersMalformedRequestsInJSON runs serve on a free port: a
+// request net/http refuses before any handler runs is answered in the
+// OneRoster error shape, which only the API's listener gives.
+func TestServeAnswersMalformedRequestsInJSON(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, stdout := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "s.db"), "--addr", "127.0.0.1:0"}, stdout, &stderr)
+		stdout.Close()
+	}()
+	stopped := false
+	stop := func() int {
+		cancel()
+		stopped = true
+		return <-done
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	lines := bufio.NewReader(out)
+	line, err := lines.ReadString('\n')
+	go io.Copy(io.Discard, lines)
+	_, rest, ok := strings.Cut(line, "http://")
+	addr, _, _ := strings.Cut(rest, "/")
+	if err != nil || !ok {
+		code := stop()
+		t.Fatalf("serve printed %q (%v), exit %d: %s", line, err, code, stderr.String())
+	}
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, "GET /ims/oneroster/rostering/v1p2/users/% HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("HTTP/1.1 400 Bad Request\r\n")) || !bytes.Contains(b, []byte("\r\nContent-Type: application/json\r\n")) ||
+		!bytes.Contains(b, []byte(`"imsx_codeMinorFieldValue":"invaliddata"`)) {
+		t.Errorf("answer to a malformed request:\n%s", b)
+	}
+	if code := stop(); code != cli.ExitOK {
+		t.Errorf("serve exited %d: %s", code, stderr.String())
+	}
+}
