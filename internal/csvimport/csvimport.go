@@ -238,7 +238,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 			return nil, err
 		}
 		for _, f := range findings {
-			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
+			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
 		}
 	}
 	if rep.Failed() {
@@ -280,13 +280,15 @@ type importer struct {
 	// lines and columns they carry.
 	curFile string
 	curMode csvpkg.Mode
+	headers []string // of the current file, indexed like Row.Values
 	pkg     *csvpkg.Package
 	man     *csvpkg.Manifest
 }
 
 type row struct {
 	line int
-	cols []int // byte column of each cell, for messages
+	cols []int // field number of each cell, for messages
+	offs []int // byte offset of each cell
 	vals []string
 	meta string
 	hash string // contentHash of the row's values and metadata
@@ -338,6 +340,10 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	}
 	defer r.Close()
 	im.curFile, im.curMode = r.File(), mode
+	im.headers = make([]string, len(r.Spec().Columns))
+	for i := range im.headers {
+		im.headers[i] = r.Header(i)
+	}
 	// On a table's first load every row is new and none can go missing:
 	// no lookup of stored rows, no bulk deletion step.
 	empty, err := im.tx.BeginFile(ctx, table)
@@ -421,7 +427,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			if m.Deleted {
 				msg = fmt.Sprintf("%s %q refers to a record of %s that is tobedeleted", selfRefName(spec, table), m.ID, spec.Name)
 			}
-			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Code: csvpkg.CodeDanglingRef, Message: msg})
+			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Header: selfRefName(spec, table), Code: csvpkg.CodeDanglingRef, Message: msg})
 		}
 		break
 	}
@@ -433,7 +439,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		return err
 	}
 	for _, f := range findings {
-		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Code: f.Code, Message: f.Message})
+		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
 	}
 	if mode == csvpkg.Bulk && !empty {
 		missing, active, err := im.tx.CountMissing(ctx, table)
@@ -557,16 +563,16 @@ func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error 
 			if !csvpkg.ValidGUID(rw.Values[0]) {
 				continue
 			}
-			_, c := r.Pos(0)
-			b.rows = append(b.rows, row{line: rw.Line, cols: []int{c}, vals: []string{rw.Values[0]}, bad: true})
+			_, c, o := r.Pos(0)
+			b.rows = append(b.rows, row{line: rw.Line, cols: []int{c}, offs: []int{o}, vals: []string{rw.Values[0]}, bad: true})
 		} else {
-			cols := make([]int, len(rw.Values))
+			cols, offs := make([]int, len(rw.Values)), make([]int, len(rw.Values))
 			for i := range cols {
-				_, cols[i] = r.Pos(i)
+				_, cols[i], offs[i] = r.Pos(i)
 			}
 			vals := append([]string(nil), rw.Values...)
 			meta := metadataJSON(rw.Metadata)
-			b.rows = append(b.rows, row{line: rw.Line, cols: cols, vals: vals, meta: meta, hash: contentHash(vals[3:], meta)})
+			b.rows = append(b.rows, row{line: rw.Line, cols: cols, offs: offs, vals: vals, meta: meta, hash: contentHash(vals[3:], meta)})
 		}
 		if len(b.rows) == batchSize {
 			if err := send(); err != nil {
@@ -655,7 +661,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 			continue
 		}
 		bad[i] = true
-		im.problem(csvpkg.Problem{File: im.curFile, Line: batch[i].line, Column: batch[i].cols[0], Code: csvpkg.CodeDuplicateID,
+		im.problem(csvpkg.Problem{File: im.curFile, Line: batch[i].line, Column: batch[i].cols[0], Offset: batch[i].offs[0], Header: im.headers[0], Code: csvpkg.CodeDuplicateID,
 			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
 	}
 	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
@@ -794,19 +800,19 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 				case !ok:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)})
 				case active && t.Status == "tobedeleted":
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeDanglingRef,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,
 						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
 				case !csvpkg.RefTypeOK(rs.typ, "", t.Type):
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
 				case rs.notTyp != "" && t.Type == rs.notTyp:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Code: csvpkg.CodeRefType,
+					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeRefType,
 						Message: fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)})
 				}
 			}

@@ -70,19 +70,19 @@ func TestBrokenPackages(t *testing.T) {
 			[]string{"orgs.csv:1:"}, false},
 		// Another letter case is read (CASE_FOLDED); spaces are not.
 		{"padded enum", replace("orgs.csv", "Springfield Elementary,school", "Springfield Elementary, school"),
-			[]string{`orgs.csv:3:36: ENUM: " school" is not a valid type; did you mean "school"?`}, true},
+			[]string{`orgs.csv:3:5: ENUM: " school" is not a valid type; did you mean "school"?`}, true},
 		{"unknown status in a bulk file", replace("classes.csv", "cl-3,,,", "cl-3,gone,,"),
-			[]string{"classes.csv:4:6: ENUM: "}, false},
+			[]string{"classes.csv:4:2: ENUM: "}, false},
 		{"bad date", replace("academicSessions.csv", "t-1,,,Fall,term,2025-08-01", "t-1,,,Fall,term,2025-02-30"),
-			[]string{"academicSessions.csv:3:17: DATE:"}, false},
+			[]string{"academicSessions.csv:3:6: DATE:"}, false},
 		{"illegal sourcedId character", replace("courses.csv", "c-math,,,", "c math,,,"),
 			[]string{"courses.csv:2:1: SOURCEDID:"}, false},
 		{"duplicate sourcedId", replace("enrollments.csv", "e-7,,,", "e-6,,,"),
 			[]string{`enrollments.csv:8:1: DUPLICATE_ID: sourcedId "e-6" already appears on line 7`}, true},
 		{"dangling reference", replace("enrollments.csv", "e-5,,,cl-2,sch.2@x,u-t2", "e-5,,,cl-2,sch.2@x,u-t9"),
-			[]string{`enrollments.csv:6:20: DANGLING_REF: userSourcedId "u-t9" does not match any row of users.csv or any stored record`}, true},
+			[]string{`enrollments.csv:6:6: DANGLING_REF: userSourcedId "u-t9" does not match any row of users.csv or any stored record`}, true},
 		{"dangling forward reference in the same file", replace("orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9"),
-			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}, true},
+			[]string{`orgs.csv:5:7: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}, true},
 		{"dangling agent in a list", replace("users.csv", `"u-s1,u-s2"`, `"u-s1,u-s7"`),
 			[]string{`users.csv:7:`}, false},
 		{"school reference to a district", replace("classes.csv", "Room 1,org/sch-1", "Room 1,dist-1"),
@@ -316,7 +316,7 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 	// A bad date-time in a delta row is refused with its place.
 	bad := map[string]string{"orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\ndist-1,active,2026-02-01,Springfield District,district,NCES-1,\n"}
 	rep, err := csvimport.Import(ctx, st, storetest.WritePackage(t, bad, "delta"), csvimport.Options{})
-	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), "orgs.csv:2:15: DATETIME:") {
+	if err != nil || rep.OK || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), "orgs.csv:2:3: DATETIME:") {
 		t.Errorf("bad delta date-time: %v %v", err, rep.Problems)
 	}
 	// Bulk again: the original district; the delta's additions become
@@ -372,7 +372,7 @@ func TestCrossRowRules(t *testing.T) {
 		{"line item of another school", "lineItems.csv", "gp-1,0,10,org/sch-1", "gp-1,0,10,sch.2@x",
 			`lineItems.csv:2:1: SCHOOL_MISMATCH: line item "li-1" names a school other than its class's ("org/sch-1")`},
 		{"school reference to a district", "lineItems.csv", "gp-1,0,10,org/sch-1", "gp-1,0,10,dist-1",
-			`lineItems.csv:2:77: REF_TYPE: schoolSourcedId "dist-1" is of type "district", not "school"`},
+			`lineItems.csv:2:13: REF_TYPE: schoolSourcedId "dist-1" is of type "district", not "school"`},
 		{"result for a teacher", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-t1,",
 			`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
@@ -418,7 +418,7 @@ func TestProblemOrder(t *testing.T) {
 	var want []string
 	for i := range 8 {
 		want = append(want, fmt.Sprintf("categories.csv:%d:1: DUPLICATE_ID: sourcedId \"cat-%d\" already appears on line %d", 10+2*i, i, 2+i),
-			fmt.Sprintf("categories.csv:%d:13: NUMBER: \"x\" is not a valid weight; expected a decimal number such as 87.5", 11+2*i))
+			fmt.Sprintf("categories.csv:%d:5: NUMBER: \"x\" is not a valid weight; expected a decimal number such as 87.5", 11+2*i))
 	}
 	for run := range 3 {
 		rep, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
@@ -467,10 +467,10 @@ func TestWarnings(t *testing.T) {
 		got = append(got, w.String())
 	}
 	want := []string{
-		"orgs.csv:1:72: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row",
-		`orgs.csv:5:8: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row deletes its record, as leaving it out of the file would`,
-		`classes.csv:2:33: CASE_FOLDED: classType "Scheduled" read as "scheduled" (the binding's values are case-sensitive) (and 1 more alike in this file)`,
-		`users.csv:2:8: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
+		"orgs.csv:1:8: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row",
+		`orgs.csv:5:2: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row deletes its record, as leaving it out of the file would`,
+		`classes.csv:2:8: CASE_FOLDED: classType "Scheduled" read as "scheduled" (the binding's values are case-sensitive) (and 1 more alike in this file)`,
+		`users.csv:2:4: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("warnings (-want +got)\n%s", diff)

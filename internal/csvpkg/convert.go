@@ -195,8 +195,8 @@ func (d *derivedRoles) row(org string) Row {
 	}
 	d.probs = d.probs[:0]
 	if len(id) > MaxGUIDLength {
-		line, col := d.users.Pos(u11ID)
-		d.probs = append(d.probs, Problem{users11.Name, line, col, CodeSourcedID, fmt.Sprintf(
+		line, field, off := d.users.Pos(u11ID)
+		d.probs = append(d.probs, Problem{File: users11.Name, Line: line, Column: field, Header: d.users.Header(u11ID), Offset: off, Code: CodeSourcedID, Message: fmt.Sprintf(
 			"the roles.csv sourcedId %s derived from this OneRoster 1.1 user (its sourcedId, /role/ and the position %d of the org in orgSourcedIds) is %d characters long; the limit is %d, so shorten the user's sourcedId",
 			show(id), d.n, len(id), MaxGUIDLength)})
 	}
@@ -204,9 +204,17 @@ func (d *derivedRoles) row(org string) Row {
 }
 
 // pos gives the position in users.csv of column i of the roles row.
-func (d *derivedRoles) pos(i int) (line, column int) {
+func (d *derivedRoles) pos(i int) (line, field, offset int) {
 	if i < 0 || i >= len(roleSource) || roleSource[i] < 0 {
-		return d.line, 0
+		return d.line, 0, 0
 	}
 	return d.users.Pos(roleSource[i])
+}
+
+// header gives the users.csv header of column i of the roles row.
+func (d *derivedRoles) header(i int) string {
+	if i < 0 || i >= len(roleSource) || roleSource[i] < 0 {
+		return ""
+	}
+	return d.users.Header(roleSource[i])
 }

@@ -26,16 +26,23 @@ type Problem struct {
 	File string `json:"file"` // file inside the package, e.g. "users.csv"; the package or folder name for package-wide problems
 	// Line is 1-based; 0 means the whole file.
 	Line int `json:"line"`
-	// Column is the 1-based byte offset in the line (after a leading BOM,
-	// which editors do not show); 0 means the whole line.
-	Column  int    `json:"column"`
+	// Column is the 1-based field number of the cell, as a spreadsheet
+	// counts columns (1 is column A); 0 means the whole line, or a place
+	// inside a line that Offset gives (a CSV syntax error).
+	Column int `json:"column"`
+	// Header is the header of the cell's column, when there is one.
+	Header string `json:"header,omitempty"`
+	// Offset is the 1-based byte offset of the cell (or of a syntax
+	// error) in its line, after a leading BOM, which editors do not show.
+	Offset  int    `json:"offset,omitempty"`
 	Code    string `json:"code"` // one of the Code* constants
 	Message string `json:"message"`
 }
 
 // String formats p as FILE:LINE:COLUMN: CODE: message.
 func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Column, p.Code, p.Message)
+	s := fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Column, p.Code, p.Message)
+	return s
 }
 
 // Error lets Open return a Problem, so callers report an unreadable package

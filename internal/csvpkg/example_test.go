@@ -74,7 +74,7 @@ func Example() {
 	}
 	// Output:
 	// orgs line 2: North District (region N)
-	// warning: orgs.csv:3:19: CASE_FOLDED: type "School" read as "school" (the binding's values are case-sensitive)
+	// warning: orgs.csv:3:5: CASE_FOLDED: type "School" read as "school" (the binding's values are case-sensitive)
 	// orgs line 3: Lincoln High (region N)
-	// orgs.csv:4:19: ENUM: "academy" is not a valid type; expected department, school, district, local, state, national or ext:<name>
+	// orgs.csv:4:5: ENUM: "academy" is not a valid type; expected department, school, district, local, state, national or ext:<name>
 }

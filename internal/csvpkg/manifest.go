@@ -137,7 +137,8 @@ func parseManifest(rd io.Reader, maxRecord int64) (*Manifest, []Problem) {
 			if !ok || slices.Contains(manifestOrder11, p) {
 				continue
 			}
-			s.add(line, 1, CodeManifestInvalid, "%s is a OneRoster 1.2 property; a manifest with oneroster.version 1.1 does not have it", p)
+			s.probs = append(s.probs, Problem{File: ManifestName, Line: line, Column: 1, Header: "propertyName", Offset: 1, Code: CodeManifestInvalid,
+				Message: fmt.Sprintf("%s is a OneRoster 1.2 property; a manifest with oneroster.version 1.1 does not have it", p)})
 			delete(m.modes, fileByManifestKey(p).Name)
 		}
 	}
@@ -153,7 +154,7 @@ func parseManifest(rd io.Reader, maxRecord int64) (*Manifest, []Problem) {
 func (m *Manifest) row(s *stream, rec []string) {
 	line, _ := s.cr.FieldPos(0)
 	for i, v := range rec {
-		if !s.cellOK(i, "manifest cell", v, &s.probs) {
+		if !s.cellOK(i, "manifest cell", "", v, &s.probs) {
 			return
 		}
 	}
@@ -162,10 +163,14 @@ func (m *Manifest) row(s *stream, rec []string) {
 		return
 	}
 	name, value := rec[0], rec[1]
-	_, vcol := s.cr.FieldPos(1)
-	bad := func(format string, args ...any) { s.add(line, vcol, CodeManifestInvalid, format, args...) }
+	_, vfield, voff := s.cell(1)
+	at := func(field, off int, header, format string, args ...any) {
+		s.probs = append(s.probs, Problem{File: ManifestName, Line: line, Column: field, Header: header, Offset: off, Code: CodeManifestInvalid,
+			Message: fmt.Sprintf(format, args...)})
+	}
+	bad := func(format string, args ...any) { at(vfield, voff, "value", format, args...) }
 	if first, dup := m.lines[name]; dup {
-		s.add(line, 1, CodeManifestInvalid, "duplicate property %s (first on line %d)", name, first)
+		at(1, 1, "propertyName", "duplicate property %s (first on line %d)", name, first)
 		return
 	}
 	switch name {
@@ -176,7 +181,7 @@ func (m *Manifest) row(s *stream, rec []string) {
 		case "1":
 			// ClassLink and others write the number without its decimal.
 			m.ManifestVersion = "1.0"
-			m.warns = append(m.warns, Problem{ManifestName, line, vcol, CodeManifestVersion, `manifest.version "1" read as 1.0`})
+			m.warns = append(m.warns, Problem{File: ManifestName, Line: line, Column: vfield, Header: "value", Offset: voff, Code: CodeManifestVersion, Message: `manifest.version "1" read as 1.0`})
 		default:
 			bad("manifest.version must be 1.0; got %s", show(value))
 		}
@@ -198,7 +203,7 @@ func (m *Manifest) row(s *stream, rec []string) {
 			} else if sug := suggest(name, knownProperties); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			}
-			s.add(line, 1, CodeManifestInvalid, "%s", msg)
+			at(1, 1, "propertyName", "%s", msg)
 			return
 		}
 		switch value {

@@ -241,7 +241,7 @@ func TestPackage(t *testing.T) {
 			files:    with(testFile{"manifest.csv", replaceLine(man, "file.orgs,bulk", "file.orgs,Bulk\n")}),
 			wantRows: 1,
 			want: []string{
-				`manifest.csv:15:11: MANIFEST_INVALID: "Bulk" is not a valid mode for file.orgs; did you mean "bulk"?`,
+				`manifest.csv:15:2: MANIFEST_INVALID: "Bulk" is not a valid mode for file.orgs; did you mean "bulk"?`,
 				"orgs.csv:0:0: FILE_NOT_IN_MANIFEST: orgs.csv is present but manifest.csv has no valid file.orgs property; the file is not read",
 			},
 		},
@@ -266,7 +266,7 @@ func TestPackage(t *testing.T) {
 			want: []string{
 				`manifest.csv:1:0: MANIFEST_INVALID: the header must be exactly propertyName,value; got "property,value"`,
 				"manifest.csv:2:0: MANIFEST_INVALID: expected 2 cells (propertyName,value); got 3",
-				`manifest.csv:3:19: MANIFEST_INVALID: oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got "1.3"`,
+				`manifest.csv:3:2: MANIFEST_INVALID: oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got "1.3"`,
 				"manifest.csv:0:0: MANIFEST_INVALID: missing property manifest.version",
 			},
 		},
@@ -344,7 +344,7 @@ func TestPackage(t *testing.T) {
 			name:     "row problems are reported per file",
 			files:    with(testFile{"orgs.csv", orgsHeader + "\no1,,,D,,,\n"}),
 			wantRows: 2,
-			want:     []string{`orgs.csv:2:8: REQUIRED: type is required`},
+			want:     []string{`orgs.csv:2:5: REQUIRED: type is required`},
 		},
 	}
 	for _, tt := range tests {

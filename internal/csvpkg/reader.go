@@ -196,8 +196,8 @@ func (r *Reader) next() (Row, error) {
 		r.curCells = len(rec)
 	}
 	if len(rec) != len(r.names) {
-		r.probs = append(r.probs, Problem{r.spec.Name, line, 0, CodeColumnCount,
-			fmt.Sprintf("the row has %d cells but the header has %d", len(rec), len(r.names))})
+		r.probs = append(r.probs, Problem{File: r.spec.Name, Line: line, Code: CodeColumnCount,
+			Message: fmt.Sprintf("the row has %d cells but the header has %d", len(rec), len(r.names))})
 		r.pad = append(r.pad[:0], rec[:min(len(rec), nstd)]...)
 		for len(r.pad) < nstd {
 			r.pad = append(r.pad, "")
@@ -206,7 +206,7 @@ func (r *Reader) next() (Row, error) {
 	} else {
 		row.Values = rec[:nstd]
 		for i, v := range rec {
-			if r.s.cellOK(i, r.names[i], v, &r.probs) && i < nstd {
+			if r.s.cellOK(i, r.names[i], r.names[i], v, &r.probs) && i < nstd {
 				rec[i] = r.checkValue(i, v)
 			}
 		}
@@ -227,25 +227,44 @@ func (r *Reader) next() (Row, error) {
 }
 
 // Pos returns where cell i (indexed like FileSpec.Columns) of the row last
-// returned by Next starts, so that problems found after reading — duplicate
-// ids, dangling references — point at the same line and byte column as the
-// reader's own. A cell the row lacks (COLUMN_COUNT) gives the row's line and
-// column 0. Like Row, it is only valid until the next call to Next.
-func (r *Reader) Pos(i int) (line, column int) {
-	if r.conv != nil {
-		if i < 0 || i >= len(r.conv.src) {
-			i = -1
-		} else {
-			i = r.conv.src[i]
-		}
-	}
+// returned by Next is: its line, field number (see Problem.Column) and
+// byte offset, so that problems found after reading — duplicate ids,
+// dangling references — point at the same place as the reader's own. A
+// cell the row lacks (COLUMN_COUNT) gives the row's line and 0, 0. Like
+// Row, it is only valid until the next call to Next.
+func (r *Reader) Pos(i int) (line, field, offset int) {
+	i = r.src(i)
 	if r.roles != nil {
 		return r.roles.pos(i)
 	}
 	if i < 0 || i >= r.curCells {
-		return r.curLine, 0
+		return r.curLine, 0, 0
 	}
-	return r.s.cr.FieldPos(i)
+	return r.s.cell(i)
+}
+
+// Header returns the header, in the file read, of the column that holds
+// cell i (indexed like FileSpec.Columns), or "".
+func (r *Reader) Header(i int) string {
+	i = r.src(i)
+	if r.roles != nil {
+		return r.roles.header(i)
+	}
+	if i < 0 || i >= len(r.names) {
+		return ""
+	}
+	return r.names[i]
+}
+
+// src maps index i of Row.Values to the index of its cell in the file.
+func (r *Reader) src(i int) int {
+	if r.conv == nil {
+		return i
+	}
+	if i < 0 || i >= len(r.conv.src) {
+		return -1
+	}
+	return r.conv.src[i]
 }
 
 // checkRow applies the rules that involve two cells of a row whose cells
@@ -283,14 +302,22 @@ func caseURN(s string) bool {
 
 // warn records a warning about cell i of the current row.
 func (r *Reader) warn(i int, code, format string, args ...any) {
-	line, col := r.s.cr.FieldPos(i)
-	r.warns = append(r.warns, Problem{r.spec.Name, line, col, code, fmt.Sprintf(format, args...)})
+	r.warns = append(r.warns, r.cellProblem(i, code, fmt.Sprintf(format, args...)))
+}
+
+// cellProblem is a problem about cell i of the current record.
+func (r *Reader) cellProblem(i int, code, msg string) Problem {
+	line, field, off := r.s.cell(i)
+	p := Problem{File: r.spec.Name, Line: line, Column: field, Offset: off, Code: code, Message: msg}
+	if i < len(r.names) {
+		p.Header = r.names[i]
+	}
+	return p
 }
 
 // add records a problem about cell i of the current row.
 func (r *Reader) add(i int, code, format string, args ...any) {
-	line, col := r.s.cr.FieldPos(i)
-	r.probs = append(r.probs, Problem{r.spec.Name, line, col, code, fmt.Sprintf(format, args...)})
+	r.probs = append(r.probs, r.cellProblem(i, code, fmt.Sprintf(format, args...)))
 }
 
 // checkValue applies the column's rules to cell i and returns the value
@@ -562,9 +589,9 @@ func (r *Reader) readHeader() {
 	}
 	headerLine, _ := r.s.cr.FieldPos(0)
 	if n := len(rec); n > 2 && rec[n-1] == "" && rec[n-2] != "" {
-		line, col := r.s.cr.FieldPos(n - 1)
-		r.fwarns = append(r.fwarns, Problem{r.spec.Name, line, col, CodeTrailingCell,
-			"the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row"})
+		line, field, off := r.s.cell(n - 1)
+		r.fwarns = append(r.fwarns, Problem{File: r.spec.Name, Line: line, Column: field, Offset: off, Code: CodeTrailingCell,
+			Message: "the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row"})
 		rec = rec[:n-1]
 		r.trailing = true
 	}
@@ -594,18 +621,17 @@ func (r *Reader) readHeader() {
 	seen := make(map[string]bool, len(names))
 	var stdCells []int
 	for i, n := range names {
-		line, col := r.s.cr.FieldPos(i)
 		if strings.IndexByte(n, '\r') >= 0 && strings.IndexByte(n, '\n') < 0 {
 			// encoding/csv only ends lines at LF, so a file saved with
 			// classic-Mac CR line ends arrives as one enormous line.
-			r.s.add(line, col, CodeHeader, "the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings")
+			r.s.addCell(i, n, CodeHeader, "the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings")
 			return
 		}
-		if !r.s.cellOK(i, fmt.Sprintf("header cell %d", i+1), n, &r.s.probs) {
+		if !r.s.cellOK(i, fmt.Sprintf("header cell %d", i+1), "", n, &r.s.probs) {
 			continue
 		}
 		if seen[n] {
-			r.s.add(line, col, CodeHeader, "duplicate column %q", n)
+			r.s.addCell(i, n, CodeHeader, "duplicate column %q", n)
 			continue
 		}
 		seen[n] = true
@@ -613,16 +639,16 @@ func (r *Reader) readHeader() {
 		case strings.HasPrefix(n, metadataPrefix):
 			switch {
 			case n == metadataPrefix:
-				r.s.add(line, col, CodeHeader, "metadata column needs a name after %q", metadataPrefix)
+				r.s.addCell(i, n, CodeHeader, "metadata column needs a name after %q", metadataPrefix)
 			case i < lastStd:
-				r.s.add(line, col, CodeHeader, "metadata column %q must come after all standard columns", n)
+				r.s.addCell(i, n, CodeHeader, "metadata column %q must come after all standard columns", n)
 			default:
 				r.meta = append(r.meta, n[len(metadataPrefix):])
 			}
 		case r.spec.Index(n) >= 0:
 			stdCells = append(stdCells, i)
 		default:
-			r.s.add(line, col, CodeHeader, "%s", unknownColumn(r.spec, n, missing))
+			r.s.addCell(i, n, CodeHeader, "%s", unknownColumn(r.spec, n, missing))
 		}
 	}
 	for _, m := range missing {
@@ -631,8 +657,7 @@ func (r *Reader) readHeader() {
 	if len(r.s.probs) == before {
 		for k, i := range stdCells {
 			if names[i] != std[k].Name {
-				line, col := r.s.cr.FieldPos(i)
-				r.s.add(line, col, CodeHeader, "column %q is out of order; %q belongs here (the standard order is %s)",
+				r.s.addCell(i, names[i], CodeHeader, "column %q is out of order; %q belongs here (the standard order is %s)",
 					names[i], std[k].Name, strings.Join(columnNames(r.spec), ","))
 				break
 			}

@@ -69,7 +69,7 @@ func TestReaderProblems(t *testing.T) {
 			name: "BOM accepted, columns counted after it",
 			file: "orgs.csv", mode: Bulk,
 			data: "\xEF\xBB\xBF" + orgsHeader + "\no1,,,District,Bogus,,\n",
-			want: []string{`orgs.csv:2:15: ENUM: "Bogus" is not a valid type; expected department, school, district, local, state, national or ext:<name>`},
+			want: []string{`orgs.csv:2:5: ENUM: "Bogus" is not a valid type; expected department, school, district, local, state, national or ext:<name>`},
 		},
 		{
 			name: "UTF-16 refused",
@@ -86,7 +86,7 @@ func TestReaderProblems(t *testing.T) {
 			name: "CR-only line endings",
 			file: "orgs.csv", mode: Bulk,
 			data: strings.ReplaceAll(orgsHeader+"\no1,,,D,district,,\n", "\n", "\r"),
-			want: []string{`orgs.csv:1:56: HEADER: the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings`},
+			want: []string{`orgs.csv:1:7: HEADER: the header runs into the next line at a bare carriage return; save the file with LF or CRLF line endings`},
 		},
 		{
 			name: "no final newline",
@@ -97,14 +97,14 @@ func TestReaderProblems(t *testing.T) {
 			name: "header out of order",
 			file: "orgs.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,type,name,identifier,parentSourcedId\no1,,,district,D,,\n",
-			want: []string{`orgs.csv:1:35: HEADER: column "type" is out of order; "name" belongs here (the standard order is sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId)`},
+			want: []string{`orgs.csv:1:4: HEADER: column "type" is out of order; "name" belongs here (the standard order is sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId)`},
 		},
 		{
 			name: "header misspelt",
 			file: "orgs.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,nmae,type,identifier,parentSourcedId\no1,,,D,district,,\n",
 			want: []string{
-				`orgs.csv:1:35: HEADER: unknown column "nmae"; did you mean "name"?`,
+				`orgs.csv:1:4: HEADER: unknown column "nmae"; did you mean "name"?`,
 				`orgs.csv:1:0: HEADER: missing column "name"`,
 			},
 		},
@@ -121,27 +121,27 @@ func TestReaderProblems(t *testing.T) {
 			name: "header duplicate column",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + ",name\no1,,,D,district,,,D\n",
-			want: []string{`orgs.csv:1:72: HEADER: duplicate column "name"`},
+			want: []string{`orgs.csv:1:8: HEADER: duplicate column "name"`},
 		},
 		{
 			name: "header trailing comma",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + ",\no1,,,D,district,,,\n",
-			want: []string{`warning: orgs.csv:1:72: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row`},
+			want: []string{`warning: orgs.csv:1:8: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row`},
 		},
 		{
 			// Two are not a habit but a broken header.
 			name: "header with two trailing commas",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + ",,\no1,,,D,district,,,,\n",
-			want: []string{`orgs.csv:1:72: HEADER: empty column name; is there a stray comma in the header?`, `orgs.csv:1:73: HEADER: duplicate column ""`},
+			want: []string{`orgs.csv:1:8: HEADER: empty column name; is there a stray comma in the header?`, `orgs.csv:1:9: HEADER: duplicate column ""`},
 		},
 		{
 			name: "row trailing comma",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,D,district,,,\no2,,,D,district,,,,\n",
 			want: []string{
-				`warning: orgs.csv:2:19: TRAILING_CELL: the row has one empty cell more than the header (a trailing comma); it is ignored`,
+				`warning: orgs.csv:2:8: TRAILING_CELL: the row has one empty cell more than the header (a trailing comma); it is ignored`,
 				`orgs.csv:3:0: COLUMN_COUNT: the row has 9 cells but the header has 7`,
 			},
 		},
@@ -149,7 +149,7 @@ func TestReaderProblems(t *testing.T) {
 			name: "users.csv in the 2022 layout",
 			file: "users.csv", mode: Bulk,
 			data: strings.Replace(usersHeader, "userMasterIdentifier,", "userMasterIdentifier,resourceSourcedIds,", 1) + "\n",
-			want: []string{`users.csv:1:176: HEADER: unknown column "resourceSourcedIds"; the 1.2.1 binding removed it from users.csv; send user resources in userResources.csv`},
+			want: []string{`users.csv:1:18: HEADER: unknown column "resourceSourcedIds"; the 1.2.1 binding removed it from users.csv; send user resources in userResources.csv`},
 		},
 		{
 			name: "a header of commas is one problem",
@@ -166,13 +166,13 @@ func TestReaderProblems(t *testing.T) {
 			name: "metadata column before a standard one",
 			file: "orgs.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,name,metadata.house,type,identifier,parentSourcedId\no1,,,D,Red,district,,\n",
-			want: []string{`orgs.csv:1:40: HEADER: metadata column "metadata.house" must come after all standard columns`},
+			want: []string{`orgs.csv:1:5: HEADER: metadata column "metadata.house" must come after all standard columns`},
 		},
 		{
 			name: "metadata column without a name",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + ",metadata.\no1,,,D,district,,,x\n",
-			want: []string{`orgs.csv:1:72: HEADER: metadata column needs a name after "metadata."`},
+			want: []string{`orgs.csv:1:8: HEADER: metadata column needs a name after "metadata."`},
 		},
 		{
 			name: "empty file",
@@ -190,15 +190,15 @@ func TestReaderProblems(t *testing.T) {
 			name: "required value missing",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,,district,,\n",
-			want: []string{`orgs.csv:2:6: REQUIRED: name is required`},
+			want: []string{`orgs.csv:2:4: REQUIRED: name is required`},
 		},
 		{
 			name: "wrong-case enum",
 			file: "orgs.csv", mode: Delta,
 			data: orgsHeader + "\no1,Active,2023-01-01T00:00:00Z,D,District,,\n",
 			want: []string{
-				`warning: orgs.csv:2:4: CASE_FOLDED: status "Active" read as "active" (the binding's values are case-sensitive)`,
-				`warning: orgs.csv:2:34: CASE_FOLDED: type "District" read as "district" (the binding's values are case-sensitive)`,
+				`warning: orgs.csv:2:2: CASE_FOLDED: status "Active" read as "active" (the binding's values are case-sensitive)`,
+				`warning: orgs.csv:2:5: CASE_FOLDED: type "District" read as "district" (the binding's values are case-sensitive)`,
 			},
 		},
 		{
@@ -211,10 +211,10 @@ func TestReaderProblems(t *testing.T) {
 			file: "orgs.csv", mode: Delta,
 			data: orgsHeader + "\no1,ext:gone,2023-01-01T00:00:00Z,D,ext:,,\no2,active,2023-01-01T00:00:00Z,D,ext:a b,,\no3,active,2023-01-01T00:00:00Z,D,EXT:campus,,\n",
 			want: []string{
-				`orgs.csv:2:4: ENUM: "ext:gone" is not a valid status; this vocabulary is closed, so ext: values are not allowed (expected active or tobedeleted)`,
-				`orgs.csv:2:36: ENUM: "ext:" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
-				`orgs.csv:3:34: ENUM: "ext:a b" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
-				`orgs.csv:4:34: ENUM: "EXT:campus" is not a valid type; did you mean "ext:campus"?`,
+				`orgs.csv:2:2: ENUM: "ext:gone" is not a valid status; this vocabulary is closed, so ext: values are not allowed (expected active or tobedeleted)`,
+				`orgs.csv:2:5: ENUM: "ext:" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
+				`orgs.csv:3:5: ENUM: "ext:a b" is not a valid type; an ext: value must match ext:[A-Za-z0-9._-]+`,
+				`orgs.csv:4:5: ENUM: "EXT:campus" is not a valid type; did you mean "ext:campus"?`,
 			},
 		},
 		{
@@ -222,10 +222,10 @@ func TestReaderProblems(t *testing.T) {
 			file: "academicSessions.csv", mode: Bulk,
 			data: sessHeader + "\ns1,,,Fall,term,2023-02-30,2023-13-01,,23\ns2,,,Fall,term,2023/02/01,2024-02-29,,2024\n",
 			want: []string{
-				`academicSessions.csv:2:16: DATE: "2023-02-30" is not a valid startDate: February 2023 has no day 30`,
-				`academicSessions.csv:2:27: DATE: "2023-13-01" is not a valid endDate: month out of range`,
-				`academicSessions.csv:2:39: YEAR: "23" is not a valid schoolYear; expected four digits (YYYY)`,
-				`academicSessions.csv:3:16: DATE: "2023/02/01" is not a valid startDate: expected YYYY-MM-DD`,
+				`academicSessions.csv:2:6: DATE: "2023-02-30" is not a valid startDate: February 2023 has no day 30`,
+				`academicSessions.csv:2:7: DATE: "2023-13-01" is not a valid endDate: month out of range`,
+				`academicSessions.csv:2:9: YEAR: "23" is not a valid schoolYear; expected four digits (YYYY)`,
+				`academicSessions.csv:3:6: DATE: "2023/02/01" is not a valid startDate: expected YYYY-MM-DD`,
 			},
 		},
 		{
@@ -233,9 +233,9 @@ func TestReaderProblems(t *testing.T) {
 			file: "orgs.csv", mode: Delta,
 			data: orgsHeader + "\no1,active,2023-01-01T00:00:00,D,school,,\no2,active,2023-01-01T10:00:00+02:00,D,school,,\no3,active,2023-01-01,D,school,,\n",
 			want: []string{
-				`orgs.csv:2:11: DATETIME: "2023-01-01T00:00:00" is not a valid dateLastModified: no time zone; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
-				`orgs.csv:3:11: DATETIME: "2023-01-01T10:00:00+02:00" is not a valid dateLastModified: offset +02:00 is not UTC; convert to UTC and write Z`,
-				`orgs.csv:4:11: DATETIME: "2023-01-01" is not a valid dateLastModified: a date without a time; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
+				`orgs.csv:2:3: DATETIME: "2023-01-01T00:00:00" is not a valid dateLastModified: no time zone; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
+				`orgs.csv:3:3: DATETIME: "2023-01-01T10:00:00+02:00" is not a valid dateLastModified: offset +02:00 is not UTC; convert to UTC and write Z`,
+				`orgs.csv:4:3: DATETIME: "2023-01-01" is not a valid dateLastModified: a date without a time; expected a UTC timestamp like 2006-01-02T15:04:05.000Z`,
 			},
 		},
 		{
@@ -257,51 +257,51 @@ func TestReaderProblems(t *testing.T) {
 			name: "quoted line break",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,\"Line\r\nbreak\",school,,\no2,,,D,school,,\n",
-			want: []string{`orgs.csv:2:6: LINE_BREAK: name contains a line break; the CSV binding forbids line breaks inside cells`},
+			want: []string{`orgs.csv:2:4: LINE_BREAK: name contains a line break; the CSV binding forbids line breaks inside cells`},
 		},
 		{
 			name: "bare quote stops the file",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,D,school,,\no2,,,The \"Best\" School,school,,\no3,,,D,Bogus,,\n",
-			want: []string{`orgs.csv:3:10: CSV_SYNTAX: bare " in an unquoted field; quote the whole field and double the quotes inside it ("")`},
+			want: []string{`orgs.csv:3:0: CSV_SYNTAX: bare " in an unquoted field; quote the whole field and double the quotes inside it ("") (at byte 10 of line 3)`},
 		},
 		{
 			name: "stray quote after a closing quote",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,\"The \"Best\" School\",school,,\n",
-			want: []string{`orgs.csv:2:11: CSV_SYNTAX: unexpected " in a quoted field; a quote inside a quoted field must be doubled ("")`},
+			want: []string{`orgs.csv:2:0: CSV_SYNTAX: unexpected " in a quoted field; a quote inside a quoted field must be doubled ("") (at byte 11 of line 2)`},
 		},
 		{
 			name: "unterminated quote",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,D,school,,\no2,,,\"Unclosed,school,,\no3,,,D,school,,\n",
-			want: []string{`orgs.csv:3:6: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+			want: []string{`orgs.csv:3:0: CSV_SYNTAX: quoted field is never closed; the file ends inside it (at byte 6 of line 3)`},
 		},
 		{
 			name: "unterminated quote at end of file",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,\"Unclosed",
-			want: []string{`orgs.csv:2:6: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+			want: []string{`orgs.csv:2:0: CSV_SYNTAX: quoted field is never closed; the file ends inside it (at byte 6 of line 2)`},
 		},
 		{
 			name: "unterminated quote in the header after a BOM",
 			file: "orgs.csv", mode: Bulk,
 			data: "\xEF\xBB\xBF\"sourcedId,status\n",
-			want: []string{`orgs.csv:1:1: CSV_SYNTAX: quoted field is never closed; the file ends inside it`},
+			want: []string{`orgs.csv:1:0: CSV_SYNTAX: quoted field is never closed; the file ends inside it (at byte 1 of line 1)`},
 		},
 		{
 			name: "invalid UTF-8",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,,,Caf\xe9,school,,\n",
-			want: []string{`orgs.csv:2:6: ENCODING: name is not valid UTF-8 (byte 0xE9 at offset 3 of the cell); save the file as UTF-8`},
+			want: []string{`orgs.csv:2:4: ENCODING: name is not valid UTF-8 (byte 0xE9 at offset 3 of the cell); save the file as UTF-8`},
 		},
 		{
 			name: "status set in a bulk file",
 			file: "orgs.csv", mode: Bulk,
 			data: orgsHeader + "\no1,active,2023-01-01T00:00:00.000Z,D,school,,\n",
 			want: []string{
-				`warning: orgs.csv:2:4: STATUS_IN_BULK: status is filled ("active") in a bulk file; bulk semantics apply: it is imported as any bulk row`,
-				`warning: orgs.csv:2:11: STATUS_IN_BULK: dateLastModified is filled ("2023-01-01T00:00:00.000Z") in a bulk file; bulk rows take the import's time, so it is ignored`,
+				`warning: orgs.csv:2:2: STATUS_IN_BULK: status is filled ("active") in a bulk file; bulk semantics apply: it is imported as any bulk row`,
+				`warning: orgs.csv:2:3: STATUS_IN_BULK: dateLastModified is filled ("2023-01-01T00:00:00.000Z") in a bulk file; bulk rows take the import's time, so it is ignored`,
 			},
 		},
 		{
@@ -309,8 +309,8 @@ func TestReaderProblems(t *testing.T) {
 			file: "orgs.csv", mode: Delta,
 			data: orgsHeader + "\no1,,,D,school,,\n",
 			want: []string{
-				`orgs.csv:2:4: DELTA_FIELDS: status is required in a delta file`,
-				`orgs.csv:2:5: DELTA_FIELDS: dateLastModified is required in a delta file`,
+				`orgs.csv:2:2: DELTA_FIELDS: status is required in a delta file`,
+				`orgs.csv:2:3: DELTA_FIELDS: dateLastModified is required in a delta file`,
 			},
 		},
 		{
@@ -330,13 +330,13 @@ func TestReaderProblems(t *testing.T) {
 				"u2,,,yes,jd,{LDAP},J,D,,,,,,\"u1,,u3\",\"9,\",,,,,,,\n" +
 				"u3,,,false,jd,{LDAP:a}{LTI:b},J,D,,,,,,a b,,,,,,,,\n",
 			want: []string{
-				`warning: users.csv:2:6: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
-				`users.csv:3:6: BOOLEAN: "yes" is not a valid enabledUser; expected true or false`,
-				`users.csv:3:13: LIST: "{LDAP}" is not a valid userIds: item 1 {LDAP} has no colon; expected {type:identifier}`,
-				`users.csv:3:29: LIST: agentSourcedIds item 2 is empty; lists are written a,b,c with no empty items`,
-				`users.csv:3:38: LIST: grades item 2 is empty; lists are written a,b,c with no empty items`,
-				`users.csv:4:15: LIST: "{LDAP:a}{LTI:b}" is not a valid userIds: item 1 is malformed; expected items of the form {type:identifier} separated by commas, with no spaces`,
-				`users.csv:4:40: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+				`warning: users.csv:2:4: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
+				`users.csv:3:4: BOOLEAN: "yes" is not a valid enabledUser; expected true or false`,
+				`users.csv:3:6: LIST: "{LDAP}" is not a valid userIds: item 1 {LDAP} has no colon; expected {type:identifier}`,
+				`users.csv:3:14: LIST: agentSourcedIds item 2 is empty; lists are written a,b,c with no empty items`,
+				`users.csv:3:15: LIST: grades item 2 is empty; lists are written a,b,c with no empty items`,
+				`users.csv:4:6: LIST: "{LDAP:a}{LTI:b}" is not a valid userIds: item 1 is malformed; expected items of the form {type:identifier} separated by commas, with no spaces`,
+				`users.csv:4:14: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
 			},
 		},
 		{
@@ -344,8 +344,8 @@ func TestReaderProblems(t *testing.T) {
 			file: "users.csv", mode: Bulk,
 			data: usersHeader + "\nu1,,,true,jd,,J,D,,,,,,\"a b,c d\",\"" + strings.Repeat(",", 500) + "\",,,,,,,\n",
 			want: []string{
-				`users.csv:2:24: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
-				`users.csv:2:34: LIST: grades item 1 is empty; lists are written a,b,c with no empty items`,
+				`users.csv:2:14: SOURCEDID: agentSourcedIds item "a b" contains ' ', which identifiers may not use (allowed: 0-9 A-Z a-z . - _ / @)`,
+				`users.csv:2:15: LIST: grades item 1 is empty; lists are written a,b,c with no empty items`,
 			},
 		},
 		{
@@ -353,7 +353,7 @@ func TestReaderProblems(t *testing.T) {
 			file: "categories.csv", mode: Bulk,
 			// weight is Integer in the binding, Float in the model: 1.5 is read.
 			data: "sourcedId,status,dateLastModified,title,weight\nc1,,,Homework,1.5\nc2,,,Tests,+40\nc3,,,Quizzes,ten\n",
-			want: []string{`categories.csv:4:14: NUMBER: "ten" is not a valid weight; expected a decimal number such as 87.5`},
+			want: []string{`categories.csv:4:5: NUMBER: "ten" is not a valid weight; expected a decimal number such as 87.5`},
 		},
 		{
 			name: "floats and enum lists",
@@ -361,8 +361,8 @@ func TestReaderProblems(t *testing.T) {
 			data: "sourcedId,status,dateLastModified,vendorResourceId,title,roles,importance,vendorId,applicationId\n" +
 				"r1,,,v1,T,\"teacher,ext:coach,Student\",Primary,,\n",
 			want: []string{
-				`warning: resources.csv:2:11: CASE_FOLDED: roles "teacher,ext:coach,Student" read as "teacher,ext:coach,student" (the binding's values are case-sensitive)`,
-				`warning: resources.csv:2:39: CASE_FOLDED: importance "Primary" read as "primary" (the binding's values are case-sensitive)`,
+				`warning: resources.csv:2:6: CASE_FOLDED: roles "teacher,ext:coach,Student" read as "teacher,ext:coach,student" (the binding's values are case-sensitive)`,
+				`warning: resources.csv:2:7: CASE_FOLDED: importance "Primary" read as "primary" (the binding's values are case-sensitive)`,
 			},
 		},
 		{
@@ -371,7 +371,7 @@ func TestReaderProblems(t *testing.T) {
 			data: "sourcedId,status,dateLastModified,lineItemSourcedId,source,learningObjectiveId\n" +
 				"x1,,,li,case,urn:uuid:2B1F5C9A-3c1d-4e8f-9a6b-1c2d3e4f5a6b\nx2,,,li,case,2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b\nx3,,,li,unknown,FRAC-3\n",
 			want: []string{
-				`lineItemLearningObjectiveIds.csv:3:14: CASE_ID: "2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
+				`lineItemLearningObjectiveIds.csv:3:6: CASE_ID: "2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
 			},
 		},
 		{
@@ -380,7 +380,7 @@ func TestReaderProblems(t *testing.T) {
 			data: "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes\n" +
 				"c1,,,,Bio,B,,o1,\"Science,Biology\",\"SCI,BIO\"\nc2,,,,Bio,B,,o1,\"Science,Biology\",SCI\nc3,,,,Bio,B,,o1,,SCI\n",
 			want: []string{
-				`courses.csv:3:35: PARALLEL_LISTS: subjectCodes has 1 items but subjects has 2; the lists are parallel (the n-th code is the n-th subject's)`,
+				`courses.csv:3:10: PARALLEL_LISTS: subjectCodes has 1 items but subjects has 2; the lists are parallel (the n-th code is the n-th subject's)`,
 			},
 		},
 		{
@@ -389,9 +389,9 @@ func TestReaderProblems(t *testing.T) {
 			data: "sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore\n" +
 				"x1,,,r1,case,urn:uuid:1,87.5,\nx2,,,r1,unknown,lo,NaN,\nx3,,,r1,unknown,lo,1e999,\nx4,,,r1,unknown,lo,-.5e3,\n",
 			want: []string{
-				`resultLearningObjectiveIds.csv:2:14: CASE_ID: "urn:uuid:1" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
-				`resultLearningObjectiveIds.csv:3:20: NUMBER: "NaN" is not a valid score; expected a decimal number such as 87.5`,
-				`resultLearningObjectiveIds.csv:4:20: NUMBER: "1e999" is not a valid score; expected a decimal number such as 87.5`,
+				`resultLearningObjectiveIds.csv:2:6: CASE_ID: "urn:uuid:1" is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be`,
+				`resultLearningObjectiveIds.csv:3:7: NUMBER: "NaN" is not a valid score; expected a decimal number such as 87.5`,
+				`resultLearningObjectiveIds.csv:4:7: NUMBER: "1e999" is not a valid score; expected a decimal number such as 87.5`,
 			},
 		},
 		{
@@ -399,7 +399,7 @@ func TestReaderProblems(t *testing.T) {
 			file: "scoreScales.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,title,type,orgSourcedId,courseSourcedId,classSourcedId,scoreScaleValue\n" +
 				"s1,,,Letters,letter,o1,c1,k1,\"{A+:100},{A:94},{60-69:B}\"\ns2,,,Letters,letter,o1,c1,k1,{:50}\n",
-			want: []string{`scoreScales.csv:3:30: LIST: "{:50}" is not a valid scoreScaleValue: item 1 {:50} has an empty side; expected {LHS:RHS}`},
+			want: []string{`scoreScales.csv:3:9: LIST: "{:50}" is not a valid scoreScaleValue: item 1 {:50} has an empty side; expected {LHS:RHS}`},
 		},
 	}
 	for _, tt := range tests {
@@ -427,7 +427,7 @@ func TestReaderRows(t *testing.T) {
 		Values   []string
 		Metadata map[string]string
 		Problems []string
-		Pos      [][2]int // of cells 0, 6 (parentSourcedId) and 7 (past the standard columns)
+		Pos      [][3]int // line, field, offset of cells 0, 6 (parentSourcedId) and 7 (past the standard columns)
 	}
 	var rows []got
 	for {
@@ -443,17 +443,17 @@ func TestReaderRows(t *testing.T) {
 			g.Problems = append(g.Problems, p.String())
 		}
 		for _, i := range []int{0, 6, 7} {
-			line, col := r.Pos(i)
-			g.Pos = append(g.Pos, [2]int{line, col})
+			line, field, off := r.Pos(i)
+			g.Pos = append(g.Pos, [3]int{line, field, off})
 		}
 		rows = append(rows, g)
 	}
 	want := []got{
 		{Line: 2, Values: []string{"o1", "", "", "District", "district", "", ""}, Metadata: map[string]string{"house": "Red", "motto": "Onward, upward"},
-			Pos: [][2]int{{2, 1}, {2, 25}, {2, 26}}},
+			Pos: [][3]int{{2, 1, 1}, {2, 7, 25}, {2, 8, 26}}},
 		{Line: 4, Values: []string{"o2", "", "", "School", "school", "NCES1", "o1"}, Metadata: map[string]string{},
 			Problems: []string{"orgs.csv:4:0: COLUMN_COUNT: the row has 7 cells but the header has 9"},
-			Pos:      [][2]int{{4, 1}, {4, 26}, {4, 0}}},
+			Pos:      [][3]int{{4, 1, 1}, {4, 7, 26}, {4, 0, 0}}},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("rows mismatch (-want +got):\n%s", diff)
@@ -461,7 +461,7 @@ func TestReaderRows(t *testing.T) {
 	if p := r.Problems(); len(p) != 0 {
 		t.Errorf("file problems: %v", p)
 	}
-	if line, col := r.Pos(0); line != 4 || col != 0 {
+	if line, col, off := r.Pos(0); line != 4 || col != 0 || off != 0 {
 		t.Errorf("Pos after EOF = %d, %d; want the last line and column 0", line, col)
 	}
 	// Without metadata columns, Metadata stays nil so callers can skip it.
@@ -482,7 +482,7 @@ func TestReaderRecordCap(t *testing.T) {
 	}
 	r := NewReader(strings.NewReader(b.String()), FileByName("orgs.csv"), Bulk)
 	got := readProblems(t, r)
-	want := []string{`orgs.csv:2:6: CSV_SYNTAX: quoted field is still open after 1048576 bytes; a closing quote is probably missing`}
+	want := []string{`orgs.csv:2:0: CSV_SYNTAX: quoted field is still open after 1048576 bytes; a closing quote is probably missing (at byte 6 of line 2)`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -560,4 +560,20 @@ func BenchmarkReader(b *testing.B) {
 	total := float64(b.N) * rows
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/row")
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/total, "allocs/row")
+}
+
+// TestProblemPlace: a cell's problem names its field number (a
+// spreadsheet's column), its header and its byte offset.
+func TestProblemPlace(t *testing.T) {
+	t.Parallel()
+	r := NewReader(strings.NewReader(orgsHeader+"\no1,,,\"Lincoln, High\",academy,,\n"), FileByName("orgs.csv"), Bulk)
+	row, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{{File: "orgs.csv", Line: 2, Column: 5, Header: "type", Offset: 22, Code: CodeEnum,
+		Message: `"academy" is not a valid type; expected department, school, district, local, state, national or ext:<name>`}}
+	if diff := cmp.Diff(want, row.Problems); diff != "" {
+		t.Errorf("problem (-want +got)\n%s", diff)
+	}
 }

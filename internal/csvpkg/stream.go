@@ -178,6 +178,28 @@ func (s *stream) add(line, col int, code, format string, args ...any) {
 	s.probs = append(s.probs, Problem{File: s.file, Line: line, Column: col, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
+// addOffset records a problem at a byte offset of a line whose field the
+// parser does not know (a syntax error); the message says the offset, so
+// the text form, which shows field numbers, still points at the place.
+func (s *stream) addOffset(line, offset int, code, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...) + fmt.Sprintf(" (at byte %d of line %d)", offset, line)
+	s.probs = append(s.probs, Problem{File: s.file, Line: line, Offset: offset, Code: code, Message: msg})
+}
+
+// addCell records a problem about field i of the record last read, whose
+// column has the given header.
+func (s *stream) addCell(i int, header, code, format string, args ...any) {
+	line, field, off := s.cell(i)
+	s.probs = append(s.probs, Problem{File: s.file, Line: line, Column: field, Header: header, Offset: off, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// cell returns where field i of the record last read starts: its line,
+// field number and byte offset.
+func (s *stream) cell(i int) (line, field, offset int) {
+	line, offset = s.cr.FieldPos(i)
+	return line, i + 1, offset
+}
+
 // fail turns the error that ended the stream into a problem. Positions come
 // from the parser where it gives them, else from the guard.
 func (s *stream) fail(err error) {
@@ -188,18 +210,18 @@ func (s *stream) fail(err error) {
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
-		s.add(pe.Line, pe.Column, CodeCSVSyntax, `bare " in an unquoted field; quote the whole field and double the quotes inside it ("")`)
+		s.addOffset(pe.Line, pe.Column, CodeCSVSyntax, `bare " in an unquoted field; quote the whole field and double the quotes inside it ("")`)
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
 		if s.g.eof && s.g.inQuote && (pe.Line > qLine || pe.Line == qLine && pe.Column > qCol) {
-			s.add(qLine, qCol, CodeCSVSyntax, "quoted field is never closed; the file ends inside it")
+			s.addOffset(qLine, qCol, CodeCSVSyntax, "quoted field is never closed; the file ends inside it")
 		} else {
-			s.add(pe.Line, pe.Column, CodeCSVSyntax, `unexpected " in a quoted field; a quote inside a quoted field must be doubled ("")`)
+			s.addOffset(pe.Line, pe.Column, CodeCSVSyntax, `unexpected " in a quoted field; a quote inside a quoted field must be doubled ("")`)
 		}
 	case errors.As(err, &pe):
-		s.add(pe.Line, pe.Column, CodeCSVSyntax, "%v", pe.Err)
+		s.addOffset(pe.Line, pe.Column, CodeCSVSyntax, "%v", pe.Err)
 	case errors.Is(err, errRecordTooLong):
 		if s.g.inQuote {
-			s.add(qLine, qCol, CodeCSVSyntax, "quoted field is still open after %d bytes; a closing quote is probably missing", s.g.max)
+			s.addOffset(qLine, qCol, CodeCSVSyntax, "quoted field is still open after %d bytes; a closing quote is probably missing", s.g.max)
 		} else {
 			s.add(s.g.recLine, 0, CodeCSVSyntax, "record is longer than %d bytes", s.g.max)
 		}
@@ -211,8 +233,9 @@ func (s *stream) fail(err error) {
 }
 
 // cellOK applies the text rules every cell obeys and reports a breach;
-// name is the column name used in messages.
-func (s *stream) cellOK(i int, name, v string, probs *[]Problem) bool {
+// name is the column name used in messages, header the column's header
+// ("" for a header cell itself).
+func (s *stream) cellOK(i int, name, header, v string, probs *[]Problem) bool {
 	// Most cells are short and plain ASCII; one pass settles them.
 	plain := true
 	for j := 0; j < len(v); j++ {
@@ -233,15 +256,13 @@ func (s *stream) cellOK(i int, name, v string, probs *[]Problem) bool {
 			}
 			off += size
 		}
-		line, col := s.cr.FieldPos(i)
-		*probs = append(*probs, Problem{s.file, line, col, CodeEncoding,
-			fmt.Sprintf("%s is not valid UTF-8 (byte 0x%02X at offset %d of the cell); save the file as UTF-8", name, v[off], off)})
+		line, field, at := s.cell(i)
+		*probs = append(*probs, Problem{File: s.file, Line: line, Column: field, Header: header, Offset: at, Code: CodeEncoding, Message: fmt.Sprintf("%s is not valid UTF-8 (byte 0x%02X at offset %d of the cell); save the file as UTF-8", name, v[off], off)})
 		return false
 	}
 	if strings.IndexByte(v, '\n') >= 0 || strings.IndexByte(v, '\r') >= 0 {
-		line, col := s.cr.FieldPos(i)
-		*probs = append(*probs, Problem{s.file, line, col, CodeLineBreak,
-			fmt.Sprintf("%s contains a line break; the CSV binding forbids line breaks inside cells", name)})
+		line, field, off := s.cell(i)
+		*probs = append(*probs, Problem{File: s.file, Line: line, Column: field, Header: header, Offset: off, Code: CodeLineBreak, Message: fmt.Sprintf("%s contains a line break; the CSV binding forbids line breaks inside cells", name)})
 		return false
 	}
 	return true

@@ -186,7 +186,7 @@ func readAll(t *testing.T, dir string, rowsOf map[string][]string) (probs []stri
 			if keep {
 				g := gotRow{Line: row.Line, Values: strings.Join(row.Values, "|"), Pos: map[string][2]int{}}
 				for _, c := range posCols {
-					l, col := r.Pos(spec.Index(c))
+					l, _, col := r.Pos(spec.Index(c)) // the byte offset in the 1.1 file
 					g.Pos[c] = [2]int{l, col}
 				}
 				rows[spec.Name] = append(rows[spec.Name], g)
@@ -357,49 +357,49 @@ func TestProblems11(t *testing.T) {
 			// One problem, from users.csv; the derived roles do not repeat it.
 			name:  "padded 1.1 role",
 			edits: map[string]*string{"users.csv": replace(t, "users.csv", "sch-1,student,bart", "sch-1, student,bart")},
-			want:  []string{`users.csv:2:19: ENUM: " student" is not a valid role; did you mean "student"?`},
+			want:  []string{`users.csv:2:6: ENUM: " student" is not a valid role; did you mean "student"?`},
 		},
 		{
 			name:  "a 1.2 role in a 1.1 users.csv",
 			edits: map[string]*string{"users.csv": replace(t, "users.csv", "sch-2,administrator,", "sch-2,districtAdministrator,")},
-			want: []string{`users.csv:4:19: ENUM: "districtAdministrator" is not a valid role; expected administrator, aide, guardian, parent, proctor, relative, student or teacher; ` +
+			want: []string{`users.csv:4:6: ENUM: "districtAdministrator" is not a valid role; expected administrator, aide, guardian, parent, proctor, relative, student or teacher; ` +
 				`"districtAdministrator" is a OneRoster 1.2 value, but manifest.csv declares oneroster.version 1.1`},
 		},
 		{
 			name:  "1.1 vocabularies are closed",
 			edits: map[string]*string{"demographics.csv": replace(t, "demographics.csv", "2016-04-01,male,", "2016-04-01,ext:x,")},
-			want: []string{`demographics.csv:2:19: ENUM: "ext:x" is not a valid sex; this vocabulary is closed, so ext: values are not allowed (expected male or female); ` +
+			want: []string{`demographics.csv:2:5: ENUM: "ext:x" is not a valid sex; this vocabulary is closed, so ext: values are not allowed (expected male or female); ` +
 				`"ext:x" is a OneRoster 1.2 value, but manifest.csv declares oneroster.version 1.1`},
 		},
 		{
 			name:  "1.1 sex has no other",
 			edits: map[string]*string{"demographics.csv": replace(t, "demographics.csv", "2016-04-01,male,", "2016-04-01,other,")},
-			want: []string{`demographics.csv:2:19: ENUM: "other" is not a valid sex; expected male or female; ` +
+			want: []string{`demographics.csv:2:5: ENUM: "other" is not a valid sex; expected male or female; ` +
 				`"other" is a OneRoster 1.2 value, but manifest.csv declares oneroster.version 1.1`},
 		},
 		{
 			name:  "a missing org in the 1.1 list",
 			edits: map[string]*string{"users.csv": replace(t, "users.csv", `"sch-1,sch-2"`, `"sch-1,,sch-2"`)},
-			want:  []string{"users.csv:3:13: LIST: orgSourcedIds item 2 is empty; lists are written a,b,c with no empty items"},
+			want:  []string{"users.csv:3:5: LIST: orgSourcedIds item 2 is empty; lists are written a,b,c with no empty items"},
 		},
 		{
 			name:  "users without orgs or role",
 			edits: map[string]*string{"users.csv": replace(t, "users.csv", "u-g1,,,true,sch-1,parent,", "u-g1,,,true,,,")},
 			want: []string{
-				"users.csv:5:13: REQUIRED: orgSourcedIds is required",
-				"users.csv:5:14: REQUIRED: role is required",
+				"users.csv:5:5: REQUIRED: orgSourcedIds is required",
+				"users.csv:5:6: REQUIRED: role is required",
 			},
 		},
 		{
 			name:  "a users.csv in the 1.2 layout",
 			edits: map[string]*string{"users.csv": ptr(users12Header + "\nu-s1,,,true,bart,,Bart,Simpson,,,,,,,,,,,,,sch-1,\n")},
 			want: []string{
-				`users.csv:1:155: HEADER: unknown column "userMasterIdentifier"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
-				`users.csv:1:176: HEADER: unknown column "preferredGivenName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
-				`users.csv:1:195: HEADER: unknown column "preferredMiddleName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
-				`users.csv:1:215: HEADER: unknown column "preferredFamilyName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
-				`users.csv:1:235: HEADER: unknown column "primaryOrgSourcedId"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
-				`users.csv:1:255: HEADER: unknown column "pronouns"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:17: HEADER: unknown column "userMasterIdentifier"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:18: HEADER: unknown column "preferredGivenName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:19: HEADER: unknown column "preferredMiddleName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:20: HEADER: unknown column "preferredFamilyName"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:21: HEADER: unknown column "primaryOrgSourcedId"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
+				`users.csv:1:22: HEADER: unknown column "pronouns"; it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)`,
 				`users.csv:1:0: HEADER: missing column "orgSourcedIds"`,
 				`users.csv:1:0: HEADER: missing column "role"`,
 			},
@@ -408,7 +408,7 @@ func TestProblems11(t *testing.T) {
 			name:  "a lineItems.csv in the 1.2 layout",
 			edits: map[string]*string{"lineItems.csv": replace(t, "lineItems.csv", "gradingPeriodSourcedId", "academicSessionSourcedId")},
 			want: []string{
-				`lineItems.csv:1:105: HEADER: unknown column "academicSessionSourcedId"; OneRoster 1.1 calls it gradingPeriodSourcedId, and manifest.csv declares oneroster.version 1.1`,
+				`lineItems.csv:1:10: HEADER: unknown column "academicSessionSourcedId"; OneRoster 1.1 calls it gradingPeriodSourcedId, and manifest.csv declares oneroster.version 1.1`,
 				`lineItems.csv:1:0: HEADER: missing column "gradingPeriodSourcedId"`,
 			},
 		},
@@ -419,8 +419,8 @@ func TestProblems11(t *testing.T) {
 				"results.csv":   replace(t, "results.csv", ",87.5,", ",,"),
 			},
 			want: []string{
-				"lineItems.csv:2:89: REQUIRED: resultValueMax is required",
-				"results.csv:2:32: REQUIRED: score is required",
+				"lineItems.csv:2:12: REQUIRED: resultValueMax is required",
+				"results.csv:2:7: REQUIRED: score is required",
 			},
 		},
 		{

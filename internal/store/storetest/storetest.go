@@ -549,7 +549,7 @@ func testRejected(t *testing.T, open Opener) {
 	if rep.OK || len(rep.Problems) != 1 {
 		t.Fatalf("want exactly one problem, got OK=%v %v", rep.OK, rep.Problems)
 	}
-	if got, want := rep.Problems[0].String(), `enrollments.csv:9:7: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
+	if got, want := rep.Problems[0].String(), `enrollments.csv:9:4: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
 		t.Errorf("problem\n got %s\nwant %s", got, want)
 	}
 	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
@@ -653,10 +653,10 @@ func testFirstLoad(t *testing.T, open Opener) {
 		// from the rejected rows, not from the stored ones.
 		{"duplicate of a refused row in a later batch", "enrollments.csv", rosterFiles["enrollments.csv"],
 			strings.Replace(many.String(), "e-1,,,cl-1,org/sch-1,u-s1,student,", "e-1,,,cl-1,org/sch-1,u-s1,pupil,", 1),
-			[]string{`enrollments.csv:2:27: ENUM: "pupil" is not a valid role; expected administrator, proctor, student, teacher or ext:<name>`,
+			[]string{`enrollments.csv:2:7: ENUM: "pupil" is not a valid role; expected administrator, proctor, student, teacher or ext:<name>`,
 				`enrollments.csv:5109:1: DUPLICATE_ID: sourcedId "e-1" already appears on line 2`}},
 		{"dangling forward reference", "orgs.csv", "Science,department,D1,sch.2@x", "Science,department,D1,sch.9",
-			[]string{`orgs.csv:5:32: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}},
+			[]string{`orgs.csv:5:7: DANGLING_REF: parentSourcedId "sch.9" does not match any row of orgs.csv or any stored record`}},
 		{"student not enrolled", "results.csv", "res-2,,,li-1,u-s2,", "res-2,,,li-1,u-s3,",
 			[]string{`results.csv:3:1: NOT_ENROLLED: result "res-2" is for a student who is not enrolled as a student in class "cl-1" of its line item`}},
 		{"user without a role", "roles.csv", "r-7,,,u-g1,primary,parent,,,org/sch-1,\n", "",

@@ -250,7 +250,7 @@ func testRevival(t *testing.T, open Opener) {
 	for _, p := range rep.Problems {
 		got = append(got, p.String())
 	}
-	want := []string{`users.csv:2:70: DANGLING_REF: agentSourcedIds "u-t2" refers to a record of users.csv that is tobedeleted`}
+	want := []string{`users.csv:2:14: DANGLING_REF: agentSourcedIds "u-t2" refers to a record of users.csv that is tobedeleted`}
 	if rep.OK || !slices.Equal(got, want) {
 		t.Errorf("delta naming a user it deletes: ok=%v, problems %q; want %q", rep.OK, got, want)
 	}
