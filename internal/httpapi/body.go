@@ -23,8 +23,11 @@ import (
 // Validation is strict on types, as the OpenAPI is (additionalProperties
 // false everywhere, booleans as strings, no nulls), and lenient only where
 // real consumers need it: status and dateLastModified may be left out (the
-// server sets them), a GUIDRef needs only its sourcedId, lineItem date-times
-// may be bare dates, and a 1.1 gradingPeriod stands for academicSession.
+// server sets them), a GUIDRef needs only its sourcedId, a date may be sent
+// as a date-time (the date written in it is kept) and a date-time as a
+// bare date (midnight UTC), and a 1.1 gradingPeriod stands for
+// academicSession. A value that is sent is always checked, even one the
+// server then ignores (dateLastModified).
 //
 // Malformed JSON is 400 invaliddata with the byte offset; anything
 // well-formed but wrong is 422 invaliddata whose message lists every
@@ -310,8 +313,10 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 				w.Vals[f.Col] = s
 			}
 			continue
-		case "dateLastModified": // set by the server
-			d.str(m.val, fp)
+		case "dateLastModified":
+			// The server sets it, so the value is not kept, but a client
+			// that sends one that is not a date-time has a bug to hear of.
+			d.dateTime(m.val, fp, false)
 			continue
 		}
 		if err := d.field(e, f, m.val, fp, &w, nums); err != nil {
@@ -382,32 +387,13 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 			w.Vals[f.Col] = s
 		}
 	case oneroster.Date:
-		if s, ok := d.nonEmpty(raw, path); ok {
-			if why := dateProblem(s); why != "" {
-				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
-				return nil
-			}
+		if s, ok := d.date(raw, path); ok {
 			w.Vals[f.Col] = s
 		}
 	case oneroster.DateTime, oneroster.DateAsTime:
-		s, ok := d.nonEmpty(raw, path)
-		if !ok {
-			return nil
-		}
-		if f.Kind == oneroster.DateAsTime && len(s) == 10 {
-			if why := dateProblem(s); why != "" {
-				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
-				return nil
-			}
+		if s, ok := d.dateTime(raw, path, f.Kind == oneroster.DateAsTime); ok {
 			w.Vals[f.Col] = s
-			return nil
 		}
-		t, why := parseDateTime(s)
-		if why != "" {
-			d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
-			return nil
-		}
-		w.Vals[f.Col] = csvpkg.FormatDateTime(t)
 	case oneroster.Number:
 		if n, ok := d.number(raw, path); ok {
 			nums[f.Name] = n
@@ -484,6 +470,66 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		return fmt.Errorf("httpapi: property %s.%s of kind %d cannot be written", e.Name, f.Name, f.Kind)
 	}
 	return nil
+}
+
+// date decodes a date property (OpenAPI format date). A date-time is taken
+// too, as the date written in it: Google Classroom sends scoreDate as
+// "2026-12-02T13:41:05.474Z". The date is not converted to UTC first,
+// because the producer wrote the day it meant in its own offset (a score
+// given on 2 December at 20:00 in New York is not a score of 3 December).
+func (d *bodyDecoder) date(raw json.RawMessage, path string) (string, bool) {
+	s, ok := d.nonEmpty(raw, path)
+	if !ok {
+		return "", false
+	}
+	if len(s) > 10 && (s[10] == 'T' || s[10] == 't') {
+		if _, why := parseDateTime(s); why != "" {
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD) or date-time: %s", quoteShort(s), why)
+			return "", false
+		}
+		return s[:10], true
+	}
+	if why := dateProblem(s); why != "" {
+		d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+		return "", false
+	}
+	return s, true
+}
+
+// dateTime decodes a date-time property in its stored form: UTC with
+// milliseconds. A bare date is taken as midnight UTC. With asDate (a
+// lineItem's assignDate and dueDate, which the CSV binding and our table
+// keep as a Date) the stored form is the date instead, as date keeps it:
+// a date-time there would break the CSV export of the row.
+func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (string, bool) {
+	s, ok := d.nonEmpty(raw, path)
+	if !ok {
+		return "", false
+	}
+	if len(s) == 10 {
+		if why := dateProblem(s); why != "" {
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+			return "", false
+		}
+		if asDate {
+			return s, true
+		}
+		return s + "T00:00:00.000Z", true
+	}
+	t, why := parseDateTime(s)
+	if why != "" {
+		d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
+		return "", false
+	}
+	if asDate {
+		return s[:10], true
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		d.p.add(path, "%s is not a valid date-time: the year is out of range once converted to UTC", quoteShort(s))
+		return "", false
+	}
+	return csvpkg.FormatDateTime(t), true
 }
 
 // sourcedID decodes the object's own sourcedId.
@@ -1042,13 +1088,10 @@ func dateProblem(s string) string {
 
 // parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
 // optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and
-// returns it in UTC, or explains why s is not one.
+// returns it in the offset it was written in, or explains why s is not one.
 func parseDateTime(s string) (time.Time, string) {
 	const shape = "expected an RFC 3339 date-time such as 2024-09-01T08:00:00.000Z"
 	if len(s) < 19 || (s[10] != 'T' && s[10] != 't') {
-		if len(s) == 10 && dateProblem(s) == "" {
-			return time.Time{}, "a date without a time; " + shape
-		}
 		return time.Time{}, shape
 	}
 	norm := []byte(s)
@@ -1081,10 +1124,6 @@ func parseDateTime(s string) (time.Time, string) {
 			return time.Time{}, strings.TrimPrefix(pe.Message, ": ") + "; " + shape
 		}
 		return time.Time{}, shape
-	}
-	t = t.UTC()
-	if y := t.Year(); y < 1 || y > 9999 {
-		return time.Time{}, "the year is out of range once converted to UTC"
 	}
 	return t, ""
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,7 +42,7 @@ func TestDecodeBodyValid(t *testing.T) {
 	}, {
 		name: "lineItem", e: oneroster.LineItem, pathID: "li-1",
 		body: `{"lineItem": {"sourcedId": "li-1", "status": "tobedeleted", "title": "Essay", "description": "Write 500 words",
-			"assignDate": "2024-09-01T08:00:00+02:00", "dueDate": "2024-09-15",
+			"assignDate": "2024-09-01T01:00:00+02:00", "dueDate": "2024-09-15",
 			"class": {"href": "https://sis.example.org/ims/oneroster/rostering/v1p2/classes/c-1", "sourcedId": "c-1", "type": "class"},
 			"school": {"sourcedId": "s-1", "type": "org"},
 			"category": {"sourcedId": "cat-1"},
@@ -54,7 +55,7 @@ func TestDecodeBodyValid(t *testing.T) {
 		want: written{
 			Vals: map[string]string{
 				"sourcedId": "li-1", "status": "tobedeleted", "metadata": "", "title": "Essay", "description": "Write 500 words",
-				"assignDate": "2024-09-01T06:00:00.000Z", "dueDate": "2024-09-15",
+				"assignDate": "2024-09-01", "dueDate": "2024-09-15",
 				"classSourcedId": "c-1", "schoolSourcedId": "s-1", "categorySourcedId": "cat-1",
 				"academicSessionSourcedId": "t-1", "resultValueMin": "0", "resultValueMax": "100",
 			},
@@ -74,9 +75,9 @@ func TestDecodeBodyValid(t *testing.T) {
 		},
 	}, {
 		name: "result", e: oneroster.Result, pathID: "r-1",
-		body: `{"result": {"sourcedId": "r-1", "dateLastModified": "not checked", "lineItem": {"sourcedId": "li-1", "type": "lineItem"},
+		body: `{"result": {"sourcedId": "r-1", "dateLastModified": "2024-09-01", "lineItem": {"sourcedId": "li-1", "type": "lineItem"},
 			"student": {"sourcedId": "u-1", "type": "user"}, "class": {"sourcedId": "c-1", "type": "class"},
-			"scoreStatus": "fully graded", "score": 105, "textScore": "A+", "scoreDate": "2024-09-20", "comment": "Extra credit",
+			"scoreStatus": "fully graded", "score": 105, "textScore": "A+", "scoreDate": "2024-09-20T23:30:00-05:00", "comment": "Extra credit",
 			"learningObjectiveSet": [{"source": "unknown", "learningObjectiveResults": [
 				{"learningObjectiveId": "LO-1", "score": 3.5, "textScore": "mastered"}, {"learningObjectiveId": "LO-2"}]}],
 			"inProgress": "false", "incomplete": "false", "late": "true", "missing": "false"}}`,
@@ -305,7 +306,16 @@ func TestDecodeBodyErrors(t *testing.T) {
 		{name: "status inactive", e: oneroster.Result, pathID: "r-1", body: result(kv{"status", `"inactive"`}),
 			status: 422, want: `result.status: "inactive" is not one of active or tobedeleted`},
 		{name: "status tobedeleted", e: oneroster.Result, pathID: "r-1", body: result(kv{"status", `"tobedeleted"`})},
-		{name: "dateLastModified ignored", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"yesterday"`})},
+		{name: "dateLastModified ignored", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"1999-01-01T00:00:00Z"`})},
+		{name: "dateLastModified a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"1999-01-01"`})},
+		{name: "dateLastModified not a date-time", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"yesterday"`}),
+			status: 422, want: `result.dateLastModified: "yesterday" is not a valid date-time: expected an RFC 3339 date-time`},
+		{name: "dateLastModified bad date", e: oneroster.Category, pathID: "cat-1", body: `{"category": {"title": "t", "dateLastModified": "2024-02-30"}}`,
+			status: 422, want: `category.dateLastModified: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
+		{name: "dateLastModified empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `""`}),
+			status: 422, want: `result.dateLastModified: must not be empty`},
+		{name: "dateLastModified out of range in UTC", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"9999-12-31T23:00:00-05:00"`}),
+			status: 422, want: `result.dateLastModified: "9999-12-31T23:00:00-05:00" is not a valid date-time: the year is out of range once converted to UTC`},
 		{name: "dateLastModified not a string", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `20240901`}),
 			status: 422, want: `result.dateLastModified: must be a string, got number 20240901`},
 		{name: "metadata not an object", e: oneroster.Result, pathID: "r-1", body: result(kv{"metadata", `"x"`}),
@@ -377,8 +387,18 @@ func TestDecodeBodyErrors(t *testing.T) {
 		// Dates.
 		{name: "bad date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-02-30"`}),
 			status: 422, want: `result.scoreDate: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
-		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T00:00:00Z"`}),
-			status: 422, want: `result.scoreDate: "2024-09-20T00:00:00Z" is not a valid date (YYYY-MM-DD): expected YYYY-MM-DD`},
+		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2026-12-02T13:41:05.474Z"`})},
+		{name: "bad date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T24:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20T24:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: hour out of range`},
+		{name: "date-time without zone for a date", e: oneroster.AssessmentResult, pathID: "ar-1",
+			body:   wrap("assessmentResult", obj(assessmentResultBase, kv{"scoreDate", `"2024-09-20T10:00:00"`})),
+			status: 422, want: `assessmentResult.scoreDate: "2024-09-20T10:00:00" is not a valid date (YYYY-MM-DD) or date-time: no time zone`},
+		{name: "date-time with an impossible date for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2023-02-29T10:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2023-02-29T10:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: day out of range`},
+		{name: "date with a space before the time", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20 10:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20 10:00:00Z" is not a valid date (YYYY-MM-DD): expected YYYY-MM-DD`},
+		{name: "date-time with only a T", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20T" is not a valid date (YYYY-MM-DD) or date-time: expected an RFC 3339 date-time`},
 		{name: "empty date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `""`}),
 			status: 422, want: `result.scoreDate: must not be empty`},
 		{name: "bad date-time", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"assignDate", `"2024-09-01 08:00"`}),
@@ -551,19 +571,40 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 			}
 		}
 	})
-	t.Run("date-times in UTC", func(t *testing.T) {
+	// lineItem's assignDate and dueDate are date-times in JSON but Dates in
+	// the CSV binding and our table: the date written in the value is kept.
+	t.Run("lineItem date-times keep their date", func(t *testing.T) {
 		for in, want := range map[string]string{
-			`"2024-09-01T08:00:00Z"`:           "2024-09-01T08:00:00.000Z",
-			`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01T08:00:00.123Z",
-			`"2024-09-01T01:30:00-05:00"`:      "2024-09-01T06:30:00.000Z",
-			`"2024-09-01t08:00:00z"`:           "2024-09-01T08:00:00.000Z",
+			`"2024-09-01T08:00:00Z"`:           "2024-09-01",
+			`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01",
+			`"2024-09-01T23:30:00-05:00"`:      "2024-09-01", // 2 September in UTC
+			`"2024-09-01T00:30:00+02:00"`:      "2024-09-01", // 31 August in UTC
+			`"2024-09-01t08:00:00z"`:           "2024-09-01",
 			`"2024-09-01"`:                     "2024-09-01",
-			`"2024-12-31T23:30:00.5-01:00"`:    "2025-01-01T00:30:00.500Z",
-			`"2024-09-01T08:00:00.000+00:00"`:  "2024-09-01T08:00:00.000Z",
-			`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29T00:00:00.000Z",
+			`"2024-12-31T23:30:00.5-01:00"`:    "2024-12-31",
+			`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29",
+			`"0001-01-01T00:30:00+01:00"`:      "0001-01-01", // year 0 in UTC
 		} {
-			if got := one(t, oneroster.LineItem, lineItem(kv{"assignDate", in}), "li-1").Vals["assignDate"]; got != want {
-				t.Errorf("assignDate %s stored as %q, want %q", in, got, want)
+			w := one(t, oneroster.LineItem, lineItem(kv{"assignDate", in}, kv{"dueDate", in}), "li-1")
+			if w.Vals["assignDate"] != want || w.Vals["dueDate"] != want {
+				t.Errorf("assignDate and dueDate %s stored as %q and %q, want %q", in, w.Vals["assignDate"], w.Vals["dueDate"], want)
+			}
+		}
+	})
+	t.Run("dates keep the date written in a date-time", func(t *testing.T) {
+		for in, want := range map[string]string{
+			`"2026-12-02T13:41:05.474Z"`:  "2026-12-02",
+			`"2026-12-02T20:00:00-05:00"`: "2026-12-02", // 3 December in UTC
+			`"2026-12-02T01:00:00+09:00"`: "2026-12-02", // 1 December in UTC
+			`"2026-12-02t13:41:05z"`:      "2026-12-02",
+			`"2026-12-02"`:                "2026-12-02",
+		} {
+			if got := one(t, oneroster.Result, result(kv{"scoreDate", in}), "r-1").Vals["scoreDate"]; got != want {
+				t.Errorf("result scoreDate %s stored as %q, want %q", in, got, want)
+			}
+			ar := wrap("assessmentResult", obj(assessmentResultBase, kv{"scoreDate", in}))
+			if got := one(t, oneroster.AssessmentResult, ar, "ar-1").Vals["scoreDate"]; got != want {
+				t.Errorf("assessmentResult scoreDate %s stored as %q, want %q", in, got, want)
 			}
 		}
 	})
@@ -587,6 +628,42 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 			t.Errorf("metadata = %s, want %s", w.Vals["metadata"], want)
 		}
 	})
+}
+
+// TestDecodeDateTime pins the stored form of date-time properties. The
+// only one a gradebook body holds is dateLastModified, whose value the
+// server replaces, so the decoder is called directly.
+func TestDecodeDateTime(t *testing.T) {
+	for in, want := range map[string]string{
+		`"2024-09-01T08:00:00Z"`:           "2024-09-01T08:00:00.000Z",
+		`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01T08:00:00.123Z",
+		`"2024-09-01T01:30:00-05:00"`:      "2024-09-01T06:30:00.000Z",
+		`"2024-09-01t08:00:00z"`:           "2024-09-01T08:00:00.000Z",
+		`"2024-12-31T23:30:00.5-01:00"`:    "2025-01-01T00:30:00.500Z",
+		`"2024-09-01T08:00:00.000+00:00"`:  "2024-09-01T08:00:00.000Z",
+		`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29T00:00:00.000Z",
+		`"2024-09-01"`:                     "2024-09-01T00:00:00.000Z", // midnight UTC
+	} {
+		var p problems
+		got, ok := (&bodyDecoder{p: &p}).dateTime(json.RawMessage(in), "x", false)
+		if !ok || got != want || p.err() != nil {
+			t.Errorf("dateTime(%s) = %q, %v (%v), want %q", in, got, ok, p.err(), want)
+		}
+	}
+	for in, want := range map[string]string{
+		`"2024-09-01T08:00"`:          `x: "2024-09-01T08:00" is not a valid date-time: expected an RFC 3339 date-time`,
+		`"2024-09-31"`:                `x: "2024-09-31" is not a valid date (YYYY-MM-DD): day out of range`,
+		`"0001-01-01T00:00:00+00:01"`: `x: "0001-01-01T00:00:00+00:01" is not a valid date-time: the year is out of range once converted to UTC`,
+		`"20240901"`:                  `x: "20240901" is not a valid date-time`,
+		`1725177600`:                  `x: must be a string, got number 1725177600`,
+	} {
+		var p problems
+		if got, ok := (&bodyDecoder{p: &p}).dateTime(json.RawMessage(in), "x", false); ok {
+			t.Errorf("dateTime(%s) = %q, want refused", in, got)
+		} else if msg := oneroster.MessageOf(p.err()); !strings.HasPrefix(msg, want) {
+			t.Errorf("dateTime(%s): %q, want %q", in, msg, want)
+		}
+	}
 }
 
 func TestDecodeObject(t *testing.T) {
@@ -688,7 +765,7 @@ func TestDecodeBodyRoundTrip(t *testing.T) {
 		{oneroster.Category, map[string]string{"sourcedId": "cat-1", "status": "active", "dateLastModified": "2024-09-01T00:00:00.000Z",
 			"metadata": `{"acme:x":"1","b":"2"}`, "title": "Homework \"hard\"", "weight": "12.5"}, nil},
 		{oneroster.LineItem, map[string]string{"sourcedId": "li-1", "status": "tobedeleted", "dateLastModified": "2024-09-01T00:00:00.000Z",
-			"title": "Essay", "description": "Line 1\nLine 2", "assignDate": "2024-09-01", "dueDate": "2024-09-15T23:59:00.000Z",
+			"title": "Essay", "description": "Line 1\nLine 2", "assignDate": "2024-09-01", "dueDate": "2024-09-15",
 			"classSourcedId": "c-1", "schoolSourcedId": "s-1", "categorySourcedId": "cat-1", "academicSessionSourcedId": "t-1",
 			"resultValueMin": "0", "resultValueMax": "100"},
 			map[string][]store.Record{"scoreScale": sub([]string{"ss-1"}), "learningObjectiveSet": sub(
