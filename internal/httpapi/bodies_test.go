@@ -5,6 +5,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,4 +120,25 @@ func TestDateLeniency(t *testing.T) {
 		}
 		storetest.MustImport(t, openSQLite(t), dir, storetest.T1)
 	})
+}
+
+// TestBodyEncoding: a body that is not UTF-8, or escapes half a surrogate
+// pair, is refused whole (400) rather than stored with U+FFFD.
+func TestBodyEncoding(t *testing.T) {
+	f := newGradebookFixture(t)
+	for name, tc := range map[string]struct{ comment, bad string }{
+		"invalid UTF-8":  {"caf\xe9", "\xe9"},
+		"lone surrogate": {`x\ud83d`, `\ud83d`},
+	} {
+		body := `{"result":{"sourcedId":"enc-1","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},` +
+			`"scoreStatus":"fully graded","scoreDate":"2025-09-08","comment":"` + tc.comment + `"}}`
+		r := f.send(t, "PUT", gb+"/results/enc-1", body)
+		want := fmt.Sprintf("malformed JSON at byte %d: ", strings.Index(body, tc.bad)+1)
+		if r.status != 400 || r.codeMinor(t) != "invaliddata" || !strings.Contains(string(r.body), want) {
+			t.Errorf("%s: %d %s, want 400 saying %q", name, r.status, r.body, want)
+		}
+	}
+	if r := f.get(t, gb+"/results/enc-1"); r.status != 404 {
+		t.Errorf("a refused body was stored: %d %s", r.status, r.body)
+	}
 }

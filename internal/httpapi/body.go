@@ -129,12 +129,22 @@ func badJSON(format string, args ...any) error {
 }
 
 // checkSyntax returns a 400 error when data is not one well-formed JSON
-// value (trailing data included).
+// value (trailing data included) in UTF-8. Byte numbers in its messages
+// count from 1, as encoding/json's syntax errors do.
 func checkSyntax(data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return badJSON("the request body is empty")
 	}
+	// encoding/json turns invalid UTF-8 and lone surrogate escapes into
+	// U+FFFD without a word, which would store a character the client never
+	// sent: both are refused instead.
+	if i := invalidUTF8(data); i >= 0 {
+		return badJSON("malformed JSON at byte %d: invalid UTF-8 (byte 0x%02x); the body must be UTF-8", i+1, data[i])
+	}
 	if json.Valid(data) {
+		if i := loneSurrogate(data); i >= 0 {
+			return badJSON(`malformed JSON at byte %d: %s is half of a UTF-16 surrogate pair without its other half, which no character is`, i+1, data[i:i+6])
+		}
 		return nil
 	}
 	var v json.RawMessage
@@ -144,6 +154,80 @@ func checkSyntax(data []byte) error {
 		return badJSON("malformed JSON at byte %d: %s", se.Offset, se.Error())
 	}
 	return badJSON("malformed JSON")
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// part of a UTF-8 character, or -1.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// loneSurrogate returns the offset of the first \u escape of well-formed
+// JSON data (in a string or a key) that is a UTF-16 surrogate without its
+// other half — a high one (D800-DBFF) not followed by an escaped low one
+// (DC00-DFFF), or a low one alone — or -1.
+func loneSurrogate(data []byte) int {
+	if !bytes.Contains(data, []byte(`\u`)) {
+		return -1
+	}
+	in := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case !in:
+			in = c == '"'
+		case c == '"':
+			in = false
+		case c == '\\':
+			if data[i+1] != 'u' { // one escaped character, \\ included
+				i++
+				continue
+			}
+			r := hex4(data[i+2 : i+6])
+			switch {
+			case 0xD800 <= r && r <= 0xDBFF:
+				if i+12 <= len(data) && data[i+6] == '\\' && data[i+7] == 'u' {
+					if lo := hex4(data[i+8 : i+12]); 0xDC00 <= lo && lo <= 0xDFFF {
+						i += 11
+						continue
+					}
+				}
+				return i
+			case 0xDC00 <= r && r <= 0xDFFF:
+				return i
+			}
+			i += 5
+		}
+	}
+	return -1
+}
+
+// hex4 decodes four hex digits, which well-formed JSON guarantees after \u
+// (anything else gives -1).
+func hex4(b []byte) int {
+	n := 0
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			n = n<<4 | int(c-'0')
+		case 'a' <= c && c <= 'f':
+			n = n<<4 | int(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			n = n<<4 | int(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return n
 }
 
 // decodeWrapper reads a whole body {"<key>": …}: for a PUT (plural false)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -626,6 +627,107 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 		w := one(t, oneroster.Result, result(kv{"metadata", `{"b": [1, 2.50, {"d": null, "c": "x\"y"}], "a": 12345678901234567890}`}), "r-1")
 		if want := `{"a":12345678901234567890,"b":[1,2.50,{"c":"x\"y","d":null}]}`; w.Vals["metadata"] != want {
 			t.Errorf("metadata = %s, want %s", w.Vals["metadata"], want)
+		}
+	})
+}
+
+// TestDecodeBodyEncoding: a body is UTF-8 and its escapes are characters;
+// what encoding/json would quietly turn into U+FFFD is a 400 naming the
+// byte (counted from 1, as for syntax errors).
+func TestDecodeBodyEncoding(t *testing.T) {
+	const pre = `{"result": {"comment": "` // the comment's first byte is byte 25
+	for _, tt := range []struct {
+		name, body, want string
+	}{
+		{"invalid byte in a string", pre + "a\xffb\"}}", `malformed JSON at byte 26: invalid UTF-8 (byte 0xff); the body must be UTF-8`},
+		{"invalid byte in a key", "{\"result\": {\"comm\xe9nt\": \"x\"}}", `malformed JSON at byte 18: invalid UTF-8 (byte 0xe9)`},
+		{"invalid byte outside strings", "{\"result\": \x80}", `malformed JSON at byte 12: invalid UTF-8 (byte 0x80)`},
+		{"truncated sequence", pre + "\xe2\x82\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xe2)`},
+		{"overlong encoding", pre + "\xc0\xaf\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xc0)`},
+		{"encoded surrogate", pre + "\xed\xa0\x80\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xed)`},
+		{"lone high surrogate", pre + `\ud800"}}`, `malformed JSON at byte 25: \ud800 is half of a UTF-16 surrogate pair without its other half`},
+		{"lone low surrogate", pre + `ab\udc00"}}`, `malformed JSON at byte 27: \udc00 is half`},
+		{"upper-case hex", pre + `\uDBFF"}}`, `malformed JSON at byte 25: \uDBFF is half`},
+		{"high then a letter", pre + `\ud800x"}}`, `at byte 25: \ud800 is half`},
+		{"high then another escape", pre + `\ud800\u0041"}}`, `at byte 25: \ud800 is half`},
+		{"high then high", pre + `\ud800\ud800\udc00"}}`, `at byte 25: \ud800 is half`},
+		{"low then high", pre + `\udc00\ud800"}}`, `at byte 25: \udc00 is half`},
+		{"high then an escaped backslash", pre + `\ud800\\udc00"}}`, `at byte 25: \ud800 is half`},
+		{"after an escaped backslash", pre + `\\\ud800"}}`, `at byte 27: \ud800 is half`},
+		{"after a valid pair", pre + `\ud83d\ude00\udfff"}}`, `at byte 37: \udfff is half`},
+		{"in a key", `{"result": {"\udc00": 1}}`, `malformed JSON at byte 14: \udc00 is half`},
+		{"in metadata", `{"result": {"metadata": {"a": ["\ud800"]}}}`, `malformed JSON at byte 33: \ud800 is half`},
+		{"in the wrapper key", `{"\ud800": {}}`, `malformed JSON at byte 3: \ud800 is half`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decodeWrapper(oneroster.Result, []byte(tt.body), false, "r-1")
+			var oe *oneroster.Error
+			if !errors.As(err, &oe) || oe.Status != 400 || oe.Code != oneroster.CodeInvalidData {
+				t.Fatalf("err = %v, want 400 invaliddata", err)
+			}
+			if !strings.Contains(oe.Message, tt.want) {
+				t.Errorf("message %q\ndoes not contain %q", oe.Message, tt.want)
+			}
+		})
+	}
+	for in, want := range map[string]string{
+		`\ud83d\ude00`:  "😀",
+		`\uD83D\uDE00!`: "😀!",
+		`\\ud800`:       `\ud800`, // an escaped backslash, then text
+		`\\\\ud800`:     `\\ud800`,
+		`\u00e9\uffff`:  "é\uffff",
+		`\uE000\ud7ff`:  "\ue000\ud7ff",
+		"\xef\xbf\xbd":  "\ufffd", // a U+FFFD the client did send
+	} {
+		ws, err := decodeWrapper(oneroster.Result, []byte(result(kv{"comment", `"` + in + `"`})), false, "r-1")
+		if err != nil {
+			t.Errorf("comment %s: %v", in, err)
+			continue
+		}
+		if got := ws[0].Vals["comment"]; got != want {
+			t.Errorf("comment %s stored as %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzLoneSurrogate: on well-formed UTF-8 JSON without U+FFFD of its own,
+// loneSurrogate finds something exactly when encoding/json would put a
+// U+FFFD in a decoded string or key.
+func FuzzLoneSurrogate(f *testing.F) {
+	for _, s := range []string{`"\ud800"`, `{"\udc00":1}`, `["\ud83d\ude00", "\\ud800"]`, `"\ud800\u0041"`, `"x"`, `{"a":["\\\ud800"]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		data := []byte(s)
+		if !json.Valid(data) || !utf8.Valid(data) || strings.Contains(s, "\ufffd") || strings.Contains(strings.ToLower(s), `\ufffd`) {
+			return
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatalf("valid JSON %q does not decode: %v", s, err)
+		}
+		replaced := false
+		var walk func(any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case string:
+				replaced = replaced || strings.ContainsRune(v, utf8.RuneError)
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			case map[string]any:
+				for k, x := range v {
+					walk(k)
+					walk(x)
+				}
+			}
+		}
+		walk(v)
+		if i := loneSurrogate(data); (i >= 0) != replaced {
+			t.Fatalf("loneSurrogate(%q) = %d, but encoding/json replaced a character: %v", s, i, replaced)
+		} else if i >= 0 && !(data[i] == '\\' && data[i+1] == 'u') {
+			t.Fatalf("loneSurrogate(%q) = %d, which is not a \\u escape", s, i)
 		}
 	})
 }
