@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -648,7 +649,11 @@ func (d *bodyDecoder) guid(raw json.RawMessage, path string) (string, bool) {
 }
 
 // guidRef decodes a GUIDRef of type refType. Only sourcedId is required:
-// type, when present, must be refType; href is ignored.
+// type, when present, must be refType; href, when present, must be a URI
+// reference and is then ignored, since the server writes its own from the
+// sourcedId and type. A relative one is taken: clients send placeholders
+// such as "x" or paths without a host, which mislead no one here, while a
+// value that is no URI at all is a client bug worth reporting.
 func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string, bool) {
 	if t := jsonType(raw); t != "object" {
 		d.p.add(path, `must be a GUIDRef object {"sourcedId": "…", "type": %q}, got %s`, refType, describeJSON(raw))
@@ -674,9 +679,14 @@ func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string
 				ok = false
 			}
 		case "href":
-			if _, good := d.str(m.val, fp); !good {
-				ok = false
+			s, good := d.nonEmpty(m.val, fp)
+			if good {
+				if why := uriProblem(s); why != "" {
+					d.p.add(fp, "%s is not a URI: %s", quoteShort(s), why)
+					good = false
+				}
 			}
+			ok = ok && good
 		default:
 			d.p.add(fp, "unknown property (a GUIDRef has href, sourcedId and type)")
 			ok = false
@@ -687,6 +697,37 @@ func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string
 		return "", false
 	}
 	return id, ok
+}
+
+// uriProblem says why s is not a URI reference (RFC 3986 §4.1, so a
+// relative one will do), or returns "".
+func uriProblem(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return "a % must start a percent-encoded byte such as %2F"
+			}
+		case c >= utf8.RuneSelf:
+			return "it contains a character outside ASCII, which must be percent-encoded"
+		case c <= ' ' || c == 0x7f:
+			return "it contains a space or a control character, which must be percent-encoded"
+		case strings.IndexByte("\"<>\\^`{|}", c) >= 0:
+			return fmt.Sprintf("it contains %q, which must be percent-encoded", c)
+		}
+	}
+	if _, err := url.Parse(s); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return err.Error()
+	}
+	return ""
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // enum decodes a token of f's vocabulary.

@@ -434,7 +434,43 @@ func TestDecodeBodyErrors(t *testing.T) {
 			status: 422, want: `result.student.href: must be a string, got number 5`},
 		{name: "LinkRef wrong type", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreScale", `{"sourcedId": "ss-1", "type": "scale"}`}),
 			status: 422, want: `result.scoreScale.type: must be "scoreScale", got "scale"`},
-		{name: "GUIDRef with any href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "not even a URL", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef href not a URI", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "not even a URL", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "not even a URL" is not a URI: it contains a space or a control character, which must be percent-encoded`},
+		{name: "GUIDRef href empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: must not be empty`},
+		{name: "GUIDRef href null", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": null, "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: must be a string, got null`},
+		{name: "GUIDRef href bad percent", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/100%", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "https://h/users/100%" is not a URI: a % must start a percent-encoded byte`},
+		{name: "GUIDRef href bad percent digits", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/u%zz", "sourcedId": "u-1"}`}),
+			status: 422, want: `a % must start a percent-encoded byte`},
+		{name: "GUIDRef href non-ASCII", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/é", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: it contains a character outside ASCII`},
+		{name: "GUIDRef href template", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/{sourcedId}", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: it contains '{', which must be percent-encoded`},
+		{name: "GUIDRef href bad host", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "http://[::1/users", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "http://[::1/users" is not a URI: missing ']' in host`},
+		{name: "GUIDRef href colon in first segment", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "1http://h", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: first path segment in URL cannot contain colon`},
+		{name: "GUIDRef absolute href", e: oneroster.Result, pathID: "r-1",
+			body: result(kv{"student", `{"href": "https://sis.example.org/ims/oneroster/rostering/v1p2/users/u%2F1?x=1#y", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef placeholder href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "x", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef relative href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "/ims/oneroster/rostering/v1p2/users/u-1", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef URN href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "urn:uuid:` + caseID1 + `", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef type not a string", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": 1}`}),
+			status: 422, want: `result.student.type: must be a string, got number 1`},
+		{name: "GUIDRef type empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": ""}`}),
+			status: 422, want: `result.student.type: must be "user", got ""`},
+		{name: "GUIDRef type wrong case", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": "User"}`}),
+			status: 422, want: `result.student.type: must be "user", got "User"`},
+		{name: "GUIDRef sourcedId null", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": null}`}),
+			status: 422, want: `result.student.sourcedId: must be a string, got null`},
+		{name: "GUIDRef duplicate sourcedId", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "sourcedId": "u-2"}`}),
+			status: 422, want: `result.student.sourcedId: duplicate property`},
+		{name: "gradingPeriod of the wrong type", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1", "type": "term"}`}),
+			status: 422, want: `lineItem.gradingPeriod.type: must be "academicSession", got "term"`},
+		{name: "LinkRef href not a URI", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"scoreScale", `{"sourcedId": "ss-1", "href": "a b"}`}),
+			status: 422, want: `lineItem.scoreScale.href: "a b" is not a URI`},
 		{name: "gradingPeriod alone", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1", "type": "academicSession"}`})},
 		{name: "gradingPeriod contradicts academicSession", e: oneroster.LineItem, pathID: "li-1",
 			body:   lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1"}`}, kv{"academicSession", `{"sourcedId": "t-1"}`}),
@@ -629,6 +665,72 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 			t.Errorf("metadata = %s, want %s", w.Vals["metadata"], want)
 		}
 	})
+}
+
+// TestDecodeBodyEveryProperty sends, for every property of every writable
+// entity, null and values of its kind that do not parse: each is a 422
+// naming the property, so no value is silently dropped or replaced. It
+// reads the catalogue, so a property added later is covered too.
+func TestDecodeBodyEveryProperty(t *testing.T) {
+	bases := []struct {
+		e    *oneroster.Entity
+		base []kv
+	}{
+		{oneroster.Category, []kv{{"sourcedId", `"cat-1"`}, {"title", `"Homework"`}}},
+		{oneroster.LineItem, lineItemBase},
+		{oneroster.Result, resultBase},
+		{oneroster.ScoreScale, scoreScaleBase},
+		{oneroster.AssessmentLineItem, []kv{{"sourcedId", `"ali-1"`}, {"title", `"Unit 1"`}}},
+		{oneroster.AssessmentResult, assessmentResultBase},
+	}
+	bad := func(e *oneroster.Entity, f *oneroster.Field) []string {
+		switch f.Kind {
+		case oneroster.String:
+			return []string{`5`, `true`, `["x"]`, `{"x": "y"}`, `"a\u0000b"`}
+		case oneroster.Enum:
+			return []string{`"nope"`, `""`, `1`}
+		case oneroster.Date:
+			return []string{`"2024-02-30"`, `"yesterday"`, `"2024-09-20T10:00"`, `""`, `20240920`}
+		case oneroster.DateTime, oneroster.DateAsTime:
+			return []string{`"yesterday"`, `"2024-09-01T25:00:00Z"`, `"2024-09-01T08:00:00"`, `"2024-02-30"`, `""`, `1725177600`}
+		case oneroster.Number:
+			return []string{`"1"`, `1e400`, `true`}
+		case oneroster.Bool:
+			return []string{`true`, `"yes"`, `""`}
+		case oneroster.Metadata:
+			return []string{`[]`, `"x"`}
+		case oneroster.Ref, oneroster.LinkRef:
+			return []string{`"x"`, `{}`, `{"sourcedId": "x", "type": "nope"}`, `{"sourcedId": "x", "href": "a b"}`, `{"sourcedId": "x y"}`, `{"sourcedId": "x", "extra": 1}`}
+		case oneroster.Objectives, oneroster.ObjectivesJSON:
+			list := "learningObjectiveIds"
+			if f.Scores {
+				list = "learningObjectiveResults"
+			}
+			return []string{`{}`, `[{"source": "nope", "` + list + `": ["x"]}]`, `[{"source": "unknown", "` + list + `": []}]`, `[{"source": "/Abc", "` + list + `": ["x"]}]`}
+		case oneroster.ScoreScaleValues:
+			return []string{`{}`, `[{"itemValueLHS": 1, "itemValueRHS": "A"}]`, `[{"itemValueLHS": "9"}]`}
+		}
+		t.Fatalf("%s.%s: no bad values for kind %d", e.Name, f.Name, f.Kind)
+		return nil
+	}
+	for _, b := range bases {
+		pathID := strings.Trim(b.base[0].v, `"`)
+		for i := range b.e.Fields {
+			f := &b.e.Fields[i]
+			for _, v := range append([]string{`null`}, bad(b.e, f)...) {
+				body := wrap(b.e.Name, obj(b.base, kv{f.Name, v}))
+				_, err := decodeWrapper(b.e, []byte(body), false, pathID)
+				var oe *oneroster.Error
+				if !errors.As(err, &oe) || oe.Status != 422 {
+					t.Errorf("%s.%s = %s: err %v, want a 422", b.e.Name, f.Name, v, err)
+					continue
+				}
+				if want := b.e.Name + "." + f.Name; !strings.HasPrefix(oe.Message, want) {
+					t.Errorf("%s.%s = %s: %q does not start with %s", b.e.Name, f.Name, v, oe.Message, want)
+				}
+			}
+		}
+	}
 }
 
 // TestDecodeBodyEncoding: a body is UTF-8 and its escapes are characters;
