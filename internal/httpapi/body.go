@@ -743,7 +743,7 @@ func (d *bodyDecoder) enum(f *oneroster.Field, raw json.RawMessage, path string)
 		}
 	}
 	if v.extensible {
-		if rest, ok := strings.CutPrefix(s, "ext:"); ok && validExtName(rest) {
+		if rest, ok := strings.CutPrefix(s, "ext:"); ok && oneroster.ValidExtName(rest) {
 			return s, true
 		}
 	}
@@ -1086,61 +1086,28 @@ func (d *bodyDecoder) objectiveResult(raw json.RawMessage, path string) (objecti
 }
 
 // objectivesJSON writes sets as the canonical JSON text the assessment
-// tables keep: compact, properties in schema order, "" for no sets.
+// tables keep: compact, properties in schema order, sources in stored form
+// (ext:<name>, as in the link tables), "" for no sets.
 func objectivesJSON(sets []objectiveSet, scores bool) string {
 	if len(sets) == 0 {
 		return ""
 	}
 	var b buf
-	b.raw("[")
-	for i, s := range sets {
-		if i > 0 {
-			b.raw(",")
-		}
-		b.raw(`{"source":`)
-		b.str(s.source)
-		if scores {
-			b.raw(`,"learningObjectiveResults":[`)
-		} else {
-			b.raw(`,"learningObjectiveIds":[`)
-		}
-		for j, o := range s.rows {
-			if j > 0 {
-				b.raw(",")
-			}
-			if !scores {
-				b.str(o.ID)
-				continue
-			}
-			b.raw(`{"learningObjectiveId":`)
-			b.str(o.ID)
-			if o.Score != "" {
-				b.raw(`,"score":`)
-				b.raw(o.Score)
-			}
-			if o.TextScore != "" {
-				b.raw(`,"textScore":`)
-				b.str(o.TextScore)
-			}
-			b.raw("}")
-		}
-		b.raw("]}")
-	}
-	b.raw("]")
+	writeObjectiveSets(&b, sets, scores, func(s string) string { return s })
 	return string(b)
 }
 
 // normSource checks a learning-objective source and returns it in stored
-// form: case, unknown or ext:<name>; the OpenAPI's /<name> form is stored
-// as ext:<name>, as the CSV binding writes it (data-model.md §1.5).
+// form: case, unknown or ext:<name>. Besides the OpenAPI's forms (case,
+// unknown, /<name> and the encoded /xx… that SourceToJSON writes), the
+// CSV binding's ext:<name> is taken, since a client may copy it from a
+// CSV file and it names the stored value exactly.
 func normSource(s string) (string, string) {
-	switch {
-	case s == "case" || s == "unknown":
+	if name, ok := strings.CutPrefix(s, "ext:"); ok && oneroster.ValidExtName(name) {
 		return s, ""
-	case strings.HasPrefix(s, "ext:") && validExtName(s[4:]):
-		return s, ""
-	case len(s) > 1 && s[0] == '/' && lowerAlnum(s[1:]) && s[1:] != "case" && s[1:] != "unknown":
-		return "ext:" + s[1:], ""
+	}
+	if stored, ok := oneroster.SourceFromJSON(s); ok {
+		return stored, ""
 	}
 	hint := ""
 	t := strings.TrimSpace(s)
@@ -1149,27 +1116,10 @@ func normSource(s string) (string, string) {
 		hint = `; did you mean "case"?`
 	case strings.EqualFold(t, "unknown") || strings.EqualFold(t, "/unknown"):
 		hint = `; did you mean "unknown"?`
+	case strings.HasPrefix(t, "/") && oneroster.ValidExtName(t[1:]):
+		hint = fmt.Sprintf("; send %q for a name with other characters", "ext:"+t[1:])
 	}
 	return "", fmt.Sprintf("%s is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits)%s", quoteShort(s), hint)
-}
-
-func lowerAlnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func validExtName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // validCaseID reports whether s is a UUID, bare or as a urn:uuid: URN.
@@ -1388,7 +1338,7 @@ func suggestToken(s string, v vocabulary) string {
 			return fmt.Sprintf("; did you mean %q?", w)
 		}
 	}
-	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && validExtName(t[4:]) {
+	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && oneroster.ValidExtName(t[4:]) {
 		return fmt.Sprintf("; did you mean %q?", "ext:"+t[4:])
 	}
 	return ""
