@@ -24,11 +24,13 @@ import (
 // Validation is strict on types, as the OpenAPI is (additionalProperties
 // false everywhere, booleans as strings, no nulls), and lenient only where
 // real consumers need it: status and dateLastModified may be left out (the
-// server sets them), a GUIDRef needs only its sourcedId, a date may be sent
-// as a date-time (the date written in it is kept) and a date-time as a
-// bare date (midnight UTC), and a 1.1 gradingPeriod stands for
-// academicSession. A value that is sent is always checked, even one the
-// server then ignores (dateLastModified).
+// server sets them), a GUIDRef needs only its sourcedId and its href may
+// be relative, a date may be sent as a date-time (the date written in it
+// is kept) and a date-time as a bare date (midnight UTC), a 1.1
+// gradingPeriod stands for academicSession, and a learning-objective
+// source may be in the CSV binding's ext:<name> form. A value that is sent
+// is always checked, even one the server then ignores (dateLastModified,
+// href). The README lists these leniencies with their reasons.
 //
 // Malformed JSON is 400 invaliddata with the byte offset; anything
 // well-formed but wrong is 422 invaliddata whose message lists every
