@@ -140,11 +140,16 @@ func checkSyntax(data []byte) error {
 	}
 	// encoding/json turns invalid UTF-8 and lone surrogate escapes into
 	// U+FFFD without a word, which would store a character the client never
-	// sent: both are refused instead.
-	if i := invalidUTF8(data); i >= 0 {
-		return badJSON("malformed JSON at byte %d: invalid UTF-8 (byte 0x%02x); the body must be UTF-8", i+1, data[i])
+	// sent: both are refused instead. The first problem in the body is the
+	// one reported.
+	bad := invalidUTF8(data)
+	badUTF8 := func() error {
+		return badJSON("malformed JSON at byte %d: invalid UTF-8 (byte 0x%02x); the body must be UTF-8", bad+1, data[bad])
 	}
 	if json.Valid(data) {
+		if bad >= 0 {
+			return badUTF8()
+		}
 		if i := loneSurrogate(data); i >= 0 {
 			return badJSON(`malformed JSON at byte %d: %s is half of a UTF-16 surrogate pair without its other half, which no character is`, i+1, data[i:i+6])
 		}
@@ -153,8 +158,11 @@ func checkSyntax(data []byte) error {
 	var v json.RawMessage
 	err := json.Unmarshal(data, &v)
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	switch {
+	case errors.As(err, &se) && (bad < 0 || se.Offset < int64(bad)+1):
 		return badJSON("malformed JSON at byte %d: %s", se.Offset, se.Error())
+	case bad >= 0:
+		return badUTF8()
 	}
 	return badJSON("malformed JSON")
 }

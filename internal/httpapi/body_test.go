@@ -765,6 +765,8 @@ func TestDecodeBodyEncoding(t *testing.T) {
 		{"invalid byte in a string", pre + "a\xffb\"}}", `malformed JSON at byte 26: invalid UTF-8 (byte 0xff); the body must be UTF-8`},
 		{"invalid byte in a key", "{\"result\": {\"comm\xe9nt\": \"x\"}}", `malformed JSON at byte 18: invalid UTF-8 (byte 0xe9)`},
 		{"invalid byte outside strings", "{\"result\": \x80}", `malformed JSON at byte 12: invalid UTF-8 (byte 0x80)`},
+		{"syntax error first", "{\"result\": {\"score\": 1,, \"comment\": \"\xff\"}}", `malformed JSON at byte 24: invalid character ','`},
+		{"invalid byte first", "{\"result\": {\"comment\": \"\xff\", \"score\": 1,,}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xff)`},
 		{"truncated sequence", pre + "\xe2\x82\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xe2)`},
 		{"overlong encoding", pre + "\xc0\xaf\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xc0)`},
 		{"encoded surrogate", pre + "\xed\xa0\x80\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xed)`},
