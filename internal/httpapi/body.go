@@ -594,8 +594,9 @@ func (d *bodyDecoder) date(raw json.RawMessage, path string) (string, bool) {
 // dateTime decodes a date-time property in its stored form: UTC with
 // milliseconds. A bare date is taken as midnight UTC. With asDate (a
 // lineItem's assignDate and dueDate, which the CSV binding and our table
-// keep as a Date) the stored form is the date instead, as date keeps it:
-// a date-time there would break the CSV export of the row.
+// keep as a Date) the stored form is the date, by date's rule: a
+// date-time in that column reads back with a time the CSV file cannot
+// carry, and a filter such as dueDate='2026-12-08' misses it.
 func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (string, bool) {
 	s, ok := d.nonEmpty(raw, path)
 	if !ok {
