@@ -200,20 +200,21 @@ func TestObjectiveSources(t *testing.T) {
 
 		kinds := []struct {
 			key, path, table string // table: the link table, "" for JSON text
+			scores           bool   // objectives carry scores
 			body             func(id, sets string) string
 		}{
-			{"lineItem", "/lineItems/", "lineItemLearningObjectiveIds", func(id, sets string) string {
+			{"lineItem", "/lineItems/", "lineItemLearningObjectiveIds", false, func(id, sets string) string {
 				return `{"lineItem":{"sourcedId":"` + id + `","title":"t","assignDate":"2025-09-01","dueDate":"2025-09-02","class":{"sourcedId":"cl-1"},` +
 					`"school":{"sourcedId":"org/sch-1"},"category":{"sourcedId":"cat-hw"},"learningObjectiveSet":` + sets + `}}`
 			}},
-			{"result", "/results/", "resultLearningObjectiveIds", func(id, sets string) string {
+			{"result", "/results/", "resultLearningObjectiveIds", true, func(id, sets string) string {
 				return `{"result":{"sourcedId":"` + id + `","lineItem":{"sourcedId":"li-1"},"student":{"sourcedId":"u-s1"},` +
 					`"scoreStatus":"fully graded","scoreDate":"2025-09-08","learningObjectiveSet":` + sets + `}}`
 			}},
-			{"assessmentLineItem", "/assessmentLineItems/", "", func(id, sets string) string {
+			{"assessmentLineItem", "/assessmentLineItems/", "", false, func(id, sets string) string {
 				return `{"assessmentLineItem":{"sourcedId":"` + id + `","title":"t","learningObjectiveSet":` + sets + `}}`
 			}},
-			{"assessmentResult", "/assessmentResults/", "", func(id, sets string) string {
+			{"assessmentResult", "/assessmentResults/", "", true, func(id, sets string) string {
 				return `{"assessmentResult":{"sourcedId":"` + id + `","assessmentLineItem":{"sourcedId":"ali-base"},"student":{"sourcedId":"u-s1"},` +
 					`"scoreStatus":"submitted","scoreDate":"2025-09-08","learningObjectiveSet":` + sets + `}}`
 			}},
@@ -225,7 +226,7 @@ func TestObjectiveSources(t *testing.T) {
 			return `{"source":"` + source + `","learningObjectiveIds":["` + id + `"]}`
 		}
 		for _, k := range kinds {
-			scores := strings.HasSuffix(k.key, "esult")
+			scores := k.scores
 			wantStored := map[string][]string{} // sourcedId -> stored sources
 			roundTrip := func(id, body string, want []string) {
 				t.Helper()
