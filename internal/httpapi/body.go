@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,13 @@ import (
 // Validation is strict on types, as the OpenAPI is (additionalProperties
 // false everywhere, booleans as strings, no nulls), and lenient only where
 // real consumers need it: status and dateLastModified may be left out (the
-// server sets them), a GUIDRef needs only its sourcedId, lineItem date-times
-// may be bare dates, and a 1.1 gradingPeriod stands for academicSession.
+// server sets them), a GUIDRef needs only its sourcedId and its href may
+// be relative, a date may be sent as a date-time (the date written in it
+// is kept) and a date-time as a bare date (midnight UTC), a 1.1
+// gradingPeriod stands for academicSession, and a learning-objective
+// source may be in the CSV binding's ext:<name> form. A value that is sent
+// is always checked, even one the server then ignores (dateLastModified,
+// href). The README lists these leniencies with their reasons.
 //
 // Malformed JSON is 400 invaliddata with the byte offset; anything
 // well-formed but wrong is 422 invaliddata whose message lists every
@@ -126,21 +132,113 @@ func badJSON(format string, args ...any) error {
 }
 
 // checkSyntax returns a 400 error when data is not one well-formed JSON
-// value (trailing data included).
+// value (trailing data included) in UTF-8. Byte numbers in its messages
+// count from 1, as encoding/json's syntax errors do.
 func checkSyntax(data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return badJSON("the request body is empty")
 	}
+	// encoding/json turns invalid UTF-8 and lone surrogate escapes into
+	// U+FFFD without a word, which would store a character the client never
+	// sent: both are refused instead. The first problem in the body is the
+	// one reported.
+	bad := invalidUTF8(data)
+	badUTF8 := func() error {
+		return badJSON("malformed JSON at byte %d: invalid UTF-8 (byte 0x%02x); the body must be UTF-8", bad+1, data[bad])
+	}
 	if json.Valid(data) {
+		if bad >= 0 {
+			return badUTF8()
+		}
+		if i := loneSurrogate(data); i >= 0 {
+			return badJSON(`malformed JSON at byte %d: %s is half of a UTF-16 surrogate pair without its other half, which no character is`, i+1, data[i:i+6])
+		}
 		return nil
 	}
 	var v json.RawMessage
 	err := json.Unmarshal(data, &v)
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	switch {
+	case errors.As(err, &se) && (bad < 0 || se.Offset < int64(bad)+1):
 		return badJSON("malformed JSON at byte %d: %s", se.Offset, se.Error())
+	case bad >= 0:
+		return badUTF8()
 	}
 	return badJSON("malformed JSON")
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// part of a UTF-8 character, or -1.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// loneSurrogate returns the offset of the first \u escape of well-formed
+// JSON data (in a string or a key) that is a UTF-16 surrogate without its
+// other half — a high one (D800-DBFF) not followed by an escaped low one
+// (DC00-DFFF), or a low one alone — or -1.
+func loneSurrogate(data []byte) int {
+	if !bytes.Contains(data, []byte(`\u`)) {
+		return -1
+	}
+	in := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case !in:
+			in = c == '"'
+		case c == '"':
+			in = false
+		case c == '\\':
+			if data[i+1] != 'u' { // one escaped character, \\ included
+				i++
+				continue
+			}
+			r := hex4(data[i+2 : i+6])
+			switch {
+			case 0xD800 <= r && r <= 0xDBFF:
+				if i+12 <= len(data) && data[i+6] == '\\' && data[i+7] == 'u' {
+					if lo := hex4(data[i+8 : i+12]); 0xDC00 <= lo && lo <= 0xDFFF {
+						i += 11
+						continue
+					}
+				}
+				return i
+			case 0xDC00 <= r && r <= 0xDFFF:
+				return i
+			}
+			i += 5
+		}
+	}
+	return -1
+}
+
+// hex4 decodes four hex digits, which well-formed JSON guarantees after \u
+// (anything else gives -1).
+func hex4(b []byte) int {
+	n := 0
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			n = n<<4 | int(c-'0')
+		case 'a' <= c && c <= 'f':
+			n = n<<4 | int(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			n = n<<4 | int(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return n
 }
 
 // decodeWrapper reads a whole body {"<key>": …}: for a PUT (plural false)
@@ -310,8 +408,10 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 				w.Vals[f.Col] = s
 			}
 			continue
-		case "dateLastModified": // set by the server
-			d.str(m.val, fp)
+		case "dateLastModified":
+			// The server sets it, so the value is not kept, but a client
+			// that sends one that is not a date-time has a bug to hear of.
+			d.dateTime(m.val, fp, false)
 			continue
 		}
 		if err := d.field(e, f, m.val, fp, &w, nums); err != nil {
@@ -382,32 +482,13 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 			w.Vals[f.Col] = s
 		}
 	case oneroster.Date:
-		if s, ok := d.nonEmpty(raw, path); ok {
-			if why := dateProblem(s); why != "" {
-				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
-				return nil
-			}
+		if s, ok := d.date(raw, path); ok {
 			w.Vals[f.Col] = s
 		}
 	case oneroster.DateTime, oneroster.DateAsTime:
-		s, ok := d.nonEmpty(raw, path)
-		if !ok {
-			return nil
-		}
-		if f.Kind == oneroster.DateAsTime && len(s) == 10 {
-			if why := dateProblem(s); why != "" {
-				d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
-				return nil
-			}
+		if s, ok := d.dateTime(raw, path, f.Kind == oneroster.DateAsTime); ok {
 			w.Vals[f.Col] = s
-			return nil
 		}
-		t, why := parseDateTime(s)
-		if why != "" {
-			d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
-			return nil
-		}
-		w.Vals[f.Col] = csvpkg.FormatDateTime(t)
 	case oneroster.Number:
 		if n, ok := d.number(raw, path); ok {
 			nums[f.Name] = n
@@ -486,6 +567,67 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 	return nil
 }
 
+// date decodes a date property (OpenAPI format date). A date-time is taken
+// too, as the date written in it: Google Classroom sends scoreDate as
+// "2026-12-02T13:41:05.474Z". The date is not converted to UTC first,
+// because the producer wrote the day it meant in its own offset (a score
+// given on 2 December at 20:00 in New York is not a score of 3 December).
+func (d *bodyDecoder) date(raw json.RawMessage, path string) (string, bool) {
+	s, ok := d.nonEmpty(raw, path)
+	if !ok {
+		return "", false
+	}
+	if len(s) > 10 && (s[10] == 'T' || s[10] == 't') {
+		if _, why := parseDateTime(s); why != "" {
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD) or date-time: %s", quoteShort(s), why)
+			return "", false
+		}
+		return s[:10], true
+	}
+	if why := dateProblem(s); why != "" {
+		d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+		return "", false
+	}
+	return s, true
+}
+
+// dateTime decodes a date-time property in its stored form: UTC with
+// milliseconds. A bare date is taken as midnight UTC. With asDate (a
+// lineItem's assignDate and dueDate, which the CSV binding and our table
+// keep as a Date) the stored form is the date, by date's rule: a
+// date-time in that column reads back with a time the CSV file cannot
+// carry, and a filter such as dueDate='2026-12-08' misses it.
+func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (string, bool) {
+	s, ok := d.nonEmpty(raw, path)
+	if !ok {
+		return "", false
+	}
+	if len(s) == 10 {
+		if why := dateProblem(s); why != "" {
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+			return "", false
+		}
+		if asDate {
+			return s, true
+		}
+		return s + "T00:00:00.000Z", true
+	}
+	t, why := parseDateTime(s)
+	if why != "" {
+		d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
+		return "", false
+	}
+	if asDate {
+		return s[:10], true
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		d.p.add(path, "%s is not a valid date-time: the year is out of range once converted to UTC", quoteShort(s))
+		return "", false
+	}
+	return csvpkg.FormatDateTime(t), true
+}
+
 // sourcedID decodes the object's own sourcedId.
 func (d *bodyDecoder) sourcedID(w *written, raw json.RawMessage, path, pathID string) {
 	id, ok := d.guid(raw, path)
@@ -518,7 +660,11 @@ func (d *bodyDecoder) guid(raw json.RawMessage, path string) (string, bool) {
 }
 
 // guidRef decodes a GUIDRef of type refType. Only sourcedId is required:
-// type, when present, must be refType; href is ignored.
+// type, when present, must be refType; href, when present, must be a URI
+// reference and is then ignored, since the server writes its own from the
+// sourcedId and type. A relative one is taken: clients send placeholders
+// such as "x" or paths without a host, which mislead no one here, while a
+// value that is no URI at all is a client bug worth reporting.
 func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string, bool) {
 	if t := jsonType(raw); t != "object" {
 		d.p.add(path, `must be a GUIDRef object {"sourcedId": "…", "type": %q}, got %s`, refType, describeJSON(raw))
@@ -544,9 +690,14 @@ func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string
 				ok = false
 			}
 		case "href":
-			if _, good := d.str(m.val, fp); !good {
-				ok = false
+			s, good := d.nonEmpty(m.val, fp)
+			if good {
+				if why := uriProblem(s); why != "" {
+					d.p.add(fp, "%s is not a URI: %s", quoteShort(s), why)
+					good = false
+				}
 			}
+			ok = ok && good
 		default:
 			d.p.add(fp, "unknown property (a GUIDRef has href, sourcedId and type)")
 			ok = false
@@ -557,6 +708,37 @@ func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string
 		return "", false
 	}
 	return id, ok
+}
+
+// uriProblem says why s is not a URI reference (RFC 3986 §4.1, so a
+// relative one will do), or returns "".
+func uriProblem(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return "a % must start a percent-encoded byte such as %2F"
+			}
+		case c >= utf8.RuneSelf:
+			return "it contains a character outside ASCII, which must be percent-encoded"
+		case c <= ' ' || c == 0x7f:
+			return "it contains a space or a control character, which must be percent-encoded"
+		case strings.IndexByte("\"<>\\^`{|}", c) >= 0:
+			return fmt.Sprintf("it contains %q, which must be percent-encoded", c)
+		}
+	}
+	if _, err := url.Parse(s); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return err.Error()
+	}
+	return ""
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // enum decodes a token of f's vocabulary.
@@ -572,7 +754,7 @@ func (d *bodyDecoder) enum(f *oneroster.Field, raw json.RawMessage, path string)
 		}
 	}
 	if v.extensible {
-		if rest, ok := strings.CutPrefix(s, "ext:"); ok && validExtName(rest) {
+		if rest, ok := strings.CutPrefix(s, "ext:"); ok && oneroster.ValidExtName(rest) {
 			return s, true
 		}
 	}
@@ -915,61 +1097,28 @@ func (d *bodyDecoder) objectiveResult(raw json.RawMessage, path string) (objecti
 }
 
 // objectivesJSON writes sets as the canonical JSON text the assessment
-// tables keep: compact, properties in schema order, "" for no sets.
+// tables keep: compact, properties in schema order, sources in stored form
+// (ext:<name>, as in the link tables), "" for no sets.
 func objectivesJSON(sets []objectiveSet, scores bool) string {
 	if len(sets) == 0 {
 		return ""
 	}
 	var b buf
-	b.raw("[")
-	for i, s := range sets {
-		if i > 0 {
-			b.raw(",")
-		}
-		b.raw(`{"source":`)
-		b.str(s.source)
-		if scores {
-			b.raw(`,"learningObjectiveResults":[`)
-		} else {
-			b.raw(`,"learningObjectiveIds":[`)
-		}
-		for j, o := range s.rows {
-			if j > 0 {
-				b.raw(",")
-			}
-			if !scores {
-				b.str(o.ID)
-				continue
-			}
-			b.raw(`{"learningObjectiveId":`)
-			b.str(o.ID)
-			if o.Score != "" {
-				b.raw(`,"score":`)
-				b.raw(o.Score)
-			}
-			if o.TextScore != "" {
-				b.raw(`,"textScore":`)
-				b.str(o.TextScore)
-			}
-			b.raw("}")
-		}
-		b.raw("]}")
-	}
-	b.raw("]")
+	writeObjectiveSets(&b, sets, scores, func(s string) string { return s })
 	return string(b)
 }
 
 // normSource checks a learning-objective source and returns it in stored
-// form: case, unknown or ext:<name>; the OpenAPI's /<name> form is stored
-// as ext:<name>, as the CSV binding writes it (data-model.md §1.5).
+// form: case, unknown or ext:<name>. Besides the OpenAPI's forms (case,
+// unknown, /<name> and the encoded /xx… that SourceToJSON writes), the
+// CSV binding's ext:<name> is taken, since a client may copy it from a
+// CSV file and it names the stored value exactly.
 func normSource(s string) (string, string) {
-	switch {
-	case s == "case" || s == "unknown":
+	if name, ok := strings.CutPrefix(s, "ext:"); ok && oneroster.ValidExtName(name) {
 		return s, ""
-	case strings.HasPrefix(s, "ext:") && validExtName(s[4:]):
-		return s, ""
-	case len(s) > 1 && s[0] == '/' && lowerAlnum(s[1:]) && s[1:] != "case" && s[1:] != "unknown":
-		return "ext:" + s[1:], ""
+	}
+	if stored, ok := oneroster.SourceFromJSON(s); ok {
+		return stored, ""
 	}
 	hint := ""
 	t := strings.TrimSpace(s)
@@ -978,27 +1127,10 @@ func normSource(s string) (string, string) {
 		hint = `; did you mean "case"?`
 	case strings.EqualFold(t, "unknown") || strings.EqualFold(t, "/unknown"):
 		hint = `; did you mean "unknown"?`
+	case strings.HasPrefix(t, "/") && oneroster.ValidExtName(t[1:]):
+		hint = fmt.Sprintf("; send %q for a name with other characters", "ext:"+t[1:])
 	}
 	return "", fmt.Sprintf("%s is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits)%s", quoteShort(s), hint)
-}
-
-func lowerAlnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func validExtName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // validCaseID reports whether s is a UUID, bare or as a urn:uuid: URN.
@@ -1042,13 +1174,10 @@ func dateProblem(s string) string {
 
 // parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
 // optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and
-// returns it in UTC, or explains why s is not one.
+// returns it in the offset it was written in, or explains why s is not one.
 func parseDateTime(s string) (time.Time, string) {
 	const shape = "expected an RFC 3339 date-time such as 2024-09-01T08:00:00.000Z"
 	if len(s) < 19 || (s[10] != 'T' && s[10] != 't') {
-		if len(s) == 10 && dateProblem(s) == "" {
-			return time.Time{}, "a date without a time; " + shape
-		}
 		return time.Time{}, shape
 	}
 	norm := []byte(s)
@@ -1081,10 +1210,6 @@ func parseDateTime(s string) (time.Time, string) {
 			return time.Time{}, strings.TrimPrefix(pe.Message, ": ") + "; " + shape
 		}
 		return time.Time{}, shape
-	}
-	t = t.UTC()
-	if y := t.Year(); y < 1 || y > 9999 {
-		return time.Time{}, "the year is out of range once converted to UTC"
 	}
 	return t, ""
 }
@@ -1224,7 +1349,7 @@ func suggestToken(s string, v vocabulary) string {
 			return fmt.Sprintf("; did you mean %q?", w)
 		}
 	}
-	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && validExtName(t[4:]) {
+	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && oneroster.ValidExtName(t[4:]) {
 		return fmt.Sprintf("; did you mean %q?", "ext:"+t[4:])
 	}
 	return ""

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -41,7 +43,7 @@ func TestDecodeBodyValid(t *testing.T) {
 	}, {
 		name: "lineItem", e: oneroster.LineItem, pathID: "li-1",
 		body: `{"lineItem": {"sourcedId": "li-1", "status": "tobedeleted", "title": "Essay", "description": "Write 500 words",
-			"assignDate": "2024-09-01T08:00:00+02:00", "dueDate": "2024-09-15",
+			"assignDate": "2024-09-01T01:00:00+02:00", "dueDate": "2024-09-15",
 			"class": {"href": "https://sis.example.org/ims/oneroster/rostering/v1p2/classes/c-1", "sourcedId": "c-1", "type": "class"},
 			"school": {"sourcedId": "s-1", "type": "org"},
 			"category": {"sourcedId": "cat-1"},
@@ -54,7 +56,7 @@ func TestDecodeBodyValid(t *testing.T) {
 		want: written{
 			Vals: map[string]string{
 				"sourcedId": "li-1", "status": "tobedeleted", "metadata": "", "title": "Essay", "description": "Write 500 words",
-				"assignDate": "2024-09-01T06:00:00.000Z", "dueDate": "2024-09-15",
+				"assignDate": "2024-09-01", "dueDate": "2024-09-15",
 				"classSourcedId": "c-1", "schoolSourcedId": "s-1", "categorySourcedId": "cat-1",
 				"academicSessionSourcedId": "t-1", "resultValueMin": "0", "resultValueMax": "100",
 			},
@@ -74,9 +76,9 @@ func TestDecodeBodyValid(t *testing.T) {
 		},
 	}, {
 		name: "result", e: oneroster.Result, pathID: "r-1",
-		body: `{"result": {"sourcedId": "r-1", "dateLastModified": "not checked", "lineItem": {"sourcedId": "li-1", "type": "lineItem"},
+		body: `{"result": {"sourcedId": "r-1", "dateLastModified": "2024-09-01", "lineItem": {"sourcedId": "li-1", "type": "lineItem"},
 			"student": {"sourcedId": "u-1", "type": "user"}, "class": {"sourcedId": "c-1", "type": "class"},
-			"scoreStatus": "fully graded", "score": 105, "textScore": "A+", "scoreDate": "2024-09-20", "comment": "Extra credit",
+			"scoreStatus": "fully graded", "score": 105, "textScore": "A+", "scoreDate": "2024-09-20T23:30:00-05:00", "comment": "Extra credit",
 			"learningObjectiveSet": [{"source": "unknown", "learningObjectiveResults": [
 				{"learningObjectiveId": "LO-1", "score": 3.5, "textScore": "mastered"}, {"learningObjectiveId": "LO-2"}]}],
 			"inProgress": "false", "incomplete": "false", "late": "true", "missing": "false"}}`,
@@ -305,7 +307,16 @@ func TestDecodeBodyErrors(t *testing.T) {
 		{name: "status inactive", e: oneroster.Result, pathID: "r-1", body: result(kv{"status", `"inactive"`}),
 			status: 422, want: `result.status: "inactive" is not one of active or tobedeleted`},
 		{name: "status tobedeleted", e: oneroster.Result, pathID: "r-1", body: result(kv{"status", `"tobedeleted"`})},
-		{name: "dateLastModified ignored", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"yesterday"`})},
+		{name: "dateLastModified ignored", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"1999-01-01T00:00:00Z"`})},
+		{name: "dateLastModified a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"1999-01-01"`})},
+		{name: "dateLastModified not a date-time", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"yesterday"`}),
+			status: 422, want: `result.dateLastModified: "yesterday" is not a valid date-time: expected an RFC 3339 date-time`},
+		{name: "dateLastModified bad date", e: oneroster.Category, pathID: "cat-1", body: `{"category": {"title": "t", "dateLastModified": "2024-02-30"}}`,
+			status: 422, want: `category.dateLastModified: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
+		{name: "dateLastModified empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `""`}),
+			status: 422, want: `result.dateLastModified: must not be empty`},
+		{name: "dateLastModified out of range in UTC", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"9999-12-31T23:00:00-05:00"`}),
+			status: 422, want: `result.dateLastModified: "9999-12-31T23:00:00-05:00" is not a valid date-time: the year is out of range once converted to UTC`},
 		{name: "dateLastModified not a string", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `20240901`}),
 			status: 422, want: `result.dateLastModified: must be a string, got number 20240901`},
 		{name: "metadata not an object", e: oneroster.Result, pathID: "r-1", body: result(kv{"metadata", `"x"`}),
@@ -377,8 +388,18 @@ func TestDecodeBodyErrors(t *testing.T) {
 		// Dates.
 		{name: "bad date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-02-30"`}),
 			status: 422, want: `result.scoreDate: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
-		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T00:00:00Z"`}),
-			status: 422, want: `result.scoreDate: "2024-09-20T00:00:00Z" is not a valid date (YYYY-MM-DD): expected YYYY-MM-DD`},
+		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2026-12-02T13:41:05.474Z"`})},
+		{name: "bad date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T24:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20T24:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: hour out of range`},
+		{name: "date-time without zone for a date", e: oneroster.AssessmentResult, pathID: "ar-1",
+			body:   wrap("assessmentResult", obj(assessmentResultBase, kv{"scoreDate", `"2024-09-20T10:00:00"`})),
+			status: 422, want: `assessmentResult.scoreDate: "2024-09-20T10:00:00" is not a valid date (YYYY-MM-DD) or date-time: no time zone`},
+		{name: "date-time with an impossible date for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2023-02-29T10:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2023-02-29T10:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: day out of range`},
+		{name: "date with a space before the time", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20 10:00:00Z"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20 10:00:00Z" is not a valid date (YYYY-MM-DD): expected YYYY-MM-DD`},
+		{name: "date-time with only a T", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T"`}),
+			status: 422, want: `result.scoreDate: "2024-09-20T" is not a valid date (YYYY-MM-DD) or date-time: expected an RFC 3339 date-time`},
 		{name: "empty date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `""`}),
 			status: 422, want: `result.scoreDate: must not be empty`},
 		{name: "bad date-time", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"assignDate", `"2024-09-01 08:00"`}),
@@ -413,7 +434,43 @@ func TestDecodeBodyErrors(t *testing.T) {
 			status: 422, want: `result.student.href: must be a string, got number 5`},
 		{name: "LinkRef wrong type", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreScale", `{"sourcedId": "ss-1", "type": "scale"}`}),
 			status: 422, want: `result.scoreScale.type: must be "scoreScale", got "scale"`},
-		{name: "GUIDRef with any href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "not even a URL", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef href not a URI", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "not even a URL", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "not even a URL" is not a URI: it contains a space or a control character, which must be percent-encoded`},
+		{name: "GUIDRef href empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: must not be empty`},
+		{name: "GUIDRef href null", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": null, "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: must be a string, got null`},
+		{name: "GUIDRef href bad percent", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/100%", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "https://h/users/100%" is not a URI: a % must start a percent-encoded byte`},
+		{name: "GUIDRef href bad percent digits", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/u%zz", "sourcedId": "u-1"}`}),
+			status: 422, want: `a % must start a percent-encoded byte`},
+		{name: "GUIDRef href non-ASCII", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/é", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: it contains a character outside ASCII`},
+		{name: "GUIDRef href template", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "https://h/users/{sourcedId}", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: it contains '{', which must be percent-encoded`},
+		{name: "GUIDRef href bad host", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "http://[::1/users", "sourcedId": "u-1"}`}),
+			status: 422, want: `result.student.href: "http://[::1/users" is not a URI: missing ']' in host`},
+		{name: "GUIDRef href colon in first segment", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "1http://h", "sourcedId": "u-1"}`}),
+			status: 422, want: `is not a URI: first path segment in URL cannot contain colon`},
+		{name: "GUIDRef absolute href", e: oneroster.Result, pathID: "r-1",
+			body: result(kv{"student", `{"href": "https://sis.example.org/ims/oneroster/rostering/v1p2/users/u%2F1?x=1#y", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef placeholder href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "x", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef relative href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "/ims/oneroster/rostering/v1p2/users/u-1", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef URN href", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"href": "urn:uuid:` + caseID1 + `", "sourcedId": "u-1"}`})},
+		{name: "GUIDRef type not a string", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": 1}`}),
+			status: 422, want: `result.student.type: must be a string, got number 1`},
+		{name: "GUIDRef type empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": ""}`}),
+			status: 422, want: `result.student.type: must be "user", got ""`},
+		{name: "GUIDRef type wrong case", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "type": "User"}`}),
+			status: 422, want: `result.student.type: must be "user", got "User"`},
+		{name: "GUIDRef sourcedId null", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": null}`}),
+			status: 422, want: `result.student.sourcedId: must be a string, got null`},
+		{name: "GUIDRef duplicate sourcedId", e: oneroster.Result, pathID: "r-1", body: result(kv{"student", `{"sourcedId": "u-1", "sourcedId": "u-2"}`}),
+			status: 422, want: `result.student.sourcedId: duplicate property`},
+		{name: "gradingPeriod of the wrong type", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1", "type": "term"}`}),
+			status: 422, want: `lineItem.gradingPeriod.type: must be "academicSession", got "term"`},
+		{name: "LinkRef href not a URI", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"scoreScale", `{"sourcedId": "ss-1", "href": "a b"}`}),
+			status: 422, want: `lineItem.scoreScale.href: "a b" is not a URI`},
 		{name: "gradingPeriod alone", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1", "type": "academicSession"}`})},
 		{name: "gradingPeriod contradicts academicSession", e: oneroster.LineItem, pathID: "li-1",
 			body:   lineItem(kv{"gradingPeriod", `{"sourcedId": "gp-1"}`}, kv{"academicSession", `{"sourcedId": "t-1"}`}),
@@ -454,6 +511,27 @@ func TestDecodeBodyErrors(t *testing.T) {
 		{name: "objective source /case", e: oneroster.LineItem, pathID: "li-1",
 			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "/case", "learningObjectiveIds": ["x"]}]`}),
 			status: 422, want: `did you mean "case"?`},
+		{name: "objective source /name with capitals", e: oneroster.LineItem, pathID: "li-1",
+			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "/Foo.Bar", "learningObjectiveIds": ["x"]}]`}),
+			status: 422, want: `lineItem.learningObjectiveSet[0].source: "/Foo.Bar" is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits); send "ext:Foo.Bar" for a name with other characters`},
+		{name: "objective source ext: alone", e: oneroster.LineItem, pathID: "li-1",
+			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "ext:", "learningObjectiveIds": ["x"]}]`}),
+			status: 422, want: `lineItem.learningObjectiveSet[0].source: "ext:" is not one of`},
+		{name: "objective source bare slash", e: oneroster.Result, pathID: "r-1",
+			body:   result(kv{"learningObjectiveSet", `[{"source": "/", "learningObjectiveResults": [{"learningObjectiveId": "x"}]}]`}),
+			status: 422, want: `result.learningObjectiveSet[0].source: "/" is not one of`},
+		{name: "objective source as ext and /name twice", e: oneroster.LineItem, pathID: "li-1",
+			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "ext:abc", "learningObjectiveIds": ["x"]}, {"source": "/abc", "learningObjectiveIds": ["x"]}]`}),
+			status: 422, want: `lineItem.learningObjectiveSet[1].learningObjectiveIds[0]: "x" is already listed at lineItem.learningObjectiveSet[0].learningObjectiveIds[0]`},
+		{name: "objective source encoded twice", e: oneroster.LineItem, pathID: "li-1",
+			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "ext:Foo.Bar_1", "learningObjectiveIds": ["x"]}, {"source": "/xxizxw6lscmfzf6mi", "learningObjectiveIds": ["x"]}]`}),
+			status: 422, want: `"x" is already listed at lineItem.learningObjectiveSet[0]`},
+		{name: "objective source encoded", e: oneroster.LineItem, pathID: "li-1",
+			body: lineItem(kv{"learningObjectiveSet", `[{"source": "/xxizxw6lscmfzf6mi", "learningObjectiveIds": ["x"]}]`})},
+		{name: "objective source ext with capitals", e: oneroster.LineItem, pathID: "li-1",
+			body: lineItem(kv{"learningObjectiveSet", `[{"source": "ext:Foo.Bar_1", "learningObjectiveIds": ["x"]}]`})},
+		{name: "objective source marked but plain", e: oneroster.LineItem, pathID: "li-1",
+			body: lineItem(kv{"learningObjectiveSet", `[{"source": "/xxabc", "learningObjectiveIds": ["x"]}]`})},
 		{name: "objective case id not a UUID", e: oneroster.LineItem, pathID: "li-1",
 			body:   lineItem(kv{"learningObjectiveSet", `[{"source": "case", "learningObjectiveIds": ["MATH.1"]}]`}),
 			status: 422, want: `lineItem.learningObjectiveSet[0].learningObjectiveIds[0]: "MATH.1" is not a CASE identifier`},
@@ -551,19 +629,40 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 			}
 		}
 	})
-	t.Run("date-times in UTC", func(t *testing.T) {
+	// lineItem's assignDate and dueDate are date-times in JSON but Dates in
+	// the CSV binding and our table: the date written in the value is kept.
+	t.Run("lineItem date-times keep their date", func(t *testing.T) {
 		for in, want := range map[string]string{
-			`"2024-09-01T08:00:00Z"`:           "2024-09-01T08:00:00.000Z",
-			`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01T08:00:00.123Z",
-			`"2024-09-01T01:30:00-05:00"`:      "2024-09-01T06:30:00.000Z",
-			`"2024-09-01t08:00:00z"`:           "2024-09-01T08:00:00.000Z",
+			`"2024-09-01T08:00:00Z"`:           "2024-09-01",
+			`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01",
+			`"2024-09-01T23:30:00-05:00"`:      "2024-09-01", // 2 September in UTC
+			`"2024-09-01T00:30:00+02:00"`:      "2024-09-01", // 31 August in UTC
+			`"2024-09-01t08:00:00z"`:           "2024-09-01",
 			`"2024-09-01"`:                     "2024-09-01",
-			`"2024-12-31T23:30:00.5-01:00"`:    "2025-01-01T00:30:00.500Z",
-			`"2024-09-01T08:00:00.000+00:00"`:  "2024-09-01T08:00:00.000Z",
-			`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29T00:00:00.000Z",
+			`"2024-12-31T23:30:00.5-01:00"`:    "2024-12-31",
+			`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29",
+			`"0001-01-01T00:30:00+01:00"`:      "0001-01-01", // year 0 in UTC
 		} {
-			if got := one(t, oneroster.LineItem, lineItem(kv{"assignDate", in}), "li-1").Vals["assignDate"]; got != want {
-				t.Errorf("assignDate %s stored as %q, want %q", in, got, want)
+			w := one(t, oneroster.LineItem, lineItem(kv{"assignDate", in}, kv{"dueDate", in}), "li-1")
+			if w.Vals["assignDate"] != want || w.Vals["dueDate"] != want {
+				t.Errorf("assignDate and dueDate %s stored as %q and %q, want %q", in, w.Vals["assignDate"], w.Vals["dueDate"], want)
+			}
+		}
+	})
+	t.Run("dates keep the date written in a date-time", func(t *testing.T) {
+		for in, want := range map[string]string{
+			`"2026-12-02T13:41:05.474Z"`:  "2026-12-02",
+			`"2026-12-02T20:00:00-05:00"`: "2026-12-02", // 3 December in UTC
+			`"2026-12-02T01:00:00+09:00"`: "2026-12-02", // 1 December in UTC
+			`"2026-12-02t13:41:05z"`:      "2026-12-02",
+			`"2026-12-02"`:                "2026-12-02",
+		} {
+			if got := one(t, oneroster.Result, result(kv{"scoreDate", in}), "r-1").Vals["scoreDate"]; got != want {
+				t.Errorf("result scoreDate %s stored as %q, want %q", in, got, want)
+			}
+			ar := wrap("assessmentResult", obj(assessmentResultBase, kv{"scoreDate", in}))
+			if got := one(t, oneroster.AssessmentResult, ar, "ar-1").Vals["scoreDate"]; got != want {
+				t.Errorf("assessmentResult scoreDate %s stored as %q, want %q", in, got, want)
 			}
 		}
 	})
@@ -587,6 +686,211 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 			t.Errorf("metadata = %s, want %s", w.Vals["metadata"], want)
 		}
 	})
+}
+
+// TestDecodeBodyEveryProperty sends, for every property of every writable
+// entity, null and values of its kind that do not parse: each is a 422
+// naming the property, so no value is silently dropped or replaced. It
+// reads the catalogue, so a property added later is covered too.
+func TestDecodeBodyEveryProperty(t *testing.T) {
+	bases := []struct {
+		e    *oneroster.Entity
+		base []kv
+	}{
+		{oneroster.Category, []kv{{"sourcedId", `"cat-1"`}, {"title", `"Homework"`}}},
+		{oneroster.LineItem, lineItemBase},
+		{oneroster.Result, resultBase},
+		{oneroster.ScoreScale, scoreScaleBase},
+		{oneroster.AssessmentLineItem, []kv{{"sourcedId", `"ali-1"`}, {"title", `"Unit 1"`}}},
+		{oneroster.AssessmentResult, assessmentResultBase},
+	}
+	bad := func(e *oneroster.Entity, f *oneroster.Field) []string {
+		switch f.Kind {
+		case oneroster.String:
+			return []string{`5`, `true`, `["x"]`, `{"x": "y"}`, `"a\u0000b"`}
+		case oneroster.Enum:
+			return []string{`"nope"`, `""`, `1`}
+		case oneroster.Date:
+			return []string{`"2024-02-30"`, `"yesterday"`, `"2024-09-20T10:00"`, `""`, `20240920`}
+		case oneroster.DateTime, oneroster.DateAsTime:
+			return []string{`"yesterday"`, `"2024-09-01T25:00:00Z"`, `"2024-09-01T08:00:00"`, `"2024-02-30"`, `""`, `1725177600`}
+		case oneroster.Number:
+			return []string{`"1"`, `1e400`, `true`}
+		case oneroster.Bool:
+			return []string{`true`, `"yes"`, `""`}
+		case oneroster.Metadata:
+			return []string{`[]`, `"x"`}
+		case oneroster.Ref, oneroster.LinkRef:
+			return []string{`"x"`, `{}`, `{"sourcedId": "x", "type": "nope"}`, `{"sourcedId": "x", "href": "a b"}`, `{"sourcedId": "x y"}`, `{"sourcedId": "x", "extra": 1}`}
+		case oneroster.Objectives, oneroster.ObjectivesJSON:
+			list := "learningObjectiveIds"
+			if f.Scores {
+				list = "learningObjectiveResults"
+			}
+			return []string{`{}`, `[{"source": "nope", "` + list + `": ["x"]}]`, `[{"source": "unknown", "` + list + `": []}]`, `[{"source": "/Abc", "` + list + `": ["x"]}]`}
+		case oneroster.ScoreScaleValues:
+			return []string{`{}`, `[{"itemValueLHS": 1, "itemValueRHS": "A"}]`, `[{"itemValueLHS": "9"}]`}
+		}
+		t.Fatalf("%s.%s: no bad values for kind %d", e.Name, f.Name, f.Kind)
+		return nil
+	}
+	for _, b := range bases {
+		pathID := strings.Trim(b.base[0].v, `"`)
+		for i := range b.e.Fields {
+			f := &b.e.Fields[i]
+			for _, v := range append([]string{`null`}, bad(b.e, f)...) {
+				body := wrap(b.e.Name, obj(b.base, kv{f.Name, v}))
+				_, err := decodeWrapper(b.e, []byte(body), false, pathID)
+				var oe *oneroster.Error
+				if !errors.As(err, &oe) || oe.Status != 422 {
+					t.Errorf("%s.%s = %s: err %v, want a 422", b.e.Name, f.Name, v, err)
+					continue
+				}
+				if want := b.e.Name + "." + f.Name; !strings.HasPrefix(oe.Message, want) {
+					t.Errorf("%s.%s = %s: %q does not start with %s", b.e.Name, f.Name, v, oe.Message, want)
+				}
+			}
+		}
+	}
+}
+
+// TestDecodeBodyEncoding: a body is UTF-8 and its escapes are characters;
+// what encoding/json would quietly turn into U+FFFD is a 400 naming the
+// byte (counted from 1, as for syntax errors).
+func TestDecodeBodyEncoding(t *testing.T) {
+	const pre = `{"result": {"comment": "` // the comment's first byte is byte 25
+	for _, tt := range []struct {
+		name, body, want string
+	}{
+		{"invalid byte in a string", pre + "a\xffb\"}}", `malformed JSON at byte 26: invalid UTF-8 (byte 0xff); the body must be UTF-8`},
+		{"invalid byte in a key", "{\"result\": {\"comm\xe9nt\": \"x\"}}", `malformed JSON at byte 18: invalid UTF-8 (byte 0xe9)`},
+		{"invalid byte outside strings", "{\"result\": \x80}", `malformed JSON at byte 12: invalid UTF-8 (byte 0x80)`},
+		{"syntax error first", "{\"result\": {\"score\": 1,, \"comment\": \"\xff\"}}", `malformed JSON at byte 24: invalid character ','`},
+		{"invalid byte first", "{\"result\": {\"comment\": \"\xff\", \"score\": 1,,}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xff)`},
+		{"truncated sequence", pre + "\xe2\x82\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xe2)`},
+		{"overlong encoding", pre + "\xc0\xaf\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xc0)`},
+		{"encoded surrogate", pre + "\xed\xa0\x80\"}}", `malformed JSON at byte 25: invalid UTF-8 (byte 0xed)`},
+		{"lone high surrogate", pre + `\ud800"}}`, `malformed JSON at byte 25: \ud800 is half of a UTF-16 surrogate pair without its other half`},
+		{"lone low surrogate", pre + `ab\udc00"}}`, `malformed JSON at byte 27: \udc00 is half`},
+		{"upper-case hex", pre + `\uDBFF"}}`, `malformed JSON at byte 25: \uDBFF is half`},
+		{"high then a letter", pre + `\ud800x"}}`, `at byte 25: \ud800 is half`},
+		{"high then another escape", pre + `\ud800\u0041"}}`, `at byte 25: \ud800 is half`},
+		{"high then high", pre + `\ud800\ud800\udc00"}}`, `at byte 25: \ud800 is half`},
+		{"low then high", pre + `\udc00\ud800"}}`, `at byte 25: \udc00 is half`},
+		{"high then an escaped backslash", pre + `\ud800\\udc00"}}`, `at byte 25: \ud800 is half`},
+		{"after an escaped backslash", pre + `\\\ud800"}}`, `at byte 27: \ud800 is half`},
+		{"after a valid pair", pre + `\ud83d\ude00\udfff"}}`, `at byte 37: \udfff is half`},
+		{"in a key", `{"result": {"\udc00": 1}}`, `malformed JSON at byte 14: \udc00 is half`},
+		{"in metadata", `{"result": {"metadata": {"a": ["\ud800"]}}}`, `malformed JSON at byte 33: \ud800 is half`},
+		{"in the wrapper key", `{"\ud800": {}}`, `malformed JSON at byte 3: \ud800 is half`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decodeWrapper(oneroster.Result, []byte(tt.body), false, "r-1")
+			var oe *oneroster.Error
+			if !errors.As(err, &oe) || oe.Status != 400 || oe.Code != oneroster.CodeInvalidData {
+				t.Fatalf("err = %v, want 400 invaliddata", err)
+			}
+			if !strings.Contains(oe.Message, tt.want) {
+				t.Errorf("message %q\ndoes not contain %q", oe.Message, tt.want)
+			}
+		})
+	}
+	for in, want := range map[string]string{
+		`\ud83d\ude00`:  "😀",
+		`\uD83D\uDE00!`: "😀!",
+		`\\ud800`:       `\ud800`, // an escaped backslash, then text
+		`\\\\ud800`:     `\\ud800`,
+		`\u00e9\uffff`:  "é\uffff",
+		`\uE000\ud7ff`:  "\ue000\ud7ff",
+		"\xef\xbf\xbd":  "\ufffd", // a U+FFFD the client did send
+	} {
+		ws, err := decodeWrapper(oneroster.Result, []byte(result(kv{"comment", `"` + in + `"`})), false, "r-1")
+		if err != nil {
+			t.Errorf("comment %s: %v", in, err)
+			continue
+		}
+		if got := ws[0].Vals["comment"]; got != want {
+			t.Errorf("comment %s stored as %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzLoneSurrogate: on well-formed UTF-8 JSON without U+FFFD of its own,
+// loneSurrogate finds something exactly when encoding/json would put a
+// U+FFFD in a decoded string or key.
+func FuzzLoneSurrogate(f *testing.F) {
+	for _, s := range []string{`"\ud800"`, `{"\udc00":1}`, `["\ud83d\ude00", "\\ud800"]`, `"\ud800\u0041"`, `"x"`, `{"a":["\\\ud800"]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		data := []byte(s)
+		if !json.Valid(data) || !utf8.Valid(data) || strings.Contains(s, "\ufffd") || strings.Contains(strings.ToLower(s), `\ufffd`) {
+			return
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatalf("valid JSON %q does not decode: %v", s, err)
+		}
+		replaced := false
+		var walk func(any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case string:
+				replaced = replaced || strings.ContainsRune(v, utf8.RuneError)
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			case map[string]any:
+				for k, x := range v {
+					walk(k)
+					walk(x)
+				}
+			}
+		}
+		walk(v)
+		if i := loneSurrogate(data); (i >= 0) != replaced {
+			t.Fatalf("loneSurrogate(%q) = %d, but encoding/json replaced a character: %v", s, i, replaced)
+		} else if i >= 0 && !(data[i] == '\\' && data[i+1] == 'u') {
+			t.Fatalf("loneSurrogate(%q) = %d, which is not a \\u escape", s, i)
+		}
+	})
+}
+
+// TestDecodeDateTime pins the stored form of date-time properties. The
+// only one a gradebook body holds is dateLastModified, whose value the
+// server replaces, so the decoder is called directly.
+func TestDecodeDateTime(t *testing.T) {
+	for in, want := range map[string]string{
+		`"2024-09-01T08:00:00Z"`:           "2024-09-01T08:00:00.000Z",
+		`"2024-09-01T08:00:00.123456Z"`:    "2024-09-01T08:00:00.123Z",
+		`"2024-09-01T01:30:00-05:00"`:      "2024-09-01T06:30:00.000Z",
+		`"2024-09-01t08:00:00z"`:           "2024-09-01T08:00:00.000Z",
+		`"2024-12-31T23:30:00.5-01:00"`:    "2025-01-01T00:30:00.500Z",
+		`"2024-09-01T08:00:00.000+00:00"`:  "2024-09-01T08:00:00.000Z",
+		`"2024-02-29T00:00:00.000000000Z"`: "2024-02-29T00:00:00.000Z",
+		`"2024-09-01"`:                     "2024-09-01T00:00:00.000Z", // midnight UTC
+	} {
+		var p problems
+		got, ok := (&bodyDecoder{p: &p}).dateTime(json.RawMessage(in), "x", false)
+		if !ok || got != want || p.err() != nil {
+			t.Errorf("dateTime(%s) = %q, %v (%v), want %q", in, got, ok, p.err(), want)
+		}
+	}
+	for in, want := range map[string]string{
+		`"2024-09-01T08:00"`:          `x: "2024-09-01T08:00" is not a valid date-time: expected an RFC 3339 date-time`,
+		`"2024-09-31"`:                `x: "2024-09-31" is not a valid date (YYYY-MM-DD): day out of range`,
+		`"0001-01-01T00:00:00+00:01"`: `x: "0001-01-01T00:00:00+00:01" is not a valid date-time: the year is out of range once converted to UTC`,
+		`"20240901"`:                  `x: "20240901" is not a valid date-time`,
+		`1725177600`:                  `x: must be a string, got number 1725177600`,
+	} {
+		var p problems
+		if got, ok := (&bodyDecoder{p: &p}).dateTime(json.RawMessage(in), "x", false); ok {
+			t.Errorf("dateTime(%s) = %q, want refused", in, got)
+		} else if msg := oneroster.MessageOf(p.err()); !strings.HasPrefix(msg, want) {
+			t.Errorf("dateTime(%s): %q, want %q", in, msg, want)
+		}
+	}
 }
 
 func TestDecodeObject(t *testing.T) {
@@ -688,7 +992,7 @@ func TestDecodeBodyRoundTrip(t *testing.T) {
 		{oneroster.Category, map[string]string{"sourcedId": "cat-1", "status": "active", "dateLastModified": "2024-09-01T00:00:00.000Z",
 			"metadata": `{"acme:x":"1","b":"2"}`, "title": "Homework \"hard\"", "weight": "12.5"}, nil},
 		{oneroster.LineItem, map[string]string{"sourcedId": "li-1", "status": "tobedeleted", "dateLastModified": "2024-09-01T00:00:00.000Z",
-			"title": "Essay", "description": "Line 1\nLine 2", "assignDate": "2024-09-01", "dueDate": "2024-09-15T23:59:00.000Z",
+			"title": "Essay", "description": "Line 1\nLine 2", "assignDate": "2024-09-01", "dueDate": "2024-09-15",
 			"classSourcedId": "c-1", "schoolSourcedId": "s-1", "categorySourcedId": "cat-1", "academicSessionSourcedId": "t-1",
 			"resultValueMin": "0", "resultValueMax": "100"},
 			map[string][]store.Record{"scoreScale": sub([]string{"ss-1"}), "learningObjectiveSet": sub(

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"math"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
@@ -237,7 +239,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 				continue
 			}
 			key(f.Name)
-			b.raw(v)
+			storedObjectives(b, v, f.Scores)
 		case oneroster.ScoreScaleValues:
 			items, err := csvpkg.ParseScoreScaleValues(v)
 			if err != nil || (len(items) == 0 && !f.Required) {
@@ -306,7 +308,7 @@ func objectives(b *buf, rows []store.Record, scores bool) {
 			b.raw(",")
 		}
 		b.raw(`{"source":`)
-		b.str(src)
+		b.str(oneroster.SourceToJSON(src))
 		if scores {
 			b.raw(`,"learningObjectiveResults":[`)
 		} else {
@@ -329,6 +331,82 @@ func objectives(b *buf, rows []store.Record, scores bool) {
 			if r.Vals[3] != "" {
 				b.raw(`,"textScore":`)
 				b.str(r.Vals[3])
+			}
+			b.raw("}")
+		}
+		b.raw("]}")
+	}
+	b.raw("]")
+}
+
+// storedObjectives writes the learningObjectiveSet an assessment table
+// keeps as JSON text (see objectivesJSON). Its sources are in stored form,
+// so text that holds an ext: source is parsed and written again with
+// their JSON form; other text (no extension, the common case) is copied.
+// Text that does not parse, which no writer stores, is copied too.
+func storedObjectives(b *buf, v string, scores bool) {
+	if !strings.Contains(v, `"ext:`) {
+		b.raw(v)
+		return
+	}
+	var stored []struct {
+		Source  string   `json:"source"`
+		IDs     []string `json:"learningObjectiveIds"`
+		Results []struct {
+			ID        string      `json:"learningObjectiveId"`
+			Score     json.Number `json:"score"`
+			TextScore string      `json:"textScore"`
+		} `json:"learningObjectiveResults"`
+	}
+	if err := json.Unmarshal([]byte(v), &stored); err != nil {
+		b.raw(v)
+		return
+	}
+	sets := make([]objectiveSet, len(stored))
+	for i, s := range stored {
+		sets[i].source = s.Source
+		for _, id := range s.IDs {
+			sets[i].rows = append(sets[i].rows, objective{ID: id})
+		}
+		for _, r := range s.Results {
+			sets[i].rows = append(sets[i].rows, objective{ID: r.ID, Score: string(r.Score), TextScore: r.TextScore})
+		}
+	}
+	writeObjectiveSets(b, sets, scores, oneroster.SourceToJSON)
+}
+
+// writeObjectiveSets writes sets as a learningObjectiveSet, each source
+// passed through source. A row's Score is a JSON number's text.
+func writeObjectiveSets(b *buf, sets []objectiveSet, scores bool, source func(string) string) {
+	b.raw("[")
+	for i, s := range sets {
+		if i > 0 {
+			b.raw(",")
+		}
+		b.raw(`{"source":`)
+		b.str(source(s.source))
+		if scores {
+			b.raw(`,"learningObjectiveResults":[`)
+		} else {
+			b.raw(`,"learningObjectiveIds":[`)
+		}
+		for j, o := range s.rows {
+			if j > 0 {
+				b.raw(",")
+			}
+			if !scores {
+				b.str(o.ID)
+				continue
+			}
+			b.raw(`{"learningObjectiveId":`)
+			b.str(o.ID)
+			if o.Score != "" {
+				b.raw(`,"score":`)
+				b.raw(o.Score)
+			}
+			if o.TextScore != "" {
+				b.raw(`,"textScore":`)
+				b.str(o.TextScore)
 			}
 			b.raw("}")
 		}
