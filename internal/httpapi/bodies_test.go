@@ -21,35 +21,20 @@ import (
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
-	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
-// engines runs fn on a gradebook fixture over SQLite, then over PostgreSQL
-// (skipped without ONEROSTER_TEST_POSTGRES_URL).
-func engines(t *testing.T, files map[string]string, fn func(t *testing.T, f *fixture, st store.Store)) {
-	open := map[string]func(t *testing.T) store.Store{
-		"sqlite":   openSQLite,
-		"postgres": func(t *testing.T) store.Store { return storetest.OpenPostgres(t) },
-	}
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			st := open[name](t)
+// onEngines runs fn on a gradebook fixture over each engine (see
+// engines).
+func onEngines(t *testing.T, files map[string]string, fn func(t *testing.T, f *fixture, st store.Store)) {
+	for _, eng := range engines {
+		t.Run(eng.name, func(t *testing.T) {
+			st := eng.open(t)
 			storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
 			srv, api, token := newServer(t, st, httpapi.Config{RateLimit: -1})
 			fn(t, &fixture{srv: srv, api: api, v: oastest.Load(t, oastest.Gradebook), token: token}, st)
 		})
 	}
-}
-
-func openSQLite(t *testing.T) store.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "gb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 // object returns the wrapped object of a single-object response.
@@ -67,7 +52,7 @@ func (r response) object(t *testing.T, key string) map[string]any {
 // date-times are stored as the dates its CSV file holds, so the package
 // the store exports imports again.
 func TestDateLeniency(t *testing.T) {
-	engines(t, storetest.DistrictFiles(), func(t *testing.T, f *fixture, st store.Store) {
+	onEngines(t, storetest.DistrictFiles(), func(t *testing.T, f *fixture, st store.Store) {
 		put := func(path, body string) {
 			t.Helper()
 			if r := f.send(t, "PUT", gb+path, body); r.status != 201 {
@@ -123,7 +108,7 @@ func TestDateLeniency(t *testing.T) {
 		if !strings.Contains(string(csv), "\ngc-li,,,Essay,,2026-12-01,2026-12-08,") {
 			t.Errorf("lineItems.csv does not hold gc-li with its dates:\n%s", csv)
 		}
-		storetest.MustImport(t, openSQLite(t), dir, storetest.T1)
+		storetest.MustImport(t, engines[0].open(t), dir, storetest.T1)
 	})
 }
 
@@ -173,7 +158,7 @@ func TestObjectiveSources(t *testing.T) {
 	files := storetest.DistrictFiles()
 	files["lineItemLearningObjectiveIds.csv"] += "lilo-x1,,,li-1,ext:abc,A\nlilo-x2,,,li-1,ext:Foo.Bar_1,B\nlilo-x3,,,li-1,ext:case,C\nlilo-x4,,,li-1,ext:xxabc,D\n"
 	files["resultLearningObjectiveIds.csv"] += "rlo-x1,,,res-1,ext:Foo.Bar_1,A,1,\nrlo-x2,,,res-1,ext:xxabc,B,,ok\n"
-	engines(t, files, func(t *testing.T, f *fixture, st store.Store) {
+	onEngines(t, files, func(t *testing.T, f *fixture, st store.Store) {
 		ctx := context.Background()
 		sources := func(o map[string]any) []string {
 			var out []string
@@ -237,7 +222,7 @@ func TestObjectiveSources(t *testing.T) {
 				if got := sources(first.object(t, k.key)); !slices.Equal(got, want) {
 					t.Errorf("%s %s: sources %v, want %v", k.key, id, got, want)
 				}
-				if r := f.send(t, "PUT", gb+k.path+id, string(first.body)); r.status != 200 {
+				if r := f.send(t, "PUT", gb+k.path+id, string(first.body)); r.status != 201 {
 					t.Fatalf("PUT back %s: %d %s", first.body, r.status, r.body)
 				}
 				again := f.get(t, gb+k.path+id)

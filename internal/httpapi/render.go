@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,7 +445,7 @@ func refArray(b *buf, base, typ string, n int, id func(int) string) {
 
 func guidRef(b *buf, base, typ, id string) {
 	b.raw(`{"href":`)
-	b.strs(base, oneroster.RefPath(typ), url.PathEscape(id))
+	b.strs(base, oneroster.RefPath(typ), escapeID(id))
 	b.raw(`,"sourcedId":`)
 	b.str(id)
 	b.raw(`,"type":`)
