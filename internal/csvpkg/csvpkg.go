@@ -63,6 +63,7 @@ const (
 	CodeEncoding          = "ENCODING"
 	CodeCSVSyntax         = "CSV_SYNTAX"
 	CodeLineBreak         = "LINE_BREAK"
+	CodeControlChar       = "CONTROL_CHAR"
 	CodeHeader            = "HEADER"
 	CodeColumnCount       = "COLUMN_COUNT"
 	CodeEmptyFile         = "EMPTY_FILE"
@@ -120,6 +121,7 @@ var Codes = []CodeInfo{
 	{CodeEncoding, "A cell is not valid UTF-8.", false, false},
 	{CodeCSVSyntax, "The file is not valid RFC 4180 CSV (bare or unterminated quote, oversized record); the rest of the file is not read.", false, false},
 	{CodeLineBreak, "A cell contains a carriage return or line feed, which the CSV binding forbids.", false, false},
+	{CodeControlChar, "A cell holds a NUL byte or another control character (a tab is allowed).", false, false},
 	{CodeHeader, "The header row is missing, or a column is missing, misspelt, out of order or duplicated, or a metadata.* column is malformed or placed before a standard column; the file's rows are not read.", false, false},
 	{CodeColumnCount, "A row has a different number of cells than the header.", false, false},
 	{CodeEmptyFile, "A data file has a header but no data rows; such a file must be left out and marked absent.", false, false},

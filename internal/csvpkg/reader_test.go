@@ -384,6 +384,15 @@ func TestReaderProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "control characters",
+			file: "orgs.csv", mode: Bulk,
+			data: orgsHeader + "\no1,,,Dis\x00trict,district,,\no2,,,Tab\tSchool,school,,o1\no3,,,Bell\x07,school,,o1\n",
+			want: []string{
+				`orgs.csv:2:4: CONTROL_CHAR: name holds the control character 0x00 at byte 4 of the cell; remove it (a tab is allowed)`,
+				`orgs.csv:4:4: CONTROL_CHAR: name holds the control character 0x07 at byte 5 of the cell; remove it (a tab is allowed)`,
+			},
+		},
+		{
 			name: "scores",
 			file: "resultLearningObjectiveIds.csv", mode: Bulk,
 			data: "sourcedId,status,dateLastModified,resultSourcedId,source,learningObjectiveId,score,textScore\n" +

@@ -130,7 +130,7 @@ func TestCodes(t *testing.T) {
 	}
 	for _, c := range []string{
 		CodePackageUnreadable, CodePackageUnsafe, CodePackageNested, CodeUnknownFile, CodeManifestMissing,
-		CodeManifestInvalid, CodeFileMissing, CodeFileNotInManifest, CodeEncoding, CodeCSVSyntax, CodeLineBreak,
+		CodeManifestInvalid, CodeFileMissing, CodeFileNotInManifest, CodeEncoding, CodeCSVSyntax, CodeLineBreak, CodeControlChar,
 		CodeHeader, CodeColumnCount, CodeEmptyFile, CodeRequired, CodeSourcedID, CodeEnum, CodeBoolean, CodeDate,
 		CodeDateTime, CodeYear, CodeNumber, CodeInteger, CodeList, CodeCaseID, CodeParallelLists, CodeStatusInBulk, CodeDeltaFields,
 		CodeDuplicateID, CodeDanglingRef, CodeRefType, CodeCycle,
@@ -140,7 +140,7 @@ func TestCodes(t *testing.T) {
 			t.Errorf("code %s is missing from Codes", c)
 		}
 	}
-	if len(seen) != 36 {
+	if len(seen) != 37 {
 		t.Errorf("Codes has %d entries; add new constants to the list above", len(seen))
 	}
 }

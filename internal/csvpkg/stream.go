@@ -239,7 +239,7 @@ func (s *stream) cellOK(i int, name, header, v string, probs *[]Problem) bool {
 	// Most cells are short and plain ASCII; one pass settles them.
 	plain := true
 	for j := 0; j < len(v); j++ {
-		if c := v[j]; c >= utf8.RuneSelf || c == '\n' || c == '\r' {
+		if c := v[j]; c >= utf8.RuneSelf || c < 0x20 && c != '\t' || c == 0x7f {
 			plain = false
 			break
 		}
@@ -264,6 +264,16 @@ func (s *stream) cellOK(i int, name, header, v string, probs *[]Problem) bool {
 		line, field, off := s.cell(i)
 		*probs = append(*probs, Problem{File: s.file, Line: line, Column: field, Header: header, Offset: off, Code: CodeLineBreak, Message: fmt.Sprintf("%s contains a line break; the CSV binding forbids line breaks inside cells", name)})
 		return false
+	}
+	// A NUL or another control character is no text a person typed, and
+	// PostgreSQL refuses a NUL in text outright (without saying where).
+	for j := 0; j < len(v); j++ {
+		if c := v[j]; c < 0x20 && c != '\t' || c == 0x7f {
+			line, field, off := s.cell(i)
+			*probs = append(*probs, Problem{File: s.file, Line: line, Column: field, Header: header, Offset: off, Code: CodeControlChar,
+				Message: fmt.Sprintf("%s holds the control character 0x%02X at byte %d of the cell; remove it (a tab is allowed)", name, c, j+1)})
+			return false
+		}
 	}
 	return true
 }

@@ -729,7 +729,7 @@ func (g *docGen) scoreScaleValue() string {
 // objectiveSet defines the learning-objective set schema, with or
 // without per-objective scores, and returns its name.
 func (g *docGen) objectiveSet(scores bool) string {
-	source := object{{"type", "string"}, {"description", "case (1EdTech CASE identifiers), unknown, or ext:<name>."}}
+	source := object{{"type", "string"}, {"description", "case (1EdTech CASE identifiers), unknown, or /<name> for an extension source (the CSV binding's ext:<name>; names outside [a-z0-9] are shown as /xx and their base32, see the README). Requests may also send ext:<name>."}}
 	if !scores {
 		g.schemas["LearningObjectiveSet"] = object{
 			{"type", "object"},

@@ -255,3 +255,23 @@ func testRevival(t *testing.T, open Opener) {
 		t.Errorf("delta naming a user it deletes: ok=%v, problems %q; want %q", rep.OK, got, want)
 	}
 }
+
+// testControlChar: a NUL byte in a cell is a problem at its place on
+// every engine (PostgreSQL once failed the import with its own error and
+// no place), and nothing is stored.
+func testControlChar(t *testing.T, open Opener) {
+	st := open(t)
+	files := RosterFiles()
+	files["orgs.csv"] = strings.Replace(files["orgs.csv"], "Springfield Elementary", "Springfield\x00Elementary", 1)
+	rep, err := csvimport.Import(context.Background(), st, WritePackage(t, files, ""), csvimport.Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	want := "orgs.csv:3:4: CONTROL_CHAR: name holds the control character 0x00 at byte 12 of the cell; remove it (a tab is allowed)"
+	if rep.OK || len(rep.Problems) == 0 || rep.Problems[0].String() != want {
+		t.Errorf("NUL in a cell: ok=%v %v; want first %s", rep.OK, rep.Problems, want)
+	}
+	if _, err := st.Status(context.Background(), oneroster.Org, "dist-1"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a refused import stored dist-1 (%v)", err)
+	}
+}
