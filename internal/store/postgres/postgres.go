@@ -34,7 +34,6 @@ var Dialect = sqlstore.Dialect{
 	// independent.
 	LockImports:  "SELECT pg_advisory_xact_lock(731022, hashtext(current_schema()))",
 	ShareImports: "SELECT pg_advisory_xact_lock_shared(731022, hashtext(current_schema()))",
-	ForShare:     " FOR SHARE",
 	MaxParams:    65000,
 	MaxRows:      5000,
 	Analyze:      "ANALYZE ",

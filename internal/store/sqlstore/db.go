@@ -72,14 +72,16 @@ type Dialect struct {
 	// the import on the primary key. SQLite needs none: its one writer
 	// already waits for the import.
 	LockWrites func(table string) string
-	// ShareImports, when set, runs first in a REST write's transaction:
-	// it waits while an import runs (LockImports), so the checks of the
-	// write see either all of an import or none of it; REST writes do not
-	// wait for each other. ForShare, when set, ends the reads of rows a
-	// write's checks rely on (the objects its references name), so that
-	// a concurrent delete waits for the write or the write sees the
-	// delete. SQLite needs neither: one writer at a time.
-	ShareImports, ForShare string
+	// ShareImports, when set, runs first in a REST PUT or POST's
+	// transaction: it waits while an import (LockImports) or a REST
+	// DELETE runs, so the checks of the write see all of either or none
+	// of it; PUTs and POSTs do not wait for each other. A DELETE takes
+	// LockImports itself: it waits for the writes in flight, so none can
+	// commit a reference to what it deletes (rows read FOR SHARE would do
+	// it too, but every grade of a class names the same line item, and
+	// shared row locks on one row turn into multixacts: BenchmarkPuts
+	// +40%). SQLite needs neither: one writer at a time.
+	ShareImports string
 	// The engines bound how long a statement waits for a lock on the
 	// connection (SQLite's busy_timeout, PostgreSQL's lock_timeout), so
 	// that a REST write does not wait for a long import without end.
@@ -116,6 +118,14 @@ type DB struct {
 	// as much as running them.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+	// wstmts caches the statements of REST writes, prepared on the write
+	// pool: a PUT runs a dozen short statements whose parsing cost as
+	// much as the rest of the write (BenchmarkPuts, SQLite: 45% of its
+	// time). It is never evicted, so a statement is not closed under a
+	// transaction using it; past maxCached, statements are not cached.
+	wstmts    map[string]*sql.Stmt
+	preparing sync.WaitGroup // background prepares of wstmts
+	closed    bool
 	// cache keeps collection totals and the ids of pages under the data
 	// version they were read at.
 	cache *results
@@ -142,6 +152,59 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	}
 	db.stmts[q] = st
 	return st, nil
+}
+
+// txExec, txQuery and txQueryRow run q (already rebound) in tx, from a statement
+// prepared once on the write pool (see wstmts).
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if st := db.writeStmt(ctx, q); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+func (db *DB) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st := db.writeStmt(ctx, q); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
+}
+
+func (db *DB) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	if st := db.writeStmt(ctx, q); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+// writeStmt returns the cached write statement for q, or nil while there
+// is none: the caller then runs q as is. The statement is prepared in the
+// background, on the write pool once a connection is free: the caller's
+// transaction holds one (SQLite's only one), so preparing it here could
+// wait for ever.
+func (db *DB) writeStmt(ctx context.Context, q string) *sql.Stmt {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.wstmts[q]; ok || len(db.wstmts) >= maxCached {
+		return st // nil while it is being prepared
+	}
+	db.wstmts[q] = nil
+	db.preparing.Add(1)
+	go func() {
+		defer db.preparing.Done()
+		st, err := db.w.PrepareContext(context.WithoutCancel(ctx), q)
+		db.stmtMu.Lock()
+		defer db.stmtMu.Unlock()
+		switch {
+		case err != nil:
+			// Left as nil: the query runs unprepared, and says its error.
+		case db.closed:
+			st.Close()
+		default:
+			db.wstmts[q] = st
+		}
+	}()
+	return nil
 }
 
 // The data version is the sum of counters (slots) that write transactions
@@ -177,7 +240,7 @@ var _ store.Store = (*DB)(nil)
 // NNNN_name.sql, applied in order, each in its own transaction).
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
 	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
-		stmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
+		stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
 	for _, f := range csvpkg.Files {
 		table := strings.TrimSuffix(f.Name, ".csv")
 		var cols []string
@@ -214,10 +277,19 @@ func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*D
 // Close closes the pools.
 func (db *DB) Close() error {
 	db.stmtMu.Lock()
+	db.closed = true
+	db.stmtMu.Unlock()
+	db.preparing.Wait()
+	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		st.Close()
 	}
-	db.stmts = map[string]*sql.Stmt{}
+	for _, st := range db.wstmts {
+		if st != nil {
+			st.Close()
+		}
+	}
+	db.stmts, db.wstmts = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
 	db.stmtMu.Unlock()
 	err := db.r.Close()
 	if db.w != db.r {

@@ -98,7 +98,7 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 	created := make([]bool, len(objs))
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
-			return tx.ExecContext(ctx, db.rebind(q), args...)
+			return db.txExec(ctx, tx, db.rebind(q), args...)
 		}
 		if err := db.shareImports(ctx, tx); err != nil {
 			return err
@@ -120,7 +120,7 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 				return err
 			}
 			var status string
-			err := tx.QueryRowContext(ctx, db.rebind(`SELECT status FROM `+table+` WHERE sourced_id = ?`), id).Scan(&status)
+			err := db.txQueryRow(ctx, tx, db.rebind(`SELECT status FROM `+table+` WHERE sourced_id = ?`), id).Scan(&status)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				created[i] = true
@@ -208,7 +208,7 @@ func (db *DB) putLinks(ctx context.Context, tx *sql.Tx, exec execFunc, e *oneros
 			}
 			notIn = ` AND sourced_id NOT IN (` + placeholders(len(rows)) + `)`
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+SQLTable(l.Table)+` SET status = 'tobedeleted', date_last_modified = ?
+		if _, err := db.txExec(ctx, tx, db.rebind(`UPDATE `+SQLTable(l.Table)+` SET status = 'tobedeleted', date_last_modified = ?
 			WHERE `+SQLCol(l.Owner)+` = ? AND status = 'active'`+notIn), keep...); err != nil {
 			return err
 		}
@@ -225,8 +225,12 @@ func (db *DB) putLinks(ctx context.Context, tx *sql.Tx, exec execFunc, e *oneros
 // delta export is left with references to it.
 func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := db.shareImports(ctx, tx); err != nil {
-			return err
+		if db.d.LockImports != "" {
+			// Alone, as an import is: no write in flight can commit a
+			// reference to what this deletes (Dialect.ShareImports).
+			if _, err := tx.ExecContext(ctx, db.d.LockImports); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+SQLTable(e.Table)+` SET status = 'tobedeleted', date_last_modified = ?
 			WHERE sourced_id = ? AND status = 'active'`), now, id)
@@ -236,8 +240,6 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound(e.Name, id)
 		}
-		// After the update: a write that added a referrer meanwhile held
-		// the row (ForShare) until it committed, so it is seen here.
 		if err := db.stillUsed(ctx, tx, e, id); err != nil {
 			return err
 		}

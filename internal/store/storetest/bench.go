@@ -10,6 +10,14 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
+// putRefs are the references a REST PUT of a bench result carries, which
+// the store checks in the write's transaction.
+var putRefs = []store.Ref{
+	{Path: "result.lineItem", Entity: oneroster.LineItem, Col: "lineItemSourcedId", ID: "li-1"},
+	{Path: "result.student", Entity: oneroster.User, Col: "studentSourcedId", ID: "u-s1"},
+	{Path: "result.class", Entity: oneroster.Class, Col: "classSourcedId", ID: "cl-1"},
+}
+
 // BenchPuts measures concurrent writes: 32 writers (on two cores) each
 // PUT a result, over 64 results, alternating two scores so that every
 // write changes its row, as the bench suite's PUT scenario does.
@@ -22,10 +30,10 @@ func BenchPuts(b *testing.B, st store.Store) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
+			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Path: "result", Vals: map[string]string{
 				"sourcedId": "bench-" + strconv.FormatInt(i%64, 10), "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1",
-				"scoreStatus": "fully graded", "score": strconv.FormatInt(i/64%2, 10), "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}},
-				"2026-03-01T00:00:00.000Z")
+				"scoreStatus": "fully graded", "score": strconv.FormatInt(i/64%2, 10), "scoreDate": "2025-09-08", "classSourcedId": "cl-1"},
+				Refs: putRefs}}, "2026-03-01T00:00:00.000Z")
 			if err != nil {
 				b.Error(err)
 				return
