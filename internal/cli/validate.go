@@ -6,16 +6,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 )
 
-// runValidate checks a package without a database of the user's: it runs
-// the import's checks against an empty scratch store and rolls back, so
-// validate and import can never disagree about a package.
+// runValidate checks a package as import would and rolls back: against
+// the store --db names, or on its own, in an empty scratch store, where
+// what only a store could settle (references from and to files the
+// package does not carry whole) is counted, not refused. Validate and
+// import can never disagree about a package they see alike.
 func runValidate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("validate", "[--format text|json] [--strict] [--max-problems N] PATH")
+	fs := e.flags("validate", "[--db DSN] [--format text|json] [--strict] [--max-problems N] PATH")
+	db := fs.String("db", "", "check the package against this store exactly as import would, then roll back (default: on its own, in a scratch store)")
 	format := fs.String("format", "text", "output format: text or json")
 	maxProblems := fs.Int("max-problems", 1000, "report at most this many problems (the rest are counted)")
 	strict := fs.Bool("strict", false, "count what is otherwise read with a warning (TRUE for true, a trailing comma, …) as a problem")
@@ -34,19 +39,30 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
 		return ExitUsage
 	}
-	tmp, err := os.MkdirTemp("", "oneroster-validate-")
-	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
-		return ExitRejected
+	var st store.Store
+	if *db != "" {
+		if !strings.HasPrefix(*db, "postgres://") && !strings.HasPrefix(*db, "postgresql://") {
+			if _, err := os.Stat(*db); err != nil {
+				fmt.Fprintf(e.stderr, "oneroster validate: --db %s: %v\n", *db, err)
+				return ExitUsage
+			}
+		}
+		st, err = openStore(ctx, *db)
+	} else {
+		tmp, terr := os.MkdirTemp("", "oneroster-validate-")
+		if terr != nil {
+			fmt.Fprintf(e.stderr, "oneroster validate: %v\n", terr)
+			return ExitRejected
+		}
+		defer os.RemoveAll(tmp)
+		st, err = sqlite.Open(ctx, filepath.Join(tmp, "scratch.db"))
 	}
-	defer os.RemoveAll(tmp)
-	st, err := sqlite.Open(ctx, filepath.Join(tmp, "scratch.db"))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
 		return ExitRejected
 	}
 	defer st.Close()
-	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path), Strict: *strict}
+	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path), Strict: *strict, Standalone: *db == ""}
 	if p := progressPrinter(e.stderr); p != nil {
 		o.Progress = p
 	}
@@ -61,12 +77,18 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"valid": rep.OK, "problems": rep.Problems, "problemsNotShown": rep.Dropped, "warnings": rep.Warnings, "files": rep.Files})
+		enc.Encode(map[string]any{"valid": rep.OK, "problems": rep.Problems, "problemsNotShown": rep.Dropped, "warnings": rep.Warnings, "files": rep.Files,
+			"referencesLeftToImport": rep.Unresolved, "checksLeftToImport": rep.ChecksLeft})
 	} else {
 		printProblems(e.stdout, rep)
 		rows := 0
 		for _, f := range rep.Files {
 			rows += f.Rows
+		}
+		if rep.Unresolved > 0 || len(rep.ChecksLeft) > 0 {
+			fmt.Fprintf(e.stdout, "%d references name records that are not in the package, and %d checks across files need records it does not carry whole (%s): "+
+				"their files are absent or delta, so the store the package is meant for may hold them; import checks them (or validate --db DSN)\n",
+				rep.Unresolved, len(rep.ChecksLeft), strings.Join(rep.ChecksLeft, ", "))
 		}
 		if rep.OK {
 			fmt.Fprintf(e.stdout, "%s is valid: %d files, %d rows\n", path, len(rep.Files), rows)

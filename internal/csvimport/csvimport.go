@@ -33,6 +33,13 @@ const CodeMassDelete = "MASS_DELETE"
 
 // Options tune an import.
 type Options struct {
+	// Standalone says the store is a scratch one (validate without a
+	// database): a reference to a record that is not in the package, from
+	// or to a file the package does not carry whole (absent or delta), is
+	// counted in Report.Unresolved instead of refused, and the checks
+	// across rows that need such files are skipped (Report.ChecksLeft),
+	// since the store the package is meant for may hold those records.
+	Standalone bool
 	// Strict turns warnings (input that is read and normalised, such as a
 	// TRUE for true) into problems, for producers checking their exports.
 	Strict bool
@@ -80,11 +87,16 @@ type Report struct {
 	// Warnings say what was read and normalised (see csvpkg.Codes): one
 	// per file, code and column, at its first place, counting the others.
 	Warnings []csvpkg.Problem `json:"warnings"`
-	warnAt   map[string]*warning
-	pending  []*warning    // of the current file
-	Elapsed  time.Duration `json:"elapsedNs"`
-	Touched  int64         `json:"usersTouchedByRoleChanges"`
-	byFile   map[string]*FileStats
+	// Unresolved counts the references a standalone validate left to the
+	// import (see Options.Standalone); ChecksLeft names the checks it
+	// skipped, "results.csv NOT_ENROLLED".
+	Unresolved int      `json:"referencesLeftToImport,omitempty"`
+	ChecksLeft []string `json:"checksLeftToImport,omitempty"`
+	warnAt     map[string]*warning
+	pending    []*warning    // of the current file
+	Elapsed    time.Duration `json:"elapsedNs"`
+	Touched    int64         `json:"usersTouchedByRoleChanges"`
+	byFile     map[string]*FileStats
 }
 
 func (r *Report) add(max int, p csvpkg.Problem) {
@@ -217,6 +229,9 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	}()
 	now := formatTime(o.Now())
 	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man}
+	if o.Standalone {
+		tx.Standalone(im.whole)
+	}
 	for _, spec := range csvpkg.Files {
 		mode := man.Mode(spec.Name)
 		if mode == csvpkg.Absent {
@@ -240,6 +255,9 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		for _, f := range findings {
 			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
 		}
+	}
+	if o.Standalone {
+		rep.ChecksLeft = tx.Skipped()
 	}
 	if rep.Failed() {
 		return rep, nil
@@ -305,6 +323,16 @@ type row struct {
 const batchSize = 5000
 
 func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
+
+// whole reports whether the package carries table whole: a bulk file.
+func (im *importer) whole(table string) bool { return im.man.Mode(table+".csv") == csvpkg.Bulk }
+
+// leftToStore reports, for a standalone validate, whether a reference
+// from the current file to a record of target that is not in the package
+// may still resolve in the store the package is meant for.
+func (im *importer) leftToStore(target string) bool {
+	return im.o.Standalone && !im.whole(target)
+}
 func (im *importer) warning(p csvpkg.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
 func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
@@ -423,6 +451,10 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			return err
 		}
 		for _, m := range missing {
+			if !m.Deleted && im.leftToStore(table) {
+				im.rep.Unresolved++
+				continue
+			}
 			msg := fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)
 			if m.Deleted {
 				msg = fmt.Sprintf("%s %q refers to a record of %s that is tobedeleted", selfRefName(spec, table), m.ID, spec.Name)
@@ -798,6 +830,8 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					// The target row was in the package but had problems of
 					// its own, already reported on its line.
 					bad[i] = true
+				case !ok && im.leftToStore(rs.target):
+					im.rep.Unresolved++
 				case !ok:
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,

@@ -73,6 +73,11 @@ func TestWritesExportRoundTrip(t *testing.T) {
 			if _, err := csvexport.Export(context.Background(), st, delta, csvexport.Options{Since: since}); err != nil {
 				t.Fatal(err)
 			}
+			out.Reset()
+			errs.Reset()
+			if code := cli.Run(context.Background(), []string{"validate", delta}, &out, &errs); code != 0 {
+				t.Fatalf("validate of the delta export: exit %d\n%s%s", code, out.String(), errs.String())
+			}
 			onto := eng.open(t)
 			storetest.MustImport(t, onto, district, storetest.T1)
 			storetest.MustImport(t, onto, delta, time.Now())

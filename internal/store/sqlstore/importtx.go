@@ -23,6 +23,9 @@ type importTx struct {
 	tx    *sql.Tx
 	id    int64
 	temps map[string]bool
+	// complete and skipped: see store.ImportTx.Standalone.
+	complete func(table string) bool
+	skipped  []string
 	// empty marks the tables whose file is a first load (see BeginFile).
 	empty map[string]bool
 	// changed lists the tables (SQL names) the import may have written:
