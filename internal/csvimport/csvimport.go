@@ -228,10 +228,8 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		}
 	}()
 	now := formatTime(o.Now())
-	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man}
-	if o.Standalone {
-		tx.Standalone(im.whole)
-	}
+	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
+	tx.SetComplete(func(table string) bool { return !im.broken[table] && (!o.Standalone || im.whole(table)) })
 	for _, spec := range csvpkg.Files {
 		mode := man.Mode(spec.Name)
 		if mode == csvpkg.Absent {
@@ -259,6 +257,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	if o.Standalone {
 		rep.ChecksLeft = tx.Skipped()
 	}
+	im.reportUnchecked(tx.Skipped())
 	if rep.Failed() {
 		return rep, nil
 	}
@@ -299,8 +298,13 @@ type importer struct {
 	curFile string
 	curMode csvpkg.Mode
 	headers []string // of the current file, indexed like Row.Values
-	pkg     *csvpkg.Package
-	man     *csvpkg.Manifest
+	// broken marks the tables whose file could not be read whole (header,
+	// syntax, size): references into them are not each reported as
+	// dangling, but counted in unchecked, by target, for one line.
+	broken    map[string]bool
+	unchecked map[string]int
+	pkg       *csvpkg.Package
+	man       *csvpkg.Manifest
 }
 
 type row struct {
@@ -323,6 +327,33 @@ type row struct {
 const batchSize = 5000
 
 func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
+
+// reportUnchecked says, in one problem per file that could not be read,
+// how many references into it and which checks were left unchecked.
+func (im *importer) reportUnchecked(skipped []string) {
+	for _, spec := range csvpkg.Files {
+		table := strings.TrimSuffix(spec.Name, ".csv")
+		if !im.broken[table] {
+			continue
+		}
+		var checks []string
+		for _, s := range skipped {
+			file, code, _ := strings.Cut(s, " ")
+			if file != spec.Name { // a check of another file that needed this one
+				checks = append(checks, file+" "+code)
+			}
+		}
+		n := im.unchecked[table]
+		if n == 0 && len(checks) == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("%d references to %s were not checked, since the file could not be read whole (its problems above say why)", n, spec.Name)
+		if len(checks) > 0 {
+			msg += "; nor were the checks " + strings.Join(checks, ", ")
+		}
+		im.problem(csvpkg.Problem{File: spec.Name, Code: csvpkg.CodeUnchecked, Message: msg})
+	}
+}
 
 // whole reports whether the package carries table whole: a bulk file.
 func (im *importer) whole(table string) bool { return im.man.Mode(table+".csv") == csvpkg.Bulk }
@@ -362,6 +393,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		var p csvpkg.Problem
 		if errors.As(err, &p) {
 			im.problem(p)
+			im.broken[table] = true
 			return nil
 		}
 		return err
@@ -438,6 +470,11 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	}
 	for _, p := range r.Problems() {
 		im.problem(p)
+		switch p.Code {
+		case csvpkg.CodeHeader, csvpkg.CodeCSVSyntax, csvpkg.CodeEncoding, csvpkg.CodePackageUnsafe, csvpkg.CodePackageUnreadable:
+			// The rest of the file (or all of it) was not read.
+			im.broken[table] = true
+		}
 	}
 	for _, p := range r.Warnings() {
 		im.warning(p)
@@ -453,6 +490,10 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		for _, m := range missing {
 			if !m.Deleted && im.leftToStore(table) {
 				im.rep.Unresolved++
+				continue
+			}
+			if !m.Deleted && im.broken[table] {
+				im.unchecked[table]++
 				continue
 			}
 			msg := fmt.Sprintf("%s %q does not match any row of %s or any stored record", selfRefName(spec, table), m.ID, spec.Name)
@@ -832,6 +873,10 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 				case !ok && im.leftToStore(rs.target):
 					im.rep.Unresolved++
+				case !ok && im.broken[rs.target]:
+					// Its file's own problem says why: no line per reference.
+					bad[i] = true
+					im.unchecked[rs.target]++
 				case !ok:
 					bad[i] = true
 					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,

@@ -484,3 +484,46 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("--strict: ok=%v, %d problems, %d warnings; want refused with the 5 warnings as problems: %v", strict.OK, len(strict.Problems), len(strict.Warnings), strict.Problems)
 	}
 }
+
+// TestRootCauseFirst: a file that cannot be read (a misspelt header) is
+// one problem, not one per reference into it: the references and the
+// checks that needed it are counted in one line.
+func TestRootCauseFirst(t *testing.T) {
+	files := storetest.DistrictFiles()
+	files["users.csv"] = strings.Replace(files["users.csv"], "givenName", "firstName", 1)
+	rep, err := csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, p.String())
+	}
+	// 20: the roles, profiles, enrollments, results and demographics that
+	// name a user.
+	want := []string{
+		`users.csv:1:0: HEADER: missing column "givenName"`,
+		`users.csv:1:7: HEADER: unknown column "firstName"; extra columns must be named metadata.<name> and come after the standard columns`,
+		"users.csv:0:0: UNCHECKED: 20 references to users.csv were not checked, since the file could not be read whole (its problems above say why)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got)\n%s", diff)
+	}
+
+	// Without its enrollments, no result can be found unenrolled.
+	files = storetest.DistrictFiles()
+	files["enrollments.csv"] += "\"unterminated\n" // CSV_SYNTAX: the file is not read to its end
+	rep, err = csvimport.Import(context.Background(), openStore(t), storetest.WritePackage(t, files, ""), csvimport.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rep.Problems[len(rep.Problems)-1].String()
+	if !strings.HasPrefix(last, "enrollments.csv:0:0: UNCHECKED: ") || !strings.HasSuffix(last, "; nor were the checks results.csv NOT_ENROLLED") {
+		t.Errorf("last problem %s; all %v", last, rep.Problems)
+	}
+	for _, p := range rep.Problems {
+		if p.Code == "NOT_ENROLLED" {
+			t.Errorf("a check that needed the broken enrollments.csv ran: %s", p)
+		}
+	}
+}

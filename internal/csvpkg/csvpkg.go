@@ -85,6 +85,7 @@ const (
 	CodeDanglingRef       = "DANGLING_REF"
 	CodeRefType           = "REF_TYPE"
 	CodeCycle             = "CYCLE"
+	CodeUnchecked         = "UNCHECKED"
 
 	// Warning codes: what the reader took from a harmless habit of real
 	// producers and normalised (STATUS_IN_BULK is one too). --strict turns
@@ -143,6 +144,7 @@ var Codes = []CodeInfo{
 	{CodeDanglingRef, "A reference names a sourcedId that is neither in the package nor already stored.", true, false},
 	{CodeRefType, "A reference resolves to a record of the wrong kind (e.g. a schoolSourcedId naming a district).", true, false},
 	{CodeCycle, "Parent references (orgs, academicSessions) form a cycle.", true, false},
+	{CodeUnchecked, "A file could not be read whole (header, syntax, size): the references into it, and the checks that need it, were not checked one by one; one line counts them.", true, false},
 	{CodeCaseFolded, "Warning: a boolean or vocabulary value in another letter case (TRUE, Active, Scheduled) that matches exactly one value; read as that value.", false, true},
 	{CodeManifestVersion, "Warning: manifest.version is 1, read as 1.0.", false, true},
 	{CodeTrailingCell, "Warning: a row (or the header) has one empty cell too many at its end, a trailing comma; the cell is ignored.", false, true},

@@ -133,14 +133,14 @@ func TestCodes(t *testing.T) {
 		CodeManifestInvalid, CodeFileMissing, CodeFileNotInManifest, CodeEncoding, CodeCSVSyntax, CodeLineBreak, CodeControlChar,
 		CodeHeader, CodeColumnCount, CodeEmptyFile, CodeRequired, CodeSourcedID, CodeEnum, CodeBoolean, CodeDate,
 		CodeDateTime, CodeYear, CodeNumber, CodeInteger, CodeList, CodeCaseID, CodeParallelLists, CodeStatusInBulk, CodeDeltaFields,
-		CodeDuplicateID, CodeDanglingRef, CodeRefType, CodeCycle,
+		CodeDuplicateID, CodeDanglingRef, CodeRefType, CodeCycle, CodeUnchecked,
 		CodeCaseFolded, CodeManifestVersion, CodeTrailingCell, CodePackageClutter,
 	} {
 		if !seen[c] {
 			t.Errorf("code %s is missing from Codes", c)
 		}
 	}
-	if len(seen) != 37 {
+	if len(seen) != 38 {
 		t.Errorf("Codes has %d entries; add new constants to the list above", len(seen))
 	}
 }

@@ -199,12 +199,13 @@ type ImportTx interface {
 	// that need its roles (a role for every user, the primary org's role).
 	// After a first load, Finding.Line is 0, as for Seen.
 	Findings(ctx context.Context, table string, limit int) ([]Finding, error)
-	// Standalone tells Findings that the store is a scratch one (a
-	// validate without a database): a check that needs the rows of a
-	// table the package does not carry whole (complete reports which it
-	// does: its bulk files) would find what the real store may hold, so
-	// it is skipped and named in Skipped ("results.csv NOT_ENROLLED").
-	Standalone(complete func(table string) bool)
+	// SetComplete tells Findings which tables hold all the rows its
+	// checks may need: a check that needs another table (complete false:
+	// in a validate without a database, a file the package does not carry
+	// whole; in any import, a file that could not be read) would report
+	// what is only missing from here, so it is skipped and named in
+	// Skipped ("results.csv NOT_ENROLLED").
+	SetComplete(complete func(table string) bool)
 	Skipped() []string
 	// AddPending stores forward references of table to be checked by
 	// CheckPending against target once the file is complete: the target

@@ -102,8 +102,8 @@ var checkNeeds = map[string][]string{
 	"MISSING_ROLE":   {"roles"},
 }
 
-func (t *importTx) Standalone(complete func(table string) bool) { t.complete = complete }
-func (t *importTx) Skipped() []string                           { return t.skipped }
+func (t *importTx) SetComplete(complete func(table string) bool) { t.complete = complete }
+func (t *importTx) Skipped() []string                            { return t.skipped }
 
 // runnable reports whether check c of table's file can run (see
 // checkNeeds), and records it as skipped when not.

@@ -23,7 +23,7 @@ type importTx struct {
 	tx    *sql.Tx
 	id    int64
 	temps map[string]bool
-	// complete and skipped: see store.ImportTx.Standalone.
+	// complete and skipped: see store.ImportTx.SetComplete.
 	complete func(table string) bool
 	skipped  []string
 	// empty marks the tables whose file is a first load (see BeginFile).
