@@ -23,6 +23,9 @@ const (
 	ExitOK       = 0
 	ExitRejected = 1 // the command ran and found problems (or failed)
 	ExitUsage    = 2
+	// ExitCancelled: an import or validate stopped by Ctrl-C or SIGTERM
+	// (128 + SIGINT, what shells report for an interrupted command).
+	ExitCancelled = 130
 )
 
 type command struct {
@@ -40,7 +43,7 @@ func commands() []command {
 	return []command{
 		{"import", "[--db DSN] PATH", "import a OneRoster CSV package (zip or folder)", runImport},
 		{"validate", "[--format text|json] PATH", "check a CSV package without importing it", runValidate},
-		{"imports", "[--db DSN] [--json]", "list past imports, newest first", runImports},
+		{"imports", "[--db DSN] [--json] | show ID", "list past imports, newest first; show one with its whole report", runImports},
 		{"export", "[--db DSN] [--since RFC3339] OUT", "write the store as a CSV package (bulk, or delta since a time)", runExport},
 		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +55,10 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	if o.Progress != nil {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
+	if errors.Is(err, csvimport.ErrCancelled) {
+		fmt.Fprintln(e.stderr, "oneroster import: cancelled; nothing was imported, the store is unchanged (oneroster imports lists it as cancelled)")
+		return ExitCancelled
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster import: %v\nnothing was imported\n", err)
 		return ExitRejected
@@ -74,7 +79,22 @@ func runImport(ctx context.Context, e *env, args []string) int {
 func printReport(e *env, path string, rep *csvimport.Report) {
 	printProblems(e.stderr, rep)
 	if len(rep.Files) > 0 {
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		printFiles(e.stdout, rep)
+	}
+	elapsed := rep.Elapsed.Round(time.Millisecond)
+	if rep.OK {
+		fmt.Fprintf(e.stdout, "imported %s in %s (import #%d)\n", path, elapsed, rep.ImportID)
+		return
+	}
+	fmt.Fprintf(e.stdout, "rejected %s after %s: %d problems; nothing was imported, the store is unchanged\n",
+		path, elapsed, len(rep.Problems)+rep.Dropped)
+}
+
+// printFiles writes the per-file table of a report: what each file added,
+// updated, kept and deleted, or, for a refused import, what was read.
+func printFiles(w io.Writer, rep *csvimport.Report) {
+	{
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		if rep.OK {
 			fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
 			for _, f := range rep.Files {
@@ -93,13 +113,6 @@ func printReport(e *env, path string, rep *csvimport.Report) {
 		}
 		tw.Flush()
 	}
-	elapsed := rep.Elapsed.Round(time.Millisecond)
-	if rep.OK {
-		fmt.Fprintf(e.stdout, "imported %s in %s (import #%d)\n", path, elapsed, rep.ImportID)
-		return
-	}
-	fmt.Fprintf(e.stdout, "rejected %s after %s: %d problems; nothing was imported, the store is unchanged\n",
-		path, elapsed, len(rep.Problems)+rep.Dropped)
 }
 
 // printProblems writes a report's problems, then its warnings, one per

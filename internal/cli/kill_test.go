@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -16,12 +17,60 @@ import (
 )
 
 // TestMain lets a test run the command in a child process of its own
-// (ONEROSTER_TEST_MAIN=1), so that the child can be killed.
+// (ONEROSTER_TEST_MAIN=1), so that the child can be killed or
+// interrupted; it handles signals as cmd/oneroster does.
 func TestMain(m *testing.M) {
 	if os.Getenv("ONEROSTER_TEST_MAIN") == "1" {
-		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
+}
+
+// TestInterruptedImport: Ctrl-C (SIGINT) or SIGTERM midway through an
+// import prints one clear line, exits 130, leaves the store as it was and
+// is listed as cancelled.
+func TestInterruptedImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child import; skipped with -short")
+	}
+	dir := t.TempDir()
+	big, db := filepath.Join(dir, "big"), filepath.Join(dir, "i.db")
+	if r := run(t, "generate", "--out", big, "--students", "3000", "--seed", "2"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		cmd := exec.Command(os.Args[0], "import", "--db", db, big)
+		cmd.Env = append(os.Environ(), "ONEROSTER_TEST_MAIN=1")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(400 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		if cmd.ProcessState.ExitCode() == 0 {
+			t.Logf("the import finished before %v (%v); a larger package would test more", sig, err)
+			return
+		}
+		want := "oneroster import: cancelled; nothing was imported, the store is unchanged (oneroster imports lists it as cancelled)\n"
+		if code := cmd.ProcessState.ExitCode(); code != cli.ExitCancelled || stderr.String() != want {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", sig, code, stderr.String(), cli.ExitCancelled, want)
+		}
+	}
+	r := run(t, "imports", "--db", db)
+	if r.code != 0 || strings.Count(r.stdout, "cancelled") != 2 {
+		t.Errorf("imports after two interrupted imports: %s", r.stdout)
+	}
+	if r := run(t, "export", "--db", db, filepath.Join(dir, "out")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "out")); len(entries) != 1 { // the manifest alone
+		t.Errorf("the store holds data after interrupted imports: %d files exported", len(entries))
+	}
 }
 
 // TestKilledImportLeavesStoreWhole kills an import with SIGKILL midway

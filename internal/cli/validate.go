@@ -3,12 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 )
@@ -70,6 +73,10 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if o.Progress != nil {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
+	if errors.Is(err, csvimport.ErrCancelled) {
+		fmt.Fprintln(e.stderr, "oneroster validate: cancelled")
+		return ExitCancelled
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster validate: %v\n", err)
 		return ExitRejected
@@ -102,8 +109,50 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
+// showImport prints one past import with its whole report: the files,
+// the problems, the warnings.
+func showImport(ctx context.Context, e *env, st store.Store, id int64, asJSON bool) int {
+	r, err := st.Import(ctx, id)
+	if errors.Is(err, oneroster.ErrNotFound) {
+		fmt.Fprintf(e.stderr, "oneroster imports show: no import #%d (oneroster imports lists them)\n", id)
+		return ExitRejected
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oneroster imports show: %v\n", err)
+		return ExitRejected
+	}
+	if asJSON {
+		out := map[string]any{"id": r.ID, "startedAt": r.StartedAt, "finishedAt": r.FinishedAt, "source": r.Source, "outcome": r.Outcome}
+		if r.SHA256 != "" {
+			out["sha256"] = r.SHA256
+		}
+		if json.Valid([]byte(r.Report)) {
+			out["report"] = json.RawMessage(r.Report)
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "import #%d  %s  %s\nstarted %s, finished %s\n", r.ID, r.Outcome, r.Source, r.StartedAt, r.FinishedAt)
+	if r.SHA256 != "" {
+		fmt.Fprintf(e.stdout, "sha256 %s\n", r.SHA256)
+	}
+	var rep csvimport.Report
+	if err := json.Unmarshal([]byte(r.Report), &rep); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster imports show: the stored report is not readable: %v\n", err)
+		return ExitRejected
+	}
+	rep.OK = r.Outcome == "imported"
+	printProblems(e.stdout, &rep)
+	if len(rep.Files) > 0 {
+		printFiles(e.stdout, &rep)
+	}
+	return ExitOK
+}
+
 func runImports(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("imports", "[--db DSN] [--limit N] [--json]")
+	fs := e.flags("imports", "[--db DSN] [--limit N] [--json] | imports show ID [--db DSN] [--json]")
 	db := e.dbFlag(fs)
 	limit := fs.Int("limit", 20, "how many imports to list, newest first")
 	asJSON := fs.Bool("json", false, "print JSON, with each import's full report")
@@ -111,8 +160,18 @@ func runImports(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, fs, err)
 	}
-	if len(pos) != 0 {
+	show := len(pos) > 0 && pos[0] == "show"
+	switch {
+	case show && len(pos) != 2:
+		return usageErr(e, fs, fmt.Errorf("imports show takes one import ID"))
+	case !show && len(pos) != 0:
 		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	var id int64
+	if show {
+		if id, err = strconv.ParseInt(strings.TrimPrefix(pos[1], "#"), 10, 64); err != nil {
+			return usageErr(e, fs, fmt.Errorf("%q is not an import ID (the number oneroster imports lists)", pos[1]))
+		}
 	}
 	st, err := openStore(ctx, *db)
 	if err != nil {
@@ -120,6 +179,9 @@ func runImports(ctx context.Context, e *env, args []string) int {
 		return ExitRejected
 	}
 	defer st.Close()
+	if show {
+		return showImport(ctx, e, st, id, *asJSON)
+	}
 	list, err := st.Imports(ctx, *limit)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster imports: %v\n", err)
@@ -161,7 +223,7 @@ func runImports(ctx context.Context, e *env, args []string) int {
 		}
 		if r.Outcome == "imported" {
 			line += fmt.Sprintf("  added %d, updated %d, unchanged %d, deleted %d", added, updated, unchanged, deleted)
-		} else {
+		} else if r.Outcome == "rejected" {
 			line += fmt.Sprintf("  %d problems", len(rep.Problems)+rep.Dropped)
 		}
 		fmt.Fprintln(e.stdout, line)

@@ -50,3 +50,37 @@ func TestValidateDelta(t *testing.T) {
 		t.Errorf("validate --db of a missing file: %d", r.code)
 	}
 }
+
+// TestImportsShow: a past import is shown whole: its files, problems
+// and warnings.
+func TestImportsShow(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	files := storetest.RosterFiles()
+	files["orgs.csv"] = strings.Replace(files["orgs.csv"], ",district,", ",District,", 1)
+	if r := run(t, "import", "--db", db, storetest.WritePackage(t, files, "")); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	files["users.csv"] = strings.Replace(files["users.csv"], ",true,", ",yes,", 1)
+	if r := run(t, "import", "--db", db, storetest.WritePackage(t, files, "")); r.code != cli.ExitRejected {
+		t.Fatalf("import of a bad package: %d", r.code)
+	}
+	r := run(t, "imports", "show", "1", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "import #1  imported") || !strings.Contains(r.stdout, "warning: orgs.csv:2:5: CASE_FOLDED") ||
+		!strings.Contains(r.stdout, "unchanged") {
+		t.Errorf("imports show 1: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "imports", "show", "#2", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "import #2  rejected") || !strings.Contains(r.stdout, "users.csv:2:4: BOOLEAN") {
+		t.Errorf("imports show 2: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "imports", "show", "2", "--json", "--db", db); r.code != 0 || !strings.Contains(r.stdout, `"code": "BOOLEAN"`) {
+		t.Errorf("imports show --json: %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, "imports", "show", "9", "--db", db); r.code != cli.ExitRejected || !strings.Contains(r.stderr, "no import #9") {
+		t.Errorf("imports show of no import: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "imports", "show", "x", "--db", db); r.code != cli.ExitUsage {
+		t.Errorf("imports show x: %d", r.code)
+	}
+}

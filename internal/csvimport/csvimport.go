@@ -165,12 +165,30 @@ type refSpec struct {
 	notTyp string // forbidden type of the target
 }
 
+// ErrCancelled is the error of an import whose context ended (Ctrl-C,
+// SIGTERM): its transaction was rolled back, the store is as it was.
+var ErrCancelled = errors.New("import cancelled; nothing was imported, the store is unchanged")
+
 // Import reads the package at path (a zip file or a folder) into st. It
 // returns an error only when the import could not run (I/O, database);
 // problems with the package are in the report, and then nothing is stored.
 func Import(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
 	started := formatTime(time.Now())
 	rep, err := run(ctx, st, path, o)
+	if err != nil && ctx.Err() != nil {
+		// Whatever the interrupted statement said (context canceled, sql:
+		// statement is closed), the import was stopped: say that, and keep
+		// it in the history.
+		err = fmt.Errorf("%w (%v)", ErrCancelled, context.Cause(ctx))
+		if !o.DryRun {
+			summary, _ := json.Marshal(map[string]any{"ok": false, "cancelled": true})
+			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: formatTime(time.Now()),
+				Source: o.Source, SHA256: o.SHA256, Outcome: "cancelled", Report: string(summary)}); rerr != nil {
+				return nil, errors.Join(err, rerr)
+			}
+		}
+		return nil, err
+	}
 	if err == nil && rep != nil && !rep.OK && !o.DryRun {
 		// The transaction is gone; the history keeps the refusal.
 		summary, _ := json.Marshal(rep)

@@ -230,7 +230,7 @@ type ImportRecord struct {
 	FinishedAt string
 	Source     string // the package's file or folder name
 	SHA256     string // of a zip package; "" for a folder
-	Outcome    string // "imported" or "rejected"
+	Outcome    string // "imported", "rejected" or "cancelled"
 	Report     string // the import report, JSON
 }
 
@@ -245,6 +245,9 @@ type Store interface {
 	// was rolled back (a refused package); Imports lists the newest first.
 	RecordImport(ctx context.Context, r ImportRecord) error
 	Imports(ctx context.Context, limit int) ([]ImportRecord, error)
+	// Import returns the history entry with that id, or an error
+	// matching oneroster.ErrNotFound.
+	Import(ctx context.Context, id int64) (ImportRecord, error)
 	Close() error
 }
 

@@ -3,11 +3,14 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -746,6 +749,19 @@ func (db *DB) RecordImport(ctx context.Context, r store.ImportRecord) error {
 		return fmt.Errorf("record import: %w", err)
 	}
 	return nil
+}
+
+func (db *DB) Import(ctx context.Context, id int64) (store.ImportRecord, error) {
+	var r store.ImportRecord
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, started_at, finished_at, source, sha256, outcome, report FROM imports
+		WHERE id = ? AND finished_at <> ''`), id).Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, oneroster.NotFound("import", strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return r, fmt.Errorf("import %d: %w", id, err)
+	}
+	return r, nil
 }
 
 func (db *DB) Imports(ctx context.Context, limit int) ([]store.ImportRecord, error) {

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("DeleteCascades", func(t *testing.T) { t.Parallel(); testDeleteCascades(t, open) })
 	t.Run("Revival", func(t *testing.T) { t.Parallel(); testRevival(t, open) })
 	t.Run("ControlChar", func(t *testing.T) { t.Parallel(); testControlChar(t, open) })
+	t.Run("CancelledImport", func(t *testing.T) { t.Parallel(); testCancelledImport(t, open) })
 	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
 	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })

@@ -275,3 +275,34 @@ func testControlChar(t *testing.T, open Opener) {
 		t.Errorf("a refused import stored dist-1 (%v)", err)
 	}
 }
+
+// testCancelledImport: an import whose context ends midway is
+// ErrCancelled, whatever statement it interrupted; the store is as it
+// was, and the history says cancelled.
+func testCancelledImport(t *testing.T, open Opener) {
+	st := open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := csvimport.Import(ctx, st, WritePackage(t, DistrictFiles(), ""), csvimport.Options{
+		Progress: func(file string, rows int) {
+			if file == "users.csv" {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, csvimport.ErrCancelled) {
+		t.Fatalf("Import = %v; want ErrCancelled", err)
+	}
+	if _, err := st.Status(context.Background(), oneroster.Org, "dist-1"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a cancelled import left dist-1 (%v)", err)
+	}
+	list, err := st.Imports(context.Background(), 5)
+	if err != nil || len(list) != 1 || list[0].Outcome != "cancelled" {
+		t.Errorf("history after a cancelled import: %+v %v", list, err)
+	}
+	if got, err := st.Import(context.Background(), list[0].ID); err != nil || got.Outcome != "cancelled" {
+		t.Errorf("Import(%d) = %+v, %v", list[0].ID, got, err)
+	}
+	if _, err := st.Import(context.Background(), list[0].ID+100); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Import of no id: %v", err)
+	}
+}
