@@ -468,7 +468,7 @@ func TestWarnings(t *testing.T) {
 	}
 	want := []string{
 		"orgs.csv:1:8: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row",
-		`orgs.csv:5:2: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row deletes its record, as leaving it out of the file would`,
+		`orgs.csv:5:2: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row marks its record deleted, as a delta row would`,
 		`classes.csv:2:8: CASE_FOLDED: classType "Scheduled" read as "scheduled" (the binding's values are case-sensitive) (and 1 more alike in this file)`,
 		`users.csv:2:4: CASE_FOLDED: enabledUser "TRUE" read as "true" (the binding's values are case-sensitive)`,
 	}

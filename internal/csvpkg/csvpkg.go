@@ -138,7 +138,7 @@ var Codes = []CodeInfo{
 	{CodeList, "A list has an empty item, or a structured item ({type:id}, {LHS:RHS}) is malformed.", false, false},
 	{CodeCaseID, "A learning objective whose source is case has an id that is not a UUID URN (urn:uuid:<uuid>).", false, false},
 	{CodeParallelLists, "subjects and subjectCodes are both filled but have different numbers of items; they are parallel lists.", false, false},
-	{CodeStatusInBulk, "Warning: a bulk file fills status or dateLastModified, which bulk rows leave blank. Bulk semantics apply: dateLastModified is ignored (the import's time is used), and a row whose status is tobedeleted deletes its record, as leaving the row out would.", false, true},
+	{CodeStatusInBulk, "Warning: a bulk file fills status or dateLastModified, which bulk rows leave blank. Bulk semantics apply: dateLastModified is ignored (the import's time is used), and a row whose status is tobedeleted marks its record deleted, as a delta row would.", false, true},
 	{CodeDeltaFields, "A delta row leaves status or dateLastModified blank; both are required in delta rows.", false, false},
 	{CodeDuplicateID, "A sourcedId appears more than once in a file.", true, false},
 	{CodeDanglingRef, "A reference names a sourcedId that is neither in the package nor already stored.", true, false},

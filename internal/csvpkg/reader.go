@@ -344,7 +344,7 @@ func (r *Reader) checkValue(i int, v string) string {
 			}
 			what := "it is imported as any bulk row"
 			if v == "tobedeleted" {
-				what = "the row deletes its record, as leaving it out of the file would"
+				what = "the row marks its record deleted, as a delta row would"
 			}
 			r.warn(i, CodeStatusInBulk, "status is filled (%s) in a bulk file; bulk semantics apply: %s", show(v), what)
 		}
