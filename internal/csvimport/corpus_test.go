@@ -99,7 +99,6 @@ func verdict(rep *csvimport.Report) string {
 	return b.String()
 }
 
-
 // zipDir zips the files under dir, dot files and folders included, as
 // an archiver would, into a file called name.
 func zipDir(t *testing.T, dir, name string) string {
