@@ -100,7 +100,7 @@ func New(st store.AuthStore, cfg Config) *Service {
 
 func (s *Service) now() string { return formatTime(s.cfg.Now()) }
 
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func formatTime(t time.Time) string { return oneroster.FormatTime(t) }
 
 // CreateClient registers a client allowed the given scopes and returns its
 // id and secret. The secret is shown this once; only its hash is kept.
@@ -205,7 +205,7 @@ func (s *Service) throttle(ctx context.Context, keys []string) error {
 	}
 	if worst >= s.cfg.RefuseAfter {
 		retry := 1
-		if t, err := time.Parse("2006-01-02T15:04:05.000Z", oldest); err == nil {
+		if t, err := oneroster.ParseTime(oldest); err == nil {
 			retry = max(1, int(t.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
 		}
 		return &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
@@ -262,7 +262,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	exp, _ := time.Parse("2006-01-02T15:04:05.000Z", t.ExpiresAt)
+	exp, _ := oneroster.ParseTime(t.ExpiresAt)
 	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: exp}
 	s.mu.Lock()
 	if len(s.cache) > 100000 {

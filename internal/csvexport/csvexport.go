@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -50,7 +51,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 	sum := Summary{Files: map[string]int{}, Mode: "bulk"}
 	since := ""
 	if !o.Since.IsZero() {
-		since = o.Since.UTC().Format("2006-01-02T15:04:05.000Z")
+		since = oneroster.FormatTime(o.Since)
 		sum.Mode = "delta"
 	}
 	var sink sink

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -303,7 +304,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	return rep, nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func formatTime(t time.Time) string { return oneroster.FormatTime(t) }
 
 type importer struct {
 	tx  store.ImportTx

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // metadataPrefix starts the only extra columns the binding allows.
@@ -270,7 +272,7 @@ func (r *Reader) src(i int) int {
 // checkRow applies the rules that involve two cells of a row whose cells
 // are each valid.
 func (r *Reader) checkRow(vals []string) {
-	if i, j := r.spec.Index("source"), r.spec.Index("learningObjectiveId"); i >= 0 && j >= 0 && vals[i] == "case" && !caseURN(vals[j]) {
+	if i, j := r.spec.Index("source"), r.spec.Index("learningObjectiveId"); i >= 0 && j >= 0 && vals[i] == "case" && !isCaseURN(vals[j]) {
 		r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", show(vals[j]))
 	}
 	if i, j := r.spec.Index("subjects"), r.spec.Index("subjectCodes"); i >= 0 && j >= 0 && vals[i] != "" && vals[j] != "" {
@@ -280,25 +282,6 @@ func (r *Reader) checkRow(vals []string) {
 	}
 }
 
-// caseURN reports whether s is urn:uuid: (any case) and a UUID.
-func caseURN(s string) bool {
-	if len(s) != 45 || !strings.EqualFold(s[:9], "urn:uuid:") {
-		return false
-	}
-	for i, c := range []byte(s[9:]) {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 // warn records a warning about cell i of the current row.
 func (r *Reader) warn(i int, code, format string, args ...any) {
@@ -314,6 +297,10 @@ func (r *Reader) cellProblem(i int, code, msg string) Problem {
 	}
 	return p
 }
+
+// isCaseURN reports whether s is the UUID URN a case learning objective
+// needs.
+func isCaseURN(s string) bool { _, ok := oneroster.UUIDURN(s); return ok }
 
 // add records a problem about cell i of the current row.
 func (r *Reader) add(i int, code, format string, args ...any) {

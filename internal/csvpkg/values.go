@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // MaxGUIDLength is the longest identifier the binding allows ("< 256").
@@ -156,9 +158,7 @@ func ParseDateTime(s string) (time.Time, error) {
 
 // FormatDateTime writes t the way the binding recommends producers do:
 // UTC with exactly three fractional digits, e.g. 2012-04-23T18:25:43.511Z.
-func FormatDateTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
-}
+func FormatDateTime(t time.Time) string { return oneroster.FormatTime(t) }
 
 const dateTimeExample = "2006-01-02T15:04:05.000Z"
 

@@ -1135,26 +1135,8 @@ func normSource(s string) (string, string) {
 
 // validCaseID reports whether s is a UUID, bare or as a urn:uuid: URN.
 func validCaseID(s string) bool {
-	if len(s) == 45 && strings.EqualFold(s[:9], "urn:uuid:") {
-		s = s[9:]
-	}
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
+	_, urn := oneroster.UUIDURN(s)
+	return urn || oneroster.IsUUID(s)
 }
 
 // dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".

@@ -428,4 +428,4 @@ func execSet(ctx context.Context, tx *sql.Tx, stmts ...string) error {
 func Now() string { return FormatTime(time.Now()) }
 
 // FormatTime renders t as YYYY-MM-DDTHH:MM:SS.sssZ, the one stored form.
-func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func FormatTime(t time.Time) string { return oneroster.FormatTime(t) }
