@@ -282,7 +282,6 @@ func (r *Reader) checkRow(vals []string) {
 	}
 }
 
-
 // warn records a warning about cell i of the current row.
 func (r *Reader) warn(i int, code, format string, args ...any) {
 	r.warns = append(r.warns, r.cellProblem(i, code, fmt.Sprintf(format, args...)))

@@ -90,7 +90,7 @@ func generatedDistrict(t *testing.T, students int, seed int64) (string, store.St
 func TestGeneratedDistrict(t *testing.T) {
 	dir, st := generatedDistrict(t, 400, 7)
 	srv, _, token := newServer(t, st, httpapi.Config{})
-	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
+	f := &fixture{srv: srv, v: oastest.Optional(t, oastest.Rostering), token: token}
 
 	studentsOf, teachersOf, classesOfTeacher, classesOfStudent := set{}, set{}, set{}, set{}
 	termsOfSchool, classesOfSchool := set{}, set{}
@@ -164,7 +164,7 @@ func TestGeneratedDistrict(t *testing.T) {
 		check("terms of school", "/schools/"+url.PathEscape(school)+"/terms", "academicSessions", terms)
 	}
 	// The gradebook: line items and results of classes, as generated.
-	g := &fixture{srv: f.srv, v: oastest.Load(t, oastest.Gradebook), token: f.token}
+	g := &fixture{srv: f.srv, v: oastest.Optional(t, oastest.Gradebook), token: f.token}
 	lineItemsOf, resultsOf, classOfLI := set{}, set{}, map[string]string{}
 	for _, li := range readCSV(t, dir, "lineItems.csv") {
 		lineItemsOf.add(li["classSourcedId"], li["sourcedId"])
@@ -205,7 +205,7 @@ func TestGeneratedDistrict(t *testing.T) {
 	}
 
 	// The resources allocations, as generated.
-	rs := &fixture{srv: f.srv, v: oastest.Load(t, oastest.Resources), token: f.token}
+	rs := &fixture{srv: f.srv, v: oastest.Optional(t, oastest.Resources), token: f.token}
 	for _, alloc := range []struct{ file, owner, path string }{
 		{"classResources.csv", "classSourcedId", "/classes/"},
 		{"courseResources.csv", "courseSourcedId", "/courses/"},
@@ -265,7 +265,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestBulkPageEqualsSmallPages(t *testing.T) {
 	_, st := generatedDistrict(t, 1200, 5)
 	srv, _, token := newServer(t, st, httpapi.Config{})
-	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
+	f := &fixture{srv: srv, v: oastest.Optional(t, oastest.Rostering), token: token}
 	base := "/ims/oneroster/rostering/v1p2/users"
 
 	objects := func(r response) []json.RawMessage {
@@ -299,9 +299,9 @@ func TestBulkPageEqualsSmallPages(t *testing.T) {
 func TestBulkPullPrefetch(t *testing.T) {
 	dir, st := generatedDistrict(t, 1200, 5)
 	srv, api, token := newServer(t, st, httpapi.Config{})
-	f := &fixture{srv: srv, v: oastest.Load(t, oastest.Rostering), token: token}
+	f := &fixture{srv: srv, v: oastest.Optional(t, oastest.Rostering), token: token}
 	fresh, _, freshToken := newServer(t, st, httpapi.Config{}) // never asked for earlier pages
-	g := &fixture{srv: fresh, v: oastest.Load(t, oastest.Rostering), token: freshToken}
+	g := &fixture{srv: fresh, v: oastest.Optional(t, oastest.Rostering), token: freshToken}
 	base := "/ims/oneroster/rostering/v1p2/users?limit=1001&offset="
 	settle := func(want int) {
 		t.Helper()

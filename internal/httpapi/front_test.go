@@ -39,7 +39,7 @@ func newDotFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { st.Close() })
 	storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
 	srv, api, token := newServer(t, st, httpapi.Config{})
-	return &fixture{srv: srv, api: api, v: oastest.Load(t, oastest.Rostering), token: token}
+	return &fixture{srv: srv, api: api, v: oastest.Optional(t, oastest.Rostering), token: token}
 }
 
 // noRedirects is a client that shows a redirect instead of following it.
@@ -295,7 +295,7 @@ func TestNetHTTPErrorsAreJSON(t *testing.T) {
 				r.header.Get("Content-Length") != strconv.Itoa(len(r.body)) {
 				t.Errorf("headers %v (Connection: close %v) for a body of %d bytes", r.header, r.close, len(r.body))
 			}
-			if _, err := f.v.Check(users, r.status, r.header, r.body); err != nil {
+			if _, err := f.v.Check(users, r.status, r.header, r.body); err != nil && f.v.Has() {
 				t.Error(err)
 			}
 			got := (response{r.status, r.header, r.body, users})

@@ -180,11 +180,43 @@ type cacheEntry struct {
 // httptest servers listen on random ports.
 func Load(t testing.TB, s Service) *Validator {
 	t.Helper()
+	return load1(t, s, Dir(t))
+}
+
+// Optional is Load for a test whose subject is the server's behaviour,
+// with the contract checked on the side: without the files (and outside
+// CI) it returns a Validator whose ValidateResponse checks nothing, says
+// so once in the test's log, and lets the test's own assertions run, so a
+// plain clone still tests the HTTP behaviour. Tests whose subject is the
+// contract itself call Require, or use Load.
+func Optional(t testing.TB, s Service) *Validator {
+	t.Helper()
+	_, err := findDir()
+	if errors.Is(err, errNotFound) && os.Getenv("CI") == "" {
+		t.Logf("oastest: responses are not validated against the official OpenAPI: %v; set %s to the folder holding the files", err, EnvDir)
+		return &Validator{service: s, absent: err.Error()}
+	}
+	return load1(t, s, Dir(t))
+}
+
+// Require skips the test when v has no files (see Optional): its
+// subject is the contract.
+func (v *Validator) Require(t testing.TB) {
+	t.Helper()
+	if v.absent != "" {
+		t.Skipf("oastest: skipping contract test: %s", v.absent)
+	}
+}
+
+// Has reports whether v has the files (see Optional).
+func (v *Validator) Has() bool { return v.absent == "" }
+
+func load1(t testing.TB, s Service, dir string) *Validator {
+	t.Helper()
 	e, ok := loaded[s]
 	if !ok {
 		t.Fatalf("oastest: unknown service %q (want one of %q)", s, Services)
 	}
-	dir := Dir(t)
 	e.once.Do(func() {
 		e.dir = dir
 		e.v, e.err = load(dir, s)

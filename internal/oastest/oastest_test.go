@@ -2,6 +2,7 @@ package oastest
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -171,5 +172,24 @@ func TestDir(t *testing.T) {
 				t.Errorf("Dir message %q does not name %s", f.msg, EnvDir)
 			}
 		})
+	}
+}
+
+// TestOptionalWithoutFiles: in a plain clone (no files, not CI) Optional
+// gives a Validator that checks nothing, and says it has no files.
+func TestOptionalWithoutFiles(t *testing.T) {
+	t.Setenv(EnvDir, "")
+	t.Setenv("CI", "")
+	t.Chdir(t.TempDir())
+	v := Optional(t, Rostering)
+	if v.Has() {
+		t.Fatal("Optional found files in an empty folder")
+	}
+	req, _ := http.NewRequest("GET", "http://x/ims/oneroster/rostering/v1p2/users", nil)
+	if id := v.ValidateResponse(t, req, 200, http.Header{}, []byte(`not json`)); id != "" {
+		t.Errorf("ValidateResponse = %q", id)
+	}
+	if _, err := v.Check(req, 200, http.Header{}, []byte(`{}`)); err == nil {
+		t.Error("Check without files succeeded")
 	}
 }

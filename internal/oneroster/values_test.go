@@ -23,7 +23,7 @@ func TestUUIDs(t *testing.T) {
 		"URN:UUID:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b": true,
 		"2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6b":          false,
 		"urn:uuid:2b1f5c9a-3c1d-4e8f-9a6b-1c2d3e4f5a6x": false,
-		"urn:uuid:":                                     false,
+		"urn:uuid:": false,
 	} {
 		if _, got := UUIDURN(s); got != want {
 			t.Errorf("UUIDURN(%q) = %v", s, got)
