@@ -14,12 +14,13 @@ type objectCache struct {
 }
 
 // objectKey names a rendered object: its entity, the public URL its hrefs
-// start with, and its sourcedId (a struct, so a lookup builds no string).
+// start with, its sourcedId and the view it was rendered for (a struct,
+// so a lookup builds no string).
 type objectKey struct {
-	entity, base, id string
+	entity, base, id, view string
 }
 
-func (k objectKey) size() int { return len(k.entity) + len(k.base) + len(k.id) }
+func (k objectKey) size() int { return len(k.entity) + len(k.base) + len(k.id) + len(k.view) }
 
 type cachedObject struct {
 	version int64

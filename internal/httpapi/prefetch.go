@@ -18,8 +18,8 @@ import (
 // a short while under the data version it was read at: if the consumer
 // asks for it while that version is still current, it is served from
 // memory. Access is checked on every request as usual; the body depends
-// only on the route, its path and query, and the public URL, which the
-// key holds.
+// only on the route, its path and query, the public URL and the client's
+// view, which the key holds.
 
 const (
 	maxPrefetched = 4                // pages held at once
@@ -70,20 +70,20 @@ func (p *prefetcher) start(key string) (*prefetched, bool) {
 
 // pageKey names a bulk page: route, path, every query parameter (sorted
 // by url.Values.Encode, offset and limit included) and the public URL.
-func pageKey(rt *Route, u *url.URL, offset int, base string) string {
+func pageKey(rt *Route, u *url.URL, offset int, base, view string) string {
 	q := u.Query()
 	q.Set("offset", strconv.Itoa(offset))
-	return rt.Method + " " + rt.Base + rt.Path + "\x00" + u.EscapedPath() + "?" + q.Encode() + "\x00" + base
+	return rt.Method + " " + rt.Base + rt.Path + "\x00" + u.EscapedPath() + "?" + q.Encode() + "\x00" + base + "\x00" + view
 }
 
 // bulkPage returns the body and total of a page read directly (no object
 // cache): from a prefetched copy when one is current, else read and
 // rendered now. A page with a next one starts preparing it.
 func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Scope, params query.Params, fields map[string]bool,
-	base string, u *url.URL) ([]byte, int, error) {
+	base string, u *url.URL, view string) ([]byte, int, error) {
 	prefetch := params.Limit > 1000
 	if prefetch {
-		if e := s.prefetch.take(pageKey(rt, u, params.Offset, base)); e != nil {
+		if e := s.prefetch.take(pageKey(rt, u, params.Offset, base, view)); e != nil {
 			select {
 			case <-e.done:
 			case <-ctx.Done():
@@ -95,7 +95,7 @@ func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Scope, para
 					return nil, 0, err
 				}
 				if v == e.version {
-					s.prefetchNext(rt, sc, params, fields, base, u, e.total)
+					s.prefetchNext(rt, sc, params, fields, base, u, e.total, view)
 					return e.body, e.total, nil
 				}
 			}
@@ -106,19 +106,19 @@ func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Scope, para
 		return nil, 0, err
 	}
 	if prefetch {
-		s.prefetchNext(rt, sc, params, fields, base, u, page.Total)
+		s.prefetchNext(rt, sc, params, fields, base, u, page.Total, view)
 	}
 	return body, page.Total, nil
 }
 
 // prefetchNext prepares the page after this one in the background.
-func (s *Server) prefetchNext(rt *Route, sc []store.Scope, params query.Params, fields map[string]bool, base string, u *url.URL, total int) {
+func (s *Server) prefetchNext(rt *Route, sc []store.Scope, params query.Params, fields map[string]bool, base string, u *url.URL, total int, view string) {
 	next := params
 	next.Offset += params.Limit
 	if next.Offset >= total {
 		return
 	}
-	e, ok := s.prefetch.start(pageKey(rt, u, next.Offset, base))
+	e, ok := s.prefetch.start(pageKey(rt, u, next.Offset, base, view))
 	if !ok {
 		return
 	}

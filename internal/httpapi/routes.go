@@ -86,6 +86,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		sc = rt.scopes(r.PathValue)
 	}
 	base := s.baseURL(r)
+	view := viewOf(ctx)
+	render := view.fields(rt.Entity, fields)
 	b := getBuf()
 	defer putBuf(b)
 	if !rt.Collection {
@@ -102,7 +104,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 			if version, err = s.st.Version(ctx, rt.Entity); err != nil {
 				return err
 			}
-			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path}
+			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path, view.Key}
 			if o, ok := s.objects.get(key, version); ok {
 				writeJSON(w, o)
 				return nil
@@ -115,7 +117,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		b.raw(`{`)
 		b.str(rt.Entity.Name)
 		b.raw(`:`)
-		s.render.object(b, rt.Entity, rec, base, fields)
+		s.render.object(b, rt.Entity, rec, base, render)
 		b.raw(`}`)
 		if cache {
 			s.objects.put(key, version, append([]byte(nil), *b...))
@@ -128,7 +130,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		// cache lookup per object would only add a query; they take the
 		// direct path (and the next page is prepared while the consumer
 		// reads this one, see prefetch.go).
-		body, total, err := s.bulkPage(ctx, rt, sc, params, fields, base, r.URL)
+		body, total, err := s.bulkPage(ctx, rt, sc, params, render, base, r.URL, view.Key)
 		if err != nil {
 			return err
 		}
@@ -144,7 +146,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	if err != nil {
 		return err
 	}
-	objs, err := s.cachedObjects(ctx, rt.Entity, page, base)
+	objs, err := s.cachedObjects(ctx, rt.Entity, page, base, view)
 	if err != nil {
 		return err
 	}
@@ -203,9 +205,10 @@ func putBuf(b *buf) {
 
 // cachedObjects returns the rendered objects of a page of ids, in order,
 // rendering and caching those the cache lacks.
-func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page store.Page, base string) ([][]byte, error) {
+func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page store.Page, base string, view View) ([][]byte, error) {
 	objs := make([][]byte, len(page.Records))
-	key := func(id string) objectKey { return objectKey{e.Name, base, id} }
+	key := func(id string) objectKey { return objectKey{e.Name, base, id, view.Key} }
+	render := view.fields(e, nil)
 	var missing []string
 	at := map[string]int{}
 	for i, r := range page.Records {
@@ -224,7 +227,7 @@ func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page st
 		}
 		for _, rec := range recs {
 			var ob buf
-			s.render.object(&ob, e, rec, base, nil)
+			s.render.object(&ob, e, rec, base, render)
 			objs[at[rec.Vals[0]]] = ob
 			s.objects.put(key(rec.Vals[0]), page.Version, ob)
 		}

@@ -38,6 +38,9 @@ type Config struct {
 	// CacheBytes bounds the cache of rendered objects (default 64 MiB;
 	// negative: no cache).
 	CacheBytes int
+	// ViewFor, when set, gives the view of an authenticated client (see
+	// View); unset, every client has the full view.
+	ViewFor func(clientID string) View
 }
 
 // Server is the HTTP face of a store.
@@ -104,7 +107,8 @@ func (s *Server) register() {
 		pattern := rt.Base + rt.Path
 		methods[pattern] = append(methods[pattern], rt.Method)
 		s.mux.HandleFunc(rt.Method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
-			if !s.authorize(w, r, rt.Scopes) {
+			r, ok := s.authorize(w, r, rt.Scopes)
+			if !ok {
 				return
 			}
 			serve := (*Server).serve
@@ -122,7 +126,7 @@ func (s *Server) register() {
 		sort.Strings(ms)
 		allow := strings.Join(append(ms, "HEAD"), ", ")
 		s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			if !s.authorize(w, r, nil) {
+			if _, ok := s.authorize(w, r, nil); !ok {
 				return
 			}
 			w.Header().Set("Allow", allow)
@@ -140,8 +144,10 @@ func (s *Server) register() {
 	// Everything else is unknown; under the API prefix a token is asked
 	// for first, so that probing does not reveal which routes exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/ims/") && !s.authorize(w, r, nil) {
-			return
+		if strings.HasPrefix(r.URL.Path, "/ims/") {
+			if _, ok := s.authorize(w, r, nil); !ok {
+				return
+			}
 		}
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeUnknownObject, "Unknown Object: no operation at %s %s", r.Method, r.URL.EscapedPath()))
 	})
@@ -197,9 +203,9 @@ func (s *Server) registerDiscovery() {
 // authorize checks the request's token and, when scopes is not nil, that
 // it holds one of them, and applies the client's rate limit. It writes the
 // refusal itself and reports whether the request may go on.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) bool {
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) (*http.Request, bool) {
 	if s.cfg.NoAuth {
-		return true
+		return r, true
 	}
 	g, err := s.cfg.Auth.Authenticate(r)
 	if err != nil {
@@ -207,20 +213,23 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 			w.Header().Set("WWW-Authenticate", auth.Challenge(err, r, nil))
 		}
 		s.writeError(w, r, err)
-		return false
+		return r, false
 	}
 	if scopes != nil && !g.Allows(scopes) {
 		w.Header().Set("WWW-Authenticate", auth.Challenge(nil, r, scopes))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeForbidden, "the access token does not hold a scope of this operation (one of: %s)",
 			strings.Join(auth.ShortNames(scopes), ", ")))
-		return false
+		return r, false
 	}
 	if wait := s.limits.wait(g.ClientID); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
-		return false
+		return r, false
 	}
-	return true
+	if s.cfg.ViewFor != nil {
+		r = withView(r, s.cfg.ViewFor(g.ClientID))
+	}
+	return r, true
 }
 
 func (s *Server) store() store.Writer { return s.st }
