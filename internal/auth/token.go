@@ -158,12 +158,5 @@ func writeTokenError(w http.ResponseWriter, e *tokenError) {
 
 // BusyBody is the imsx_StatusInfo body of a 429 server_busy answer.
 func BusyBody(description string) []byte {
-	b, _ := json.Marshal(map[string]any{
-		"imsx_codeMajor":   "failure",
-		"imsx_severity":    "error",
-		"imsx_description": description,
-		"imsx_CodeMinor": map[string]any{"imsx_codeMinorField": []map[string]string{
-			{"imsx_codeMinorFieldName": "TargetEndSystem", "imsx_codeMinorFieldValue": "server_busy"}}},
-	})
-	return b
+	return oneroster.StatusInfo("failure", oneroster.CodeServerBusy, description)
 }

@@ -526,18 +526,7 @@ func vocabProblem(v, name string, values []string, extensible bool) string {
 	return fmt.Sprintf("%s is not a valid %s; expected %s", show(v), name, exp)
 }
 
-func validExtName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validExtName(s string) bool { return oneroster.ValidExtName(s) }
 
 // orList writes "a, b or c".
 func orList(values []string) string {

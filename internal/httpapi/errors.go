@@ -45,14 +45,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == oneroster.CodeUnsupported {
 		major = "unsupported"
 	}
-	var b buf
-	b.raw(`{"imsx_codeMajor":`)
-	b.str(major)
-	b.raw(`,"imsx_severity":"error","imsx_description":`)
-	b.str(oneroster.MessageOf(err))
-	b.raw(`,"imsx_CodeMinor":{"imsx_codeMinorField":[{"imsx_codeMinorFieldName":"TargetEndSystem","imsx_codeMinorFieldValue":`)
-	b.str(string(code))
-	b.raw(`}]}}`)
+	b := oneroster.StatusInfo(major, code, oneroster.MessageOf(err))
 	h := w.Header()
 	if code == oneroster.CodeServerBusy && h.Get("Retry-After") == "" {
 		// A write that waited for an import: as long again.

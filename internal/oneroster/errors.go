@@ -5,6 +5,8 @@
 package oneroster
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -77,4 +79,29 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal server error"
+}
+
+// StatusInfo is the imsx_StatusInfo body of an error answer, the one the
+// three services and the token endpoint's throttling share: codeMajor
+// (failure, or unsupported for a 405), severity error, the description
+// and the code as codeMinor.
+func StatusInfo(major string, code Code, description string) []byte {
+	type field struct {
+		Name  string `json:"imsx_codeMinorFieldName"`
+		Value string `json:"imsx_codeMinorFieldValue"`
+	}
+	type minor struct {
+		Fields []field `json:"imsx_codeMinorField"`
+	}
+	v := struct {
+		Major       string `json:"imsx_codeMajor"`
+		Severity    string `json:"imsx_severity"`
+		Description string `json:"imsx_description"`
+		Minor       minor  `json:"imsx_CodeMinor"`
+	}{major, "error", description, minor{[]field{{"TargetEndSystem", string(code)}}}}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // descriptions quote <name> and & as they are
+	enc.Encode(v)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
