@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver; its errors tell SQLITE_BUSY
 
@@ -43,11 +44,22 @@ var Dialect = sqlstore.Dialect{
 	},
 }
 
+// BusyTimeout is how long a statement waits for the write lock another
+// connection holds (an import's) before it gives up: SQLITE_BUSY, which a
+// REST write answers as server_busy.
+const BusyTimeout = 10 * time.Second
+
 // Open opens (creating if needed) the SQLite database at path and migrates it.
 func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
+	return OpenBusy(ctx, path, BusyTimeout)
+}
+
+// OpenBusy is Open with another busy timeout: tests of the busy answer
+// need not wait 10 s.
+func OpenBusy(ctx context.Context, path string, busy time.Duration) (*sqlstore.DB, error) {
 	// busy_timeout first, so that the other pragmas wait for a lock too.
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -50,13 +51,13 @@ func TestOpenDuringImport(t *testing.T) {
 	other.Close()
 }
 
-// TestBusyWriter waits out busy_timeout (10 s) once.
+// TestBusyWriter waits out a busy_timeout of 200 ms once.
 func TestBusyWriter(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "test.db")
 	var sts []store.Store
 	for range 2 {
-		st, err := sqlite.Open(context.Background(), path)
+		st, err := sqlite.OpenBusy(context.Background(), path, 200*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
