@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Revival", func(t *testing.T) { t.Parallel(); testRevival(t, open) })
 	t.Run("ControlChar", func(t *testing.T) { t.Parallel(); testControlChar(t, open) })
 	t.Run("CancelledImport", func(t *testing.T) { t.Parallel(); testCancelledImport(t, open) })
+	t.Run("AuthStore", func(t *testing.T) { t.Parallel(); testAuthStore(t, open) })
+	t.Run("ImportHistory", func(t *testing.T) { t.Parallel(); testImportHistory(t, open) })
 	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
 	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })

@@ -1,0 +1,159 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// testAuthStore: clients, tokens and failed attempts behave alike on
+// every engine: a revoked client's tokens stop, a new secret ends the old
+// tokens, expired tokens are neither returned nor kept, failures count
+// within their window.
+func testAuthStore(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	at := func(s string) string { return "2026-03-01T" + s + ".000Z" }
+	for _, c := range []store.Client{
+		{ID: "c-b", Name: "Reading app", SecretHash: "h1", Scopes: "s1 s2", CreatedAt: at("10:00:00")},
+		{ID: "c-a", Name: "Gradebook", SecretHash: "h2", Scopes: "s3", CreatedAt: at("10:00:00")},
+	} {
+		if err := st.CreateClient(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.CreateClient(ctx, store.Client{ID: "c-a", Name: "again", CreatedAt: at("10:00:01")}); err == nil {
+		t.Error("a second client with the same id was created")
+	}
+	if c, err := st.Client(ctx, "c-b"); err != nil || c.Name != "Reading app" || c.SecretHash != "h1" || c.Scopes != "s1 s2" || c.RevokedAt != "" {
+		t.Errorf("Client(c-b) = %+v, %v", c, err)
+	}
+	if _, err := st.Client(ctx, "nope"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Client(nope): %v", err)
+	}
+	list, err := st.Clients(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range list {
+		ids = append(ids, c.ID)
+	}
+	if !slices.Equal(ids, []string{"c-a", "c-b"}) { // by creation, then id
+		t.Errorf("Clients = %v", ids)
+	}
+
+	tok := func(hash, client, expires string) {
+		t.Helper()
+		if err := st.CreateToken(ctx, hash, store.Token{ClientID: client, Scopes: "s1", ExpiresAt: expires}, at("11:00:00")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok("t1", "c-b", at("12:00:00"))
+	tok("t2", "c-a", at("12:00:00"))
+	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.ClientID != "c-b" || got.Scopes != "s1" || got.ExpiresAt != at("12:00:00") {
+		t.Errorf("Token(t1) = %+v, %v", got, err)
+	}
+	if _, err := st.Token(ctx, "t1", at("12:00:00")); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("an expired token: %v", err)
+	}
+	// A new secret ends the client's tokens; a revocation too, and the
+	// client is still listed, revoked.
+	if err := st.SetClientSecret(ctx, "c-b", "h9", at("11:40:00")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Token(ctx, "t1", at("11:41:00")); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a token of the old secret: %v", err)
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.SecretHash != "h9" || c.RotatedAt != at("11:40:00") {
+		t.Errorf("after SetClientSecret: %+v", c)
+	}
+	if err := st.RevokeClient(ctx, "c-a", at("11:45:00")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Token(ctx, "t2", at("11:46:00")); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a token of a revoked client: %v", err)
+	}
+	tok("t3", "c-a", at("13:00:00")) // issued by a bug, after the revocation
+	if _, err := st.Token(ctx, "t3", at("11:47:00")); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a revoked client's token: %v", err)
+	}
+	if c, _ := st.Client(ctx, "c-a"); c.RevokedAt != at("11:45:00") {
+		t.Errorf("after RevokeClient: %+v", c)
+	}
+	for _, f := range []func() error{
+		func() error { return st.RevokeClient(ctx, "nope", at("11:00:00")) },
+		func() error { return st.SetClientSecret(ctx, "nope", "h", at("11:00:00")) },
+	} {
+		if err := f(); !errors.Is(err, oneroster.ErrNotFound) {
+			t.Errorf("change of an unknown client: %v", err)
+		}
+	}
+
+	// Failures count after since, per key; adding one forgets the old.
+	for _, s := range []string{"10:00:00", "10:05:00", "10:10:00"} {
+		if err := st.AddFailure(ctx, "ip:1", at(s), at("09:00:00")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.AddFailure(ctx, "ip:2", at("10:06:00"), at("09:00:00")); err != nil {
+		t.Fatal(err)
+	}
+	if n, oldest, err := st.Failures(ctx, "ip:1", at("10:01:00")); err != nil || n != 2 || oldest != at("10:05:00") {
+		t.Errorf("Failures(ip:1 after 10:01) = %d, %q, %v; want 2 from 10:05", n, oldest, err)
+	}
+	if err := st.AddFailure(ctx, "ip:2", at("10:20:00"), at("10:07:00")); err != nil {
+		t.Fatal(err)
+	}
+	if n, oldest, _ := st.Failures(ctx, "ip:1", at("09:00:00")); n != 1 || oldest != at("10:10:00") {
+		t.Errorf("after an AddFailure whose window starts at 10:07, ip:1 has %d failures from %q; want the one of 10:10", n, oldest)
+	}
+	if n, oldest, _ := st.Failures(ctx, "ip:2", at("09:00:00")); n != 1 || oldest != at("10:20:00") {
+		t.Errorf("Failures(ip:2) = %d, %q", n, oldest)
+	}
+}
+
+// testImportHistory: the history lists finished imports, newest first,
+// and gives one by id.
+func testImportHistory(t *testing.T, open Opener) {
+	st := open(t)
+	ctx := context.Background()
+	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1)
+	for i, outcome := range []string{"rejected", "cancelled"} {
+		if err := st.RecordImport(ctx, store.ImportRecord{StartedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:00.000Z",
+			FinishedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:01.000Z", Source: "pkg-" + outcome, Outcome: outcome, Report: `{"ok":false}`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := st.Imports(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range list {
+		got = append(got, r.Outcome)
+	}
+	if !slices.Equal(got, []string{"cancelled", "rejected", "imported"}) {
+		t.Fatalf("Imports = %v", got)
+	}
+	if two, _ := st.Imports(ctx, 2); len(two) != 2 {
+		t.Errorf("Imports(2) gave %d", len(two))
+	}
+	r, err := st.Import(ctx, list[2].ID)
+	if err != nil || r.Outcome != "imported" || r.Report == "" || r.FinishedAt == "" {
+		t.Errorf("Import(%d) = %+v, %v", list[2].ID, r, err)
+	}
+	// An import that has not finished is not history yet.
+	tx, err := st.BeginImport(ctx, "running", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := st.Import(ctx, tx.ID()); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("an import in progress: %v", err)
+	}
+}
