@@ -88,3 +88,16 @@ func TestImportWaitsUnbounded(t *testing.T) {
 }
 
 func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, storetest.OpenPostgres(b)) }
+
+// TestSchemaMatchesCatalogue: the PostgreSQL migrations build the tables
+// the catalogue describes.
+func TestSchemaMatchesCatalogue(t *testing.T) {
+	t.Parallel()
+	_, schema := storetest.OpenPostgresSchema(t)
+	db, err := sql.Open("pgx", storetest.SchemaURL(t, storetest.PostgresURL(t), schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.CheckSchema(t, db, "postgres")
+}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -85,4 +86,21 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	if err != nil || page.Total != 6 {
 		t.Fatalf("after reopen: total %d, err %v", page.Total, err)
 	}
+}
+
+// TestSchemaMatchesCatalogue: the SQLite migrations build the tables the
+// catalogue describes.
+func TestSchemaMatchesCatalogue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "schema.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.CheckSchema(t, db, "sqlite")
 }
