@@ -21,9 +21,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store/postgres"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
-	"github.com/oneroster/oneroster/internal/store/sqlstore"
 )
 
 // floorTime is one timed floor run.
@@ -72,7 +72,7 @@ func floorStatements(pkg, source, target string, columns func(table string) (map
 	}
 	var stmts []string
 	for i, base := range bases {
-		table := sqlstore.SQLTable(base)
+		table := oneroster.SnakeCase(base) // the catalogue's naming rule for tables and columns
 		types, err := columns(table)
 		if err != nil {
 			return nil, err
@@ -82,7 +82,7 @@ func floorStatements(pkg, source, target string, columns func(table string) (map
 		}
 		var cols, sels []string
 		for _, h := range headers[i] {
-			col := sqlstore.SQLCol(h)
+			col := `"` + oneroster.SnakeCase(h) + `"`
 			typ := types[strings.Trim(col, `"`)]
 			if typ == "" {
 				continue
