@@ -1,6 +1,10 @@
 package csvpkg
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+)
 
 // Format is the CSV binding's data type of a column; it decides which row
 // check applies and how the importer converts the text.
@@ -162,12 +166,12 @@ func fileByManifestKey(key string) *FileSpec {
 // Shared vocabularies. They are shared slices, so callers must not modify
 // Column.Values.
 var (
-	statusValues = []string{"active", "tobedeleted"}
-	enrollRoles  = []string{"administrator", "proctor", "student", "teacher"}
-	roleValues   = []string{"aide", "counselor", "districtAdministrator", "guardian", "parent", "principal", "proctor", "relative", "siteAdministrator", "student", "systemAdministrator", "teacher"}
-	resRoles     = []string{"administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"}
-	loSources    = []string{"case", "unknown"}
-	importance   = []string{"primary", "secondary"}
+	statusValues = oneroster.StatusValues
+	enrollRoles  = oneroster.EnrollmentRoles
+	roleValues   = oneroster.Roles
+	resRoles     = oneroster.ResourceRoles
+	loSources    = oneroster.LOSources
+	importance   = oneroster.Importances
 )
 
 // newFile builds a spec whose columns start with the three columns every
@@ -206,13 +210,13 @@ func typed(name string, req Req, f Format) Column {
 var (
 	orgsFile = newFile("orgs.csv", "Rostering",
 		str("name", ReqYes),
-		extEnum("type", ReqYes, []string{"department", "school", "district", "local", "state", "national"}),
+		extEnum("type", ReqYes, oneroster.OrgTypes),
 		str("identifier", ReqNo),
 		ref("parentSourcedId", ReqNo, "orgs.csv"),
 	)
 	academicSessionsFile = newFile("academicSessions.csv", "Rostering",
 		str("title", ReqYes),
-		extEnum("type", ReqYes, []string{"gradingPeriod", "semester", "schoolYear", "term"}),
+		extEnum("type", ReqYes, oneroster.SessionTypes),
 		typed("startDate", ReqYes, Date),
 		typed("endDate", ReqYes, Date),
 		ref("parentSourcedId", ReqNo, "academicSessions.csv"),
@@ -232,7 +236,7 @@ var (
 		strList("grades", ReqNo),
 		ref("courseSourcedId", ReqYes, "courses.csv"),
 		str("classCode", ReqNo),
-		extEnum("classType", ReqYes, []string{"homeroom", "scheduled"}),
+		extEnum("classType", ReqYes, oneroster.ClassTypes),
 		str("location", ReqNo),
 		ref("schoolSourcedId", ReqYes, "orgs.csv"),
 		refList("termSourcedIds", ReqYes, "academicSessions.csv"),
@@ -273,7 +277,7 @@ var (
 	)
 	rolesFile = newFile("roles.csv", "Rostering",
 		ref("userSourcedId", ReqYes, "users.csv"),
-		enum("roleType", ReqYes, importance),
+		enum("roleType", ReqYes, oneroster.RoleTypes),
 		extEnum("role", ReqYes, roleValues),
 		typed("beginDate", ReqNo, Date),
 		typed("endDate", ReqNo, Date),
@@ -282,7 +286,7 @@ var (
 	)
 	demographicsFile = newFile("demographics.csv", "Rostering",
 		typed("birthDate", ReqNo, Date),
-		extEnum("sex", ReqNo, []string{"male", "female", "unspecified", "other"}),
+		extEnum("sex", ReqNo, oneroster.Sexes),
 		boolean("americanIndianOrAlaskaNative", ReqNo),
 		boolean("asian", ReqNo),
 		boolean("blackOrAfricanAmerican", ReqNo),
@@ -334,7 +338,7 @@ var (
 	resultsFile = newFile("results.csv", "Gradebook",
 		ref("lineItemSourcedId", ReqYes, "lineItems.csv"),
 		ref("studentSourcedId", ReqYes, "users.csv"),
-		extEnum("scoreStatus", ReqYes, []string{"exempt", "fully graded", "not submitted", "partially graded", "submitted"}),
+		extEnum("scoreStatus", ReqYes, oneroster.ScoreStatuses),
 		typed("score", ReqNo, Float),
 		typed("scoreDate", ReqYes, Date),
 		str("comment", ReqNo),

@@ -3,6 +3,8 @@ package csvpkg
 import (
 	"fmt"
 	"slices"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // Files11 lists the 13 data files of a OneRoster 1.1 package with their 1.1
@@ -86,7 +88,7 @@ var (
 	results11 = newFile("results.csv", "Gradebook",
 		ref("lineItemSourcedId", ReqYes, "lineItems.csv"),
 		ref("studentSourcedId", ReqYes, "users.csv"),
-		enum("scoreStatus", ReqYes, []string{"exempt", "fully graded", "not submitted", "partially graded", "submitted"}),
+		enum("scoreStatus", ReqYes, oneroster.ScoreStatuses),
 		typed("score", ReqYes, Float),
 		typed("scoreDate", ReqYes, Date),
 		str("comment", ReqNo),

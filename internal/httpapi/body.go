@@ -88,8 +88,8 @@ type vocabulary struct {
 
 // vocabularies holds the Enum properties a body may carry, by name.
 var vocabularies = map[string]vocabulary{
-	"status":      {values: []string{"active", "tobedeleted"}},
-	"scoreStatus": {values: []string{"exempt", "fully graded", "not submitted", "partially graded", "submitted"}, extensible: true},
+	"status":      {values: oneroster.StatusValues},
+	"scoreStatus": {values: oneroster.ScoreStatuses, extensible: true},
 }
 
 // legacyAliases are properties of the OpenAPI that the catalogue keeps
