@@ -203,26 +203,7 @@ func dateTimeProblem(s string) string {
 }
 
 // dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".
-func dateProblem(s string) string {
-	if len(s) != 10 || !digits(s[0:4]) || s[4] != '-' || !digits(s[5:7]) || s[7] != '-' || !digits(s[8:10]) {
-		return "expected YYYY-MM-DD"
-	}
-	y, _ := strconv.Atoi(s[0:4])
-	m, d := atoi2(s[5:7]), atoi2(s[8:10])
-	if m < 1 || m > 12 {
-		return "month out of range"
-	}
-	last := daysIn[m]
-	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-		last = 29
-	}
-	if d < 1 || d > last {
-		return fmt.Sprintf("%s %d has no day %d", time.Month(m), y, d)
-	}
-	return ""
-}
-
-var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+func dateProblem(s string) string { return oneroster.DateProblem(s) }
 
 func digits(s string) bool {
 	for i := 0; i < len(s); i++ {

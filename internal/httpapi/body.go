@@ -1140,19 +1140,7 @@ func validCaseID(s string) bool {
 }
 
 // dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".
-func dateProblem(s string) string {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return "expected YYYY-MM-DD"
-	}
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		var pe *time.ParseError
-		if errors.As(err, &pe) && pe.Message != "" {
-			return strings.TrimPrefix(pe.Message, ": ")
-		}
-		return "expected YYYY-MM-DD"
-	}
-	return ""
-}
+func dateProblem(s string) string { return oneroster.DateProblem(s) }
 
 // parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
 // optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and

@@ -312,7 +312,7 @@ func TestDecodeBodyErrors(t *testing.T) {
 		{name: "dateLastModified not a date-time", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"yesterday"`}),
 			status: 422, want: `result.dateLastModified: "yesterday" is not a valid date-time: expected an RFC 3339 date-time`},
 		{name: "dateLastModified bad date", e: oneroster.Category, pathID: "cat-1", body: `{"category": {"title": "t", "dateLastModified": "2024-02-30"}}`,
-			status: 422, want: `category.dateLastModified: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
+			status: 422, want: `category.dateLastModified: "2024-02-30" is not a valid date (YYYY-MM-DD): February 2024 has no day 30`},
 		{name: "dateLastModified empty", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `""`}),
 			status: 422, want: `result.dateLastModified: must not be empty`},
 		{name: "dateLastModified out of range in UTC", e: oneroster.Result, pathID: "r-1", body: result(kv{"dateLastModified", `"9999-12-31T23:00:00-05:00"`}),
@@ -387,7 +387,7 @@ func TestDecodeBodyErrors(t *testing.T) {
 
 		// Dates.
 		{name: "bad date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-02-30"`}),
-			status: 422, want: `result.scoreDate: "2024-02-30" is not a valid date (YYYY-MM-DD): day out of range`},
+			status: 422, want: `result.scoreDate: "2024-02-30" is not a valid date (YYYY-MM-DD): February 2024 has no day 30`},
 		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2026-12-02T13:41:05.474Z"`})},
 		{name: "bad date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T24:00:00Z"`}),
 			status: 422, want: `result.scoreDate: "2024-09-20T24:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: hour out of range`},
@@ -879,7 +879,7 @@ func TestDecodeDateTime(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		`"2024-09-01T08:00"`:          `x: "2024-09-01T08:00" is not a valid date-time: expected an RFC 3339 date-time`,
-		`"2024-09-31"`:                `x: "2024-09-31" is not a valid date (YYYY-MM-DD): day out of range`,
+		`"2024-09-31"`:                `x: "2024-09-31" is not a valid date (YYYY-MM-DD): September 2024 has no day 31`,
 		`"0001-01-01T00:00:00+00:01"`: `x: "0001-01-01T00:00:00+00:01" is not a valid date-time: the year is out of range once converted to UTC`,
 		`"20240901"`:                  `x: "20240901" is not a valid date-time`,
 		`1725177600`:                  `x: must be a string, got number 1725177600`,

@@ -1,6 +1,8 @@
 package oneroster
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,3 +50,37 @@ func UUIDURN(s string) (string, bool) {
 	}
 	return s[9:], true
 }
+
+// DateProblem explains why s is not a real YYYY-MM-DD date, or returns
+// "": both bindings take dates in that one form and say the same of it.
+func DateProblem(s string) string {
+	if len(s) != 10 || !allDigits(s[0:4]) || s[4] != '-' || !allDigits(s[5:7]) || s[7] != '-' || !allDigits(s[8:10]) {
+		return "expected YYYY-MM-DD"
+	}
+	y, _ := strconv.Atoi(s[0:4])
+	m, d := twoDigits(s[5:7]), twoDigits(s[8:10])
+	if m < 1 || m > 12 {
+		return "month out of range"
+	}
+	last := daysIn[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		last = 29
+	}
+	if d < 1 || d > last {
+		return fmt.Sprintf("%s %d has no day %d", time.Month(m), y, d)
+	}
+	return ""
+}
+
+var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func twoDigits(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }

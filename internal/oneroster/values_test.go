@@ -42,3 +42,20 @@ func TestTimeLayout(t *testing.T) {
 		t.Errorf("ParseTime(%s) = %v, %v", s, back, err)
 	}
 }
+
+func TestDateProblem(t *testing.T) {
+	for s, want := range map[string]string{
+		"2024-02-29": "",
+		"2023-02-29": "February 2023 has no day 29",
+		"2100-02-29": "February 2100 has no day 29",
+		"2000-02-29": "",
+		"2024-13-01": "month out of range",
+		"2024-1-01":  "expected YYYY-MM-DD",
+		"2024/01/01": "expected YYYY-MM-DD",
+		"1/09/2022":  "expected YYYY-MM-DD",
+	} {
+		if got := DateProblem(s); got != want {
+			t.Errorf("DateProblem(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
