@@ -151,11 +151,6 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if err != nil {
 		return err
 	}
-	if rt.Entity == oneroster.Result && r.PathValue("classSourcedId") != "" {
-		if err := s.resultsBelong(r, objs); err != nil {
-			return err
-		}
-	}
 	type pair struct {
 		Supplied  string `json:"suppliedSourcedId"`
 		Allocated string `json:"allocatedSourcedId"`
@@ -166,7 +161,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 		pairs[i] = pair{objs[i].Vals["sourcedId"], id}
 		objs[i].Vals["sourcedId"] = id
 	}
-	if _, err := s.store().Put(r.Context(), rt.Entity, toObjects(rt.Entity, objs, true), s.now()); err != nil {
+	stored := toObjects(rt.Entity, objs, true)
+	if rt.Entity == oneroster.Result && r.PathValue("classSourcedId") != "" {
+		resultsBelong(r, stored)
+	}
+	if _, err := s.store().Put(r.Context(), rt.Entity, stored, s.now()); err != nil {
 		return err
 	}
 	out, _ := json.Marshal(map[string]any{"sourcedIdPairs": pairs})
@@ -176,25 +175,24 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	return nil
 }
 
-// resultsBelong checks that results posted for a class (and academic
-// session) grade line items of that class (and session).
-func (s *Server) resultsBelong(r *http.Request, objs []written) error {
-	sc := []store.Scope{{Name: store.LineItemsOfClass, Arg: r.PathValue("classSourcedId")}}
+// resultsBelong restricts the line items of results posted for a class
+// (and academic session) to those of that class (and session): the store
+// checks it with the other references, in the write's transaction.
+func resultsBelong(r *http.Request, objs []store.Object) {
+	within := []store.Scope{{Name: store.LineItemsOfClass, Arg: r.PathValue("classSourcedId")}}
 	where := "class " + r.PathValue("classSourcedId")
 	if as := r.PathValue("academicSessionSourcedId"); as != "" {
-		sc = append(sc, store.Scope{Name: store.LineItemsOfSession, Arg: as})
+		within = append(within, store.Scope{Name: store.LineItemsOfSession, Arg: as})
 		where += " and academic session " + as
 	}
-	for i, o := range objs {
-		li := o.Vals["lineItemSourcedId"]
-		if _, err := s.st.Status(r.Context(), oneroster.LineItem, li, sc...); errors.Is(err, oneroster.ErrNotFound) {
-			return &oneroster.Error{Code: oneroster.CodeInvalidData, Status: http.StatusUnprocessableEntity,
-				Message: "results[" + strconv.Itoa(i) + "].lineItem: line item " + li + " is not one of " + where}
-		} else if err != nil {
-			return err
+	for i := range objs {
+		for j, ref := range objs[i].Refs {
+			if ref.Entity == oneroster.LineItem {
+				objs[i].Refs[j].Within = within
+				objs[i].Refs[j].Outside = "line item " + ref.ID + " is not one of " + where
+			}
 		}
 	}
-	return nil
 }
 
 // toObjects turns decoded bodies into what the store writes, with the

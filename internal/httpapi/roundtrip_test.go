@@ -298,3 +298,36 @@ func TestDateTimeScoreDate(t *testing.T) {
 		})
 	}
 }
+
+// TestResultsPostedForAClass: results posted for a class and academic
+// session must grade a line item of both; the store checks it with the
+// other references, in the write's transaction.
+func TestResultsPostedForAClass(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng.name, func(t *testing.T) {
+			t.Parallel()
+			st := eng.open(t)
+			storetest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
+			srv, _, token := newServer(t, st, httpapi.Config{RateLimit: -1})
+			f := &fixture{srv: srv, token: token, v: oastest.Optional(t, oastest.Gradebook)}
+			body := func(li string) string {
+				return `{"results":[{"sourcedId":"tmp","lineItem":{"sourcedId":"` + li + `"},"student":{"sourcedId":"u-s1"},"scoreStatus":"submitted","scoreDate":"2025-09-09"}]}`
+			}
+			for _, c := range []struct {
+				path, li string
+				status   int
+				want     string
+			}{
+				{"/classes/cl-1/academicSessions/gp-1/results", "li-1", 201, ""},
+				{"/classes/cl-1/academicSessions/gp-1/results", "li-3", 422, "results[0].lineItem: line item li-3 is not one of class cl-1 and academic session gp-1"},
+				{"/classes/cl-1/academicSessions/t-2/results", "li-1", 422, "results[0].lineItem: line item li-1 is not one of class cl-1 and academic session t-2"},
+				{"/classes/cl-1/academicSessions/gp-1/results", "li-9", 422, "results[0].lineItem: no lineItem with sourcedId li-9"},
+			} {
+				r := f.send(t, "POST", gb+c.path, body(c.li))
+				if r.status != c.status || (c.want != "" && !strings.Contains(string(r.body), c.want)) {
+					t.Errorf("POST %s with %s: %d %s; want %d %q", c.path, c.li, r.status, r.body, c.status, c.want)
+				}
+			}
+		})
+	}
+}

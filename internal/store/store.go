@@ -313,6 +313,11 @@ type Ref struct {
 	Entity *oneroster.Entity // the entity it points at
 	Col    string            // the writer's column holding it; "" for a LinkRef
 	ID     string
+	// Within, when set, restricts what the reference may name (a line
+	// item of the class and session of the path); Outside is then the
+	// message for an active object outside them.
+	Within  []Scope
+	Outside string
 }
 
 // Objective is one learning objective (and, for results, its score).

@@ -36,28 +36,41 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		return nil
 	}
 	parts := make([]string, len(refs))
-	args := make([]any, len(refs))
+	var args []any
 	for i, ref := range refs {
 		typeCol := "''"
 		if ref.Entity.Table == "orgs" || ref.Entity.Table == "academicSessions" {
 			typeCol = "t.type"
 		}
-		parts[i] = `SELECT ` + strconv.Itoa(i) + `, t.status, ` + typeCol + ` FROM ` + SQLTable(ref.Entity.Table) + ` t WHERE t.sourced_id = ?`
-		args[i] = ref.ID
+		within := "1"
+		if len(ref.Within) > 0 {
+			w := &where{}
+			for _, sc := range ref.Within {
+				c, a, err := scopeSQL(sc)
+				if err != nil {
+					return err
+				}
+				w.add(c, a...)
+			}
+			within = `CASE WHEN ` + strings.Join(w.conds, " AND ") + ` THEN 1 ELSE 0 END`
+			args = append(args, w.args...)
+		}
+		parts[i] = `SELECT ` + strconv.Itoa(i) + `, t.status, ` + typeCol + `, ` + within + ` FROM ` + SQLTable(ref.Entity.Table) + ` t WHERE t.sourced_id = ?`
+		args = append(args, ref.ID)
 	}
 	rows, err := db.txQuery(ctx, tx, db.rebind(strings.Join(parts, " UNION ALL ")), args...)
 	if err != nil {
 		return fmt.Errorf("check references of %s: %w", e.Name, err)
 	}
-	status, types := make([]string, len(refs)), make([]string, len(refs))
+	status, types, inside := make([]string, len(refs)), make([]string, len(refs)), make([]bool, len(refs))
 	for rows.Next() {
-		var i int
+		var i, in int
 		var st, typ string
-		if err := rows.Scan(&i, &st, &typ); err != nil {
+		if err := rows.Scan(&i, &st, &typ, &in); err != nil {
 			rows.Close()
 			return err
 		}
-		status[i], types[i] = st, typ
+		status[i], types[i], inside[i] = st, typ, in == 1
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -66,6 +79,9 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 	for i, ref := range refs {
 		if status[i] != "active" {
 			return invalid("%s: no %s with sourcedId %s", ref.Path, ref.Entity.Name, ref.ID)
+		}
+		if !inside[i] {
+			return invalid("%s: %s", ref.Path, ref.Outside)
 		}
 		if ref.Col == "" {
 			continue
