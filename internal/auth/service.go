@@ -98,9 +98,7 @@ func New(st store.AuthStore, cfg Config) *Service {
 	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
 }
 
-func (s *Service) now() string { return formatTime(s.cfg.Now()) }
-
-func formatTime(t time.Time) string { return oneroster.FormatTime(t) }
+func (s *Service) now() string { return oneroster.FormatTime(s.cfg.Now()) }
 
 // CreateClient registers a client allowed the given scopes and returns its
 // id and secret. The secret is shown this once; only its hash is kept.
@@ -183,7 +181,7 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	}
 	token = "ort_" + randomString(32)
 	expires := s.cfg.Now().Add(s.cfg.TokenTTL)
-	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: formatTime(expires)}
+	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: oneroster.FormatTime(expires)}
 	if err := s.st.CreateToken(ctx, tokenHash(token), t, s.now()); err != nil {
 		return "", g, err
 	}
@@ -192,7 +190,7 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 
 // throttle slows down or refuses a caller with many recent failures.
 func (s *Service) throttle(ctx context.Context, keys []string) error {
-	since := formatTime(s.cfg.Now().Add(-s.cfg.FailureWindow))
+	since := oneroster.FormatTime(s.cfg.Now().Add(-s.cfg.FailureWindow))
 	worst, oldest := 0, ""
 	for _, k := range keys {
 		n, o, err := s.st.Failures(ctx, k, since)
@@ -218,10 +216,10 @@ func (s *Service) throttle(ctx context.Context, keys []string) error {
 
 func (s *Service) fail(ctx context.Context, keys []string) {
 	now := s.cfg.Now()
-	since := formatTime(now.Add(-s.cfg.FailureWindow))
+	since := oneroster.FormatTime(now.Add(-s.cfg.FailureWindow))
 	for _, k := range keys {
 		// A failure to record a failure must not turn a 401 into a 500.
-		_ = s.st.AddFailure(ctx, k, formatTime(now), since)
+		_ = s.st.AddFailure(ctx, k, oneroster.FormatTime(now), since)
 	}
 }
 
@@ -252,7 +250,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if hit && now.Sub(c.checked) < s.cfg.CacheTTL && now.Before(c.grant.Expires) {
 		return c.grant, nil
 	}
-	t, err := s.st.Token(r.Context(), hash, formatTime(now))
+	t, err := s.st.Token(r.Context(), hash, oneroster.FormatTime(now))
 	if errors.Is(err, oneroster.ErrNotFound) {
 		s.mu.Lock()
 		delete(s.cache, hash)

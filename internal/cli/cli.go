@@ -122,10 +122,14 @@ func (e *env) dbFlag(fs *flag.FlagSet) *string {
 // openStore opens the store a DSN names: postgres:// or postgresql:// URLs
 // select PostgreSQL, anything else is a SQLite file path.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 func usageErr(e *env, fs *flag.FlagSet, err error) int {

@@ -93,25 +93,23 @@ func printReport(e *env, path string, rep *csvimport.Report) {
 // printFiles writes the per-file table of a report: what each file added,
 // updated, kept and deleted, or, for a refused import, what was read.
 func printFiles(w io.Writer, rep *csvimport.Report) {
-	{
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		if rep.OK {
-			fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
-			for _, f := range rep.Files {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Mode, f.Rows, f.Added, f.Updated, f.Unchanged, f.Deleted)
-			}
-		} else {
-			// Nothing was added, updated or deleted: only what was read.
-			n := map[string]int{}
-			for _, p := range rep.Problems {
-				n[p.File]++
-			}
-			fmt.Fprintln(tw, "file\tmode\trows read\tproblems shown\t")
-			for _, f := range rep.Files {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t\n", f.File, f.Mode, f.Rows, n[f.File])
-			}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	defer tw.Flush()
+	if rep.OK {
+		fmt.Fprintln(tw, "file\tmode\trows\tadded\tupdated\tunchanged\tdeleted\t")
+		for _, f := range rep.Files {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Mode, f.Rows, f.Added, f.Updated, f.Unchanged, f.Deleted)
 		}
-		tw.Flush()
+		return
+	}
+	// Nothing was added, updated or deleted: only what was read.
+	n := map[string]int{}
+	for _, p := range rep.Problems {
+		n[p.File]++
+	}
+	fmt.Fprintln(tw, "file\tmode\trows read\tproblems shown\t")
+	for _, f := range rep.Files {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t\n", f.File, f.Mode, f.Rows, n[f.File])
 	}
 }
 

@@ -44,7 +44,8 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	}
 	var st store.Store
 	if *db != "" {
-		if !strings.HasPrefix(*db, "postgres://") && !strings.HasPrefix(*db, "postgresql://") {
+		if !isPostgres(*db) {
+			// A SQLite path that names nothing would be created empty.
 			if _, err := os.Stat(*db); err != nil {
 				fmt.Fprintf(e.stderr, "oneroster validate: --db %s: %v\n", *db, err)
 				return ExitUsage

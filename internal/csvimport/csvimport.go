@@ -18,6 +18,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,8 +118,7 @@ func (r *Report) warn(max int, strict bool, p csvpkg.Problem) {
 		r.add(max, p)
 		return
 	}
-	word, _, _ := strings.Cut(p.Message, " ")
-	key := p.File + "\x00" + p.Code + "\x00" + word
+	key := p.File + "\x00" + p.Code + "\x00" + strconv.Itoa(p.Column)
 	if r.warnAt == nil {
 		r.warnAt = map[string]*warning{}
 	}
@@ -174,7 +174,7 @@ var ErrCancelled = errors.New("import cancelled; nothing was imported, the store
 // returns an error only when the import could not run (I/O, database);
 // problems with the package are in the report, and then nothing is stored.
 func Import(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
-	started := formatTime(time.Now())
+	started := oneroster.FormatTime(time.Now())
 	rep, err := run(ctx, st, path, o)
 	if err != nil && ctx.Err() != nil {
 		// Whatever the interrupted statement said (context canceled, sql:
@@ -183,7 +183,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 		err = fmt.Errorf("%w (%v)", ErrCancelled, context.Cause(ctx))
 		if !o.DryRun {
 			summary, _ := json.Marshal(map[string]any{"ok": false, "cancelled": true})
-			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: formatTime(time.Now()),
+			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: oneroster.FormatTime(time.Now()),
 				Source: o.Source, SHA256: o.SHA256, Outcome: "cancelled", Report: string(summary)}); rerr != nil {
 				return nil, errors.Join(err, rerr)
 			}
@@ -193,7 +193,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 	if err == nil && rep != nil && !rep.OK && !o.DryRun {
 		// The transaction is gone; the history keeps the refusal.
 		summary, _ := json.Marshal(rep)
-		if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: formatTime(time.Now()),
+		if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: oneroster.FormatTime(time.Now()),
 			Source: o.Source, SHA256: o.SHA256, Outcome: "rejected", Report: string(summary)}); rerr != nil {
 			return rep, rerr
 		}
@@ -246,7 +246,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 			tx.Rollback()
 		}
 	}()
-	now := formatTime(o.Now())
+	now := oneroster.FormatTime(o.Now())
 	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
 	tx.SetComplete(func(table string) bool { return !im.broken[table] && (!o.Standalone || im.whole(table)) })
 	for _, spec := range csvpkg.Files {
@@ -303,8 +303,6 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	committed = true
 	return rep, nil
 }
-
-func formatTime(t time.Time) string { return oneroster.FormatTime(t) }
 
 type importer struct {
 	tx  store.ImportTx
@@ -383,6 +381,13 @@ func (im *importer) whole(table string) bool { return im.man.Mode(table+".csv") 
 func (im *importer) leftToStore(target string) bool {
 	return im.o.Standalone && !im.whole(target)
 }
+
+// cellProblem is a problem about cell i (indexed like Row.Values) of a
+// row of the current file, at the place the reader gave it.
+func (im *importer) cellProblem(r row, i int, code, msg string) csvpkg.Problem {
+	return csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[i], Offset: r.offs[i], Header: im.headers[i], Code: code, Message: msg}
+}
+
 func (im *importer) warning(p csvpkg.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
 func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
@@ -753,8 +758,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 			continue
 		}
 		bad[i] = true
-		im.problem(csvpkg.Problem{File: im.curFile, Line: batch[i].line, Column: batch[i].cols[0], Offset: batch[i].offs[0], Header: im.headers[0], Code: csvpkg.CodeDuplicateID,
-			Message: fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)})
+		im.problem(im.cellProblem(batch[i], 0, csvpkg.CodeDuplicateID, fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)))
 	}
 	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
 		return err
@@ -797,8 +801,8 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		case mode == csvpkg.Delta:
 			status, dlm = r.vals[1], normTime(r.vals[2])
 		case r.vals[1] == "tobedeleted":
-			// A bulk row marked so (STATUS_IN_BULK) deletes its record,
-			// as leaving it out would.
+			// A bulk row marked so (STATUS_IN_BULK) marks its record
+			// deleted, as a delta row would.
 			status = "tobedeleted"
 		}
 		switch {
@@ -898,20 +902,20 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					im.unchecked[rs.target]++
 				case !ok:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,
-						Message: fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)})
+					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeDanglingRef,
+						fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)))
 				case active && t.Status == "tobedeleted":
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeDanglingRef,
-						Message: fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)})
-				case !csvpkg.RefTypeOK(rs.typ, "", t.Type):
+					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeDanglingRef,
+						fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)))
+				case !csvpkg.RefTypeOK(rs.typ, t.Type):
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeRefType,
-						Message: fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)})
+					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeRefType,
+						fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)))
 				case rs.notTyp != "" && t.Type == rs.notTyp:
 					bad[i] = true
-					im.problem(csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[rs.col], Offset: r.offs[rs.col], Header: im.headers[rs.col], Code: csvpkg.CodeRefType,
-						Message: fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)})
+					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeRefType,
+						fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)))
 				}
 			}
 		}
@@ -950,5 +954,5 @@ func normTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return formatTime(t)
+	return oneroster.FormatTime(t)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
@@ -124,10 +125,7 @@ func TestBrokenPackages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, p := range rep.Problems {
-				got = append(got, p.String())
-			}
+			got := lines(rep.Problems)
 			if rep.OK || len(got) == 0 {
 				t.Fatalf("import accepted a broken package (problems %v)", got)
 			}
@@ -390,10 +388,7 @@ func TestCrossRowRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, p := range rep.Problems {
-				got = append(got, p.String())
-			}
+			got := lines(rep.Problems)
 			if diff := cmp.Diff([]string{tc.want}, got); diff != "" {
 				t.Errorf("problems (-want +got)\n%s", diff)
 			}
@@ -462,10 +457,7 @@ func TestWarnings(t *testing.T) {
 	if err != nil || !rep.OK {
 		t.Fatalf("import: %v %v", err, rep.Problems)
 	}
-	var got []string
-	for _, w := range rep.Warnings {
-		got = append(got, w.String())
-	}
+	got := lines(rep.Warnings)
 	want := []string{
 		"orgs.csv:1:8: TRAILING_CELL: the header ends with an empty cell (a trailing comma); it is ignored, and so is one empty cell at the end of each row",
 		`orgs.csv:5:2: STATUS_IN_BULK: status is filled ("tobedeleted") in a bulk file; bulk semantics apply: the row marks its record deleted, as a delta row would`,
@@ -495,10 +487,7 @@ func TestRootCauseFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, p := range rep.Problems {
-		got = append(got, p.String())
-	}
+	got := lines(rep.Problems)
 	// 20: the roles, profiles, enrollments, results and demographics that
 	// name a user.
 	want := []string{
@@ -526,4 +515,13 @@ func TestRootCauseFirst(t *testing.T) {
 			t.Errorf("a check that needed the broken enrollments.csv ran: %s", p)
 		}
 	}
+}
+
+// lines formats problems (or warnings) one per string, as reports print them.
+func lines(ps []csvpkg.Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
 }

@@ -163,14 +163,9 @@ func (m *Manifest) row(s *stream, rec []string) {
 		return
 	}
 	name, value := rec[0], rec[1]
-	_, vfield, voff := s.cell(1)
-	at := func(field, off int, header, format string, args ...any) {
-		s.probs = append(s.probs, Problem{File: ManifestName, Line: line, Column: field, Header: header, Offset: off, Code: CodeManifestInvalid,
-			Message: fmt.Sprintf(format, args...)})
-	}
-	bad := func(format string, args ...any) { at(vfield, voff, "value", format, args...) }
+	bad := func(format string, args ...any) { s.addCell(1, "value", CodeManifestInvalid, format, args...) }
 	if first, dup := m.lines[name]; dup {
-		at(1, 1, "propertyName", "duplicate property %s (first on line %d)", name, first)
+		s.addCell(0, "propertyName", CodeManifestInvalid, "duplicate property %s (first on line %d)", name, first)
 		return
 	}
 	switch name {
@@ -181,7 +176,8 @@ func (m *Manifest) row(s *stream, rec []string) {
 		case "1":
 			// ClassLink and others write the number without its decimal.
 			m.ManifestVersion = "1.0"
-			m.warns = append(m.warns, Problem{File: ManifestName, Line: line, Column: vfield, Header: "value", Offset: voff, Code: CodeManifestVersion, Message: `manifest.version "1" read as 1.0`})
+			_, field, off := s.cell(1)
+			m.warns = append(m.warns, Problem{File: ManifestName, Line: line, Column: field, Header: "value", Offset: off, Code: CodeManifestVersion, Message: `manifest.version "1" read as 1.0`})
 		default:
 			bad("manifest.version must be 1.0; got %s", show(value))
 		}
@@ -203,7 +199,7 @@ func (m *Manifest) row(s *stream, rec []string) {
 			} else if sug := suggest(name, knownProperties); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			}
-			at(1, 1, "propertyName", "%s", msg)
+			s.addCell(0, "propertyName", CodeManifestInvalid, "%s", msg)
 			return
 		}
 		switch value {

@@ -470,7 +470,7 @@ func (p *Package) openFile11(spec *FileSpec, mode Mode) (*Reader, error) {
 func newReader11(rd io.Reader, closeFn func() error, src, out *FileSpec, mode Mode, maxRecord, maxEntry int64) *Reader {
 	r := newReader(rd, closeFn, src, mode, maxRecord, maxEntry)
 	if src == users11 && out.Name == rolesFile.Name {
-		r = &Reader{spec: src, mode: mode, close: r.Close, roles: newDerivedRoles(r)}
+		r = &Reader{spec: src, mode: mode, close: r.Close, roles: newDerivedRoles(r), pairs: [4]int{-1, -1, -1, -1}}
 	}
 	r.setLayout(out, renames11[out.Name])
 	return r

@@ -65,6 +65,9 @@ type Reader struct {
 	probs    []Problem
 	warns    []Problem // of the current row
 	trailing bool      // the header ended with one empty cell
+	// pairs are the columns of the rules across two cells (checkRow):
+	// source, learningObjectiveId, subjects, subjectCodes; -1 for none.
+	pairs    [4]int
 	fwarns   []Problem // of the file (its header)
 	curLine  int       // line of the row last returned by Next
 	curCells int       // its number of cells; 0 when there is none
@@ -85,6 +88,7 @@ func newReader(rd io.Reader, closeFn func() error, spec *FileSpec, mode Mode, ma
 	s := newStream(spec.Name, rd, maxRecord)
 	s.maxEntry = maxEntry
 	r := &Reader{spec: spec, out: spec, mode: mode, s: s, close: closeFn}
+	r.pairs = [4]int{spec.Index("source"), spec.Index("learningObjectiveId"), spec.Index("subjects"), spec.Index("subjectCodes")}
 	r.readHeader()
 	return r
 }
@@ -272,10 +276,12 @@ func (r *Reader) src(i int) int {
 // checkRow applies the rules that involve two cells of a row whose cells
 // are each valid.
 func (r *Reader) checkRow(vals []string) {
-	if i, j := r.spec.Index("source"), r.spec.Index("learningObjectiveId"); i >= 0 && j >= 0 && vals[i] == "case" && !isCaseURN(vals[j]) {
-		r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", show(vals[j]))
+	if i, j := r.pairs[0], r.pairs[1]; i >= 0 && j >= 0 && vals[i] == "case" {
+		if _, ok := oneroster.UUIDURN(vals[j]); !ok {
+			r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", show(vals[j]))
+		}
 	}
-	if i, j := r.spec.Index("subjects"), r.spec.Index("subjectCodes"); i >= 0 && j >= 0 && vals[i] != "" && vals[j] != "" {
+	if i, j := r.pairs[2], r.pairs[3]; i >= 0 && j >= 0 && vals[i] != "" && vals[j] != "" {
 		if n, m := strings.Count(vals[i], ",")+1, strings.Count(vals[j], ",")+1; n != m {
 			r.add(j, CodeParallelLists, "subjectCodes has %d items but subjects has %d; the lists are parallel (the n-th code is the n-th subject's)", m, n)
 		}
@@ -296,10 +302,6 @@ func (r *Reader) cellProblem(i int, code, msg string) Problem {
 	}
 	return p
 }
-
-// isCaseURN reports whether s is the UUID URN a case learning objective
-// needs.
-func isCaseURN(s string) bool { _, ok := oneroster.UUIDURN(s); return ok }
 
 // add records a problem about cell i of the current row.
 func (r *Reader) add(i int, code, format string, args ...any) {
@@ -355,17 +357,19 @@ func (r *Reader) checkValue(i int, v string) string {
 			v = f
 		}
 	case EnumList:
-		folded, changed := "", false
+		// Rebuilt only when an item folds: most cells are exact.
+		folds := false
 		for item := range strings.SplitSeq(v, ",") {
-			if f := foldValue(col.Values, item); f != "" {
-				item, changed = f, true
-			}
-			if folded != "" {
-				folded += ","
-			}
-			folded += item
+			folds = folds || foldValue(col.Values, item) != ""
 		}
-		if changed {
+		if folds {
+			items := strings.Split(v, ",")
+			for k, item := range items {
+				if f := foldValue(col.Values, item); f != "" {
+					items[k] = f
+				}
+			}
+			folded := strings.Join(items, ",")
 			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), folded)
 			v = folded
 		}
@@ -437,7 +441,7 @@ func (r *Reader) checkFormat(i int, col *Column, v string) {
 			r.add(i, CodeNumber, "%s is not a valid %s; expected a decimal number such as 87.5", show(v), name)
 		}
 	case Date:
-		if why := dateProblem(v); why != "" {
+		if why := oneroster.DateProblem(v); why != "" {
 			r.add(i, CodeDate, "%s is not a valid %s: %s", show(v), name, why)
 		}
 	case DateTime:
@@ -498,7 +502,7 @@ func enumProblem(col *Column, v string) string {
 		if !col.Extensible {
 			return fmt.Sprintf("%s is not a valid %s; this vocabulary is closed, so ext: values are not allowed (expected %s)", show(v), col.Name, orList(col.Values))
 		}
-		if validExtName(rest) {
+		if oneroster.ValidExtName(rest) {
 			return ""
 		}
 		return fmt.Sprintf("%s is not a valid %s; an ext: value must match ext:[A-Za-z0-9._-]+", show(v), col.Name)
@@ -516,7 +520,7 @@ func vocabProblem(v, name string, values []string, extensible bool) string {
 			return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, w)
 		}
 	}
-	if extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && validExtName(t[4:]) {
+	if extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && oneroster.ValidExtName(t[4:]) {
 		return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, "ext:"+t[4:])
 	}
 	exp := orList(values)
@@ -525,8 +529,6 @@ func vocabProblem(v, name string, values []string, extensible bool) string {
 	}
 	return fmt.Sprintf("%s is not a valid %s; expected %s", show(v), name, exp)
 }
-
-func validExtName(s string) bool { return oneroster.ValidExtName(s) }
 
 // orList writes "a, b or c".
 func orList(values []string) string {

@@ -166,12 +166,12 @@ const dateTimeExample = "2006-01-02T15:04:05.000Z"
 func dateTimeProblem(s string) string {
 	shape := "expected a UTC timestamp like " + dateTimeExample
 	if len(s) < 19 || s[10] != 'T' {
-		if len(s) == 10 && dateProblem(s) == "" {
+		if len(s) == 10 && oneroster.DateProblem(s) == "" {
 			return "a date without a time; " + shape
 		}
 		return shape
 	}
-	if why := dateProblem(s[:10]); why != "" {
+	if why := oneroster.DateProblem(s[:10]); why != "" {
 		return why
 	}
 	if !digits(s[11:13]) || s[13] != ':' || !digits(s[14:16]) || s[16] != ':' || !digits(s[17:19]) {
@@ -201,9 +201,6 @@ func dateTimeProblem(s string) string {
 	}
 	return shape
 }
-
-// dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".
-func dateProblem(s string) string { return oneroster.DateProblem(s) }
 
 func digits(s string) bool {
 	for i := 0; i < len(s); i++ {

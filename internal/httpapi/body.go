@@ -441,7 +441,10 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 		f := e.Field(prop)
 		switch cur := w.Vals[f.Col]; {
 		case !seen[prop]:
-			w.Vals[f.Col] = id // the path's parent, already known to exist
+			// The path's parent: a reference like any, which the store
+			// checks (status, type) in the write's transaction.
+			w.Vals[f.Col] = id
+			w.Refs = append(w.Refs, writtenRef{Path: joinPath(path, prop), Entity: refEntities[f.RefType], ID: id})
 		case cur != "" && cur != id:
 			d.p.add(joinPath(joinPath(path, prop), "sourcedId"), "must be %s, the %s of the path", id, prop)
 		}
@@ -584,7 +587,7 @@ func (d *bodyDecoder) date(raw json.RawMessage, path string) (string, bool) {
 		}
 		return s[:10], true
 	}
-	if why := dateProblem(s); why != "" {
+	if why := oneroster.DateProblem(s); why != "" {
 		d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
 		return "", false
 	}
@@ -603,7 +606,7 @@ func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (s
 		return "", false
 	}
 	if len(s) == 10 {
-		if why := dateProblem(s); why != "" {
+		if why := oneroster.DateProblem(s); why != "" {
 			d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
 			return "", false
 		}
@@ -625,7 +628,7 @@ func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (s
 		d.p.add(path, "%s is not a valid date-time: the year is out of range once converted to UTC", quoteShort(s))
 		return "", false
 	}
-	return csvpkg.FormatDateTime(t), true
+	return oneroster.FormatTime(t), true
 }
 
 // sourcedID decodes the object's own sourcedId.
@@ -1138,9 +1141,6 @@ func validCaseID(s string) bool {
 	_, urn := oneroster.UUIDURN(s)
 	return urn || oneroster.IsUUID(s)
 }
-
-// dateProblem explains why s is not a real YYYY-MM-DD date, or returns "".
-func dateProblem(s string) string { return oneroster.DateProblem(s) }
 
 // parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
 // optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and

@@ -293,49 +293,25 @@ func (rd *renderer) userProfile(b *buf, s store.Record) {
 // objectives writes a learningObjectiveSet from link rows (source, id[,
 // score, textScore]), one set per source in order of first appearance.
 func objectives(b *buf, rows []store.Record, scores bool) {
-	var sources []string
-	by := map[string][]store.Record{}
+	var sets []objectiveSet
+	at := map[string]int{}
 	for _, r := range rows {
-		if _, ok := by[r.Vals[0]]; !ok {
-			sources = append(sources, r.Vals[0])
+		k, ok := at[r.Vals[0]]
+		if !ok {
+			k = len(sets)
+			at[r.Vals[0]] = k
+			sets = append(sets, objectiveSet{source: r.Vals[0]})
 		}
-		by[r.Vals[0]] = append(by[r.Vals[0]], r)
-	}
-	b.raw("[")
-	for i, src := range sources {
-		if i > 0 {
-			b.raw(",")
-		}
-		b.raw(`{"source":`)
-		b.str(oneroster.SourceToJSON(src))
+		o := objective{ID: r.Vals[1]}
 		if scores {
-			b.raw(`,"learningObjectiveResults":[`)
-		} else {
-			b.raw(`,"learningObjectiveIds":[`)
-		}
-		for j, r := range by[src] {
-			if j > 0 {
-				b.raw(",")
-			}
-			if !scores {
-				b.str(r.Vals[1])
-				continue
-			}
-			b.raw(`{"learningObjectiveId":`)
-			b.str(r.Vals[1])
 			if n, err := strconv.ParseFloat(r.Vals[2], 64); err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
-				b.raw(`,"score":`)
-				*b = strconv.AppendFloat(*b, n, 'g', -1, 64)
+				o.Score = strconv.FormatFloat(n, 'g', -1, 64)
 			}
-			if r.Vals[3] != "" {
-				b.raw(`,"textScore":`)
-				b.str(r.Vals[3])
-			}
-			b.raw("}")
+			o.TextScore = r.Vals[3]
 		}
-		b.raw("]}")
+		sets[k].rows = append(sets[k].rows, o)
 	}
-	b.raw("]")
+	writeObjectiveSets(b, sets, scores, oneroster.SourceToJSON)
 }
 
 // storedObjectives writes the learningObjectiveSet an assessment table

@@ -253,81 +253,67 @@ func normalise(t *testing.T, body []byte, base string) string {
 // sends scoreDate as a date-time. The result is stored with its date, read
 // back, regraded to 300 and exempt, deleted, and then in no list.
 func TestDateTimeScoreDate(t *testing.T) {
-	for _, eng := range engines {
-		t.Run(eng.name, func(t *testing.T) {
-			t.Parallel()
-			st := eng.open(t)
-			storetest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
-			srv, _, token := newServer(t, st, httpapi.Config{RateLimit: -1})
-			f := &fixture{srv: srv, token: token, v: oastest.Optional(t, oastest.Gradebook)}
-			body := func(extra string) string {
-				return `{"result":{"sourcedId":"gc-1","status":"active","lineItem":{"sourcedId":"li-1","type":"lineItem"},
-					"student":{"sourcedId":"u-s2","type":"user"},"scoreDate":"2026-12-02T13:41:05.474Z",` + extra + `}}`
+	onEngines(t, storetest.DistrictFiles(), func(t *testing.T, f *fixture, _ store.Store) {
+		body := func(extra string) string {
+			return `{"result":{"sourcedId":"gc-1","status":"active","lineItem":{"sourcedId":"li-1","type":"lineItem"},
+				"student":{"sourcedId":"u-s2","type":"user"},"scoreDate":"2026-12-02T13:41:05.474Z",` + extra + `}}`
+		}
+		if r := f.send(t, "PUT", gb+"/results/gc-1", body(`"scoreStatus":"fully graded","score":9.5`)); r.status != 201 {
+			t.Fatalf("PUT with a date-time scoreDate: %d %s", r.status, r.body)
+		}
+		r := f.get(t, gb+"/results/gc-1")
+		if res, _ := r.json(t)["result"].(map[string]any); res["scoreDate"] != "2026-12-02" || res["score"] != 9.5 {
+			t.Errorf("read back: %s", r.body)
+		}
+		if r := f.send(t, "PUT", gb+"/results/gc-1", body(`"scoreStatus":"exempt","score":300`)); r.status != 201 {
+			t.Fatalf("regrade: %d %s", r.status, r.body)
+		}
+		r = f.get(t, gb+"/results/gc-1")
+		if res, _ := r.json(t)["result"].(map[string]any); res["scoreStatus"] != "exempt" || res["score"] != 300.0 {
+			t.Errorf("after the regrade: %s", r.body)
+		}
+		lists := []string{"/results", "/classes/cl-1/results", "/classes/cl-1/lineItems/li-1/results", "/classes/cl-1/students/u-s2/results"}
+		for _, l := range lists {
+			if ids := f.get(t, gb+l).ids(t, "results"); !slices.Contains(ids, "gc-1") {
+				t.Errorf("%s before the delete lacks gc-1: %v", l, ids)
 			}
-			if r := f.send(t, "PUT", gb+"/results/gc-1", body(`"scoreStatus":"fully graded","score":9.5`)); r.status != 201 {
-				t.Fatalf("PUT with a date-time scoreDate: %d %s", r.status, r.body)
+		}
+		if r := f.send(t, "DELETE", gb+"/results/gc-1", ""); r.status != 204 {
+			t.Fatalf("DELETE: %d %s", r.status, r.body)
+		}
+		if r := f.get(t, gb+"/results/gc-1"); r.status != 404 {
+			t.Errorf("GET after DELETE: %d", r.status)
+		}
+		for _, l := range lists {
+			if ids := f.get(t, gb+l).ids(t, "results"); slices.Contains(ids, "gc-1") {
+				t.Errorf("%s still lists the deleted result: %v", l, ids)
 			}
-			r := f.get(t, gb+"/results/gc-1")
-			if res, _ := r.json(t)["result"].(map[string]any); res["scoreDate"] != "2026-12-02" || res["score"] != 9.5 {
-				t.Errorf("read back: %s", r.body)
-			}
-			if r := f.send(t, "PUT", gb+"/results/gc-1", body(`"scoreStatus":"exempt","score":300`)); r.status != 201 {
-				t.Fatalf("regrade: %d %s", r.status, r.body)
-			}
-			r = f.get(t, gb+"/results/gc-1")
-			if res, _ := r.json(t)["result"].(map[string]any); res["scoreStatus"] != "exempt" || res["score"] != 300.0 {
-				t.Errorf("after the regrade: %s", r.body)
-			}
-			lists := []string{"/results", "/classes/cl-1/results", "/classes/cl-1/lineItems/li-1/results", "/classes/cl-1/students/u-s2/results"}
-			for _, l := range lists {
-				if ids := f.get(t, gb+l).ids(t, "results"); !slices.Contains(ids, "gc-1") {
-					t.Errorf("%s before the delete lacks gc-1: %v", l, ids)
-				}
-			}
-			if r := f.send(t, "DELETE", gb+"/results/gc-1", ""); r.status != 204 {
-				t.Fatalf("DELETE: %d %s", r.status, r.body)
-			}
-			if r := f.get(t, gb+"/results/gc-1"); r.status != 404 {
-				t.Errorf("GET after DELETE: %d", r.status)
-			}
-			for _, l := range lists {
-				if ids := f.get(t, gb+l).ids(t, "results"); slices.Contains(ids, "gc-1") {
-					t.Errorf("%s still lists the deleted result: %v", l, ids)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestResultsPostedForAClass: results posted for a class and academic
 // session must grade a line item of both; the store checks it with the
 // other references, in the write's transaction.
 func TestResultsPostedForAClass(t *testing.T) {
-	for _, eng := range engines {
-		t.Run(eng.name, func(t *testing.T) {
-			t.Parallel()
-			st := eng.open(t)
-			storetest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
-			srv, _, token := newServer(t, st, httpapi.Config{RateLimit: -1})
-			f := &fixture{srv: srv, token: token, v: oastest.Optional(t, oastest.Gradebook)}
-			body := func(li string) string {
-				return `{"results":[{"sourcedId":"tmp","lineItem":{"sourcedId":"` + li + `"},"student":{"sourcedId":"u-s1"},"scoreStatus":"submitted","scoreDate":"2025-09-09"}]}`
+	onEngines(t, storetest.DistrictFiles(), func(t *testing.T, f *fixture, _ store.Store) {
+		body := func(li string) string {
+			return `{"results":[{"sourcedId":"tmp","lineItem":{"sourcedId":"` + li + `"},"student":{"sourcedId":"u-s1"},"scoreStatus":"submitted","scoreDate":"2025-09-09"}]}`
+		}
+		for _, c := range []struct {
+			path, li string
+			status   int
+			want     string
+		}{
+			{"/classes/cl-1/academicSessions/gp-1/results", "li-1", 201, ""},
+			{"/classes/cl-1/academicSessions/gp-1/results", "li-3", 422, "results[0].lineItem: line item li-3 is not one of class cl-1 and academic session gp-1"},
+			{"/classes/cl-1/academicSessions/t-2/results", "li-1", 422, "results[0].lineItem: line item li-1 is not one of class cl-1 and academic session t-2"},
+			{"/classes/cl-1/academicSessions/gp-1/results", "li-9", 422, "results[0].lineItem: no lineItem with sourcedId li-9"},
+		} {
+			r := f.send(t, "POST", gb+c.path, body(c.li))
+			if r.status != c.status || (c.want != "" && !strings.Contains(string(r.body), c.want)) {
+				t.Errorf("POST %s with %s: %d %s; want %d %q", c.path, c.li, r.status, r.body, c.status, c.want)
 			}
-			for _, c := range []struct {
-				path, li string
-				status   int
-				want     string
-			}{
-				{"/classes/cl-1/academicSessions/gp-1/results", "li-1", 201, ""},
-				{"/classes/cl-1/academicSessions/gp-1/results", "li-3", 422, "results[0].lineItem: line item li-3 is not one of class cl-1 and academic session gp-1"},
-				{"/classes/cl-1/academicSessions/t-2/results", "li-1", 422, "results[0].lineItem: line item li-1 is not one of class cl-1 and academic session t-2"},
-				{"/classes/cl-1/academicSessions/gp-1/results", "li-9", 422, "results[0].lineItem: no lineItem with sourcedId li-9"},
-			} {
-				r := f.send(t, "POST", gb+c.path, body(c.li))
-				if r.status != c.status || (c.want != "" && !strings.Contains(string(r.body), c.want)) {
-					t.Errorf("POST %s with %s: %d %s; want %d %q", c.path, c.li, r.status, r.body, c.status, c.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }

@@ -202,7 +202,8 @@ func (s *Server) registerDiscovery() {
 
 // authorize checks the request's token and, when scopes is not nil, that
 // it holds one of them, and applies the client's rate limit. It writes the
-// refusal itself and reports whether the request may go on.
+// refusal itself and reports whether the request may go on; the request
+// it returns carries the client's view (Config.ViewFor).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) (*http.Request, bool) {
 	if s.cfg.NoAuth {
 		return r, true

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
 )
@@ -43,23 +44,14 @@ func viewOf(ctx context.Context) View {
 // selected sel (nil: all): sel less what the view hides, or sel itself
 // when the view hides nothing of e.
 func (v View) fields(e *oneroster.Entity, sel map[string]bool) map[string]bool {
-	if len(v.Hide) == 0 {
+	if !slices.ContainsFunc(e.Fields, func(f oneroster.Field) bool { return v.Hide[e.Name+"."+f.Name] }) {
 		return sel
 	}
-	var out map[string]bool
+	out := make(map[string]bool, len(e.Fields))
 	for _, f := range e.Fields {
-		if !v.Hide[e.Name+"."+f.Name] || out != nil {
-			continue
+		if (sel == nil || sel[f.Name]) && !v.Hide[e.Name+"."+f.Name] {
+			out[f.Name] = true
 		}
-		out = make(map[string]bool, len(e.Fields))
-		for _, g := range e.Fields {
-			if (sel == nil || sel[g.Name]) && !v.Hide[e.Name+"."+g.Name] {
-				out[g.Name] = true
-			}
-		}
-	}
-	if out == nil {
-		return sel
 	}
 	return out
 }

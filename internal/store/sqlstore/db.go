@@ -425,7 +425,4 @@ func execSet(ctx context.Context, tx *sql.Tx, stmts ...string) error {
 }
 
 // Now is the current time in the stored date-time form.
-func Now() string { return FormatTime(time.Now()) }
-
-// FormatTime renders t as YYYY-MM-DDTHH:MM:SS.sssZ, the one stored form.
-func FormatTime(t time.Time) string { return oneroster.FormatTime(t) }
+func Now() string { return oneroster.FormatTime(time.Now()) }

@@ -251,11 +251,11 @@ func normDate(v string) (string, bool) {
 // any offset, and renders it in the stored form.
 func normDateTime(v string) (string, bool) {
 	if t, err := time.Parse("2006-01-02", v); err == nil {
-		return FormatTime(t), true
+		return oneroster.FormatTime(t), true
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05.999999999Z0700"} {
 		if t, err := time.Parse(layout, v); err == nil {
-			return FormatTime(t), true
+			return oneroster.FormatTime(t), true
 		}
 	}
 	return "", false

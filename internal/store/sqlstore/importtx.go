@@ -751,10 +751,17 @@ func (db *DB) RecordImport(ctx context.Context, r store.ImportRecord) error {
 	return nil
 }
 
-func (db *DB) Import(ctx context.Context, id int64) (store.ImportRecord, error) {
+// importCols are the columns of a history entry, in scanImport's order.
+const importCols = `id, started_at, finished_at, source, sha256, outcome, report`
+
+func scanImport(row interface{ Scan(...any) error }) (store.ImportRecord, error) {
 	var r store.ImportRecord
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, started_at, finished_at, source, sha256, outcome, report FROM imports
-		WHERE id = ? AND finished_at <> ''`), id).Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report)
+	err := row.Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report)
+	return r, err
+}
+
+func (db *DB) Import(ctx context.Context, id int64) (store.ImportRecord, error) {
+	r, err := scanImport(db.r.QueryRowContext(ctx, db.rebind(`SELECT `+importCols+` FROM imports WHERE id = ? AND finished_at <> ''`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, oneroster.NotFound("import", strconv.FormatInt(id, 10))
 	}
@@ -765,16 +772,15 @@ func (db *DB) Import(ctx context.Context, id int64) (store.ImportRecord, error) 
 }
 
 func (db *DB) Imports(ctx context.Context, limit int) ([]store.ImportRecord, error) {
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT id, started_at, finished_at, source, sha256, outcome, report FROM imports
-		WHERE finished_at <> '' ORDER BY id DESC LIMIT ?`), limit)
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT `+importCols+` FROM imports WHERE finished_at <> '' ORDER BY id DESC LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("imports: %w", err)
 	}
 	defer rows.Close()
 	var out []store.ImportRecord
 	for rows.Next() {
-		var r store.ImportRecord
-		if err := rows.Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report); err != nil {
+		r, err := scanImport(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, r)

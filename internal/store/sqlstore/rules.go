@@ -88,7 +88,7 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		}
 		want, not := csvpkg.RefTypeRule(e.Table+".csv", ref.Col)
 		switch typ := types[i]; {
-		case !csvpkg.RefTypeOK(want, "", typ):
+		case !csvpkg.RefTypeOK(want, typ):
 			return invalid("%s: %s %s is of type %s, not %s", ref.Path, ref.Entity.Name, ref.ID, typ, want)
 		case not != "" && typ == not:
 			return invalid("%s: %s %s is a %s; a %s belongs to a term or grading period", ref.Path, ref.Entity.Name, ref.ID, typ, e.Name)
