@@ -22,6 +22,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -70,7 +71,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 		sink = &dirSink{dir: out}
 	}
 	for _, spec := range csvpkg.Files {
-		table := strings.TrimSuffix(spec.Name, ".csv")
+		table := spec.Table
 		n, keys, err := survey(ctx, st, table, since)
 		if err != nil {
 			return sum, err
@@ -151,7 +152,7 @@ func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvpkg
 			switch {
 			case since == "" && (c.Name == "status" || c.Name == "dateLastModified"):
 				v = "" // bulk rows leave both blank
-			case c.Format == csvpkg.Date && len(v) > 10:
+			case c.Format == schema.Date && len(v) > 10:
 				v = v[:10] // a date-time written through REST, in a Date column
 			}
 			rec[i] = v

@@ -26,6 +26,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -349,7 +350,7 @@ func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) 
 // how many references into it and which checks were left unchecked.
 func (im *importer) reportUnchecked(skipped []string) {
 	for _, spec := range csvpkg.Files {
-		table := strings.TrimSuffix(spec.Name, ".csv")
+		table := spec.Table
 		if !im.broken[table] {
 			continue
 		}
@@ -391,7 +392,7 @@ func (im *importer) cellProblem(r row, i int, code, msg string) csvpkg.Problem {
 func (im *importer) warning(p csvpkg.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
 func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
-	table := strings.TrimSuffix(spec.Name, ".csv")
+	table := spec.Table
 	stats := &FileStats{File: spec.Name, Mode: mode.String()}
 	problemsBefore := len(im.rep.Problems) + im.rep.Dropped
 	im.rep.Files = append(im.rep.Files, *stats)
@@ -440,8 +441,8 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		if c.Ref == "" {
 			continue
 		}
-		rs := refSpec{col: i, target: strings.TrimSuffix(c.Ref, ".csv"), list: c.Format == csvpkg.GUIDRefList}
-		rs.typ, rs.notTyp = csvpkg.RefTypeRule(spec.Name, c.Name)
+		rs := refSpec{col: i, target: c.Ref, list: c.Format == schema.GUIDRefList}
+		rs.typ, rs.notTyp = schema.RefTypeRule(spec.Table, c.Name)
 		refs = append(refs, rs)
 	}
 	if table == "demographics" {
@@ -683,7 +684,7 @@ func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error 
 // selfRefName names the column of a file that refers to its own file.
 func selfRefName(spec *csvpkg.FileSpec, table string) string {
 	for _, c := range spec.Columns {
-		if strings.TrimSuffix(c.Ref, ".csv") == table {
+		if c.Ref == table {
 			return c.Name
 		}
 	}
@@ -908,7 +909,7 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					bad[i] = true
 					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeDanglingRef,
 						fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)))
-				case !csvpkg.RefTypeOK(rs.typ, t.Type):
+				case !schema.RefTypeOK(rs.typ, t.Type):
 					bad[i] = true
 					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeRefType,
 						fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)))

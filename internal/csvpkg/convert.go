@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // This file presents the files of a OneRoster 1.1 package as 1.2.1 files.
@@ -38,7 +40,7 @@ func newRowMap(to, from *FileSpec, renames map[string]string) *rowMap {
 		m.src[i] = j
 		if j >= 0 {
 			m.first[i] = isList(from.Columns[j].Format) && !isList(c.Format)
-		} else if c.Required != ReqNo {
+		} else if c.Required != schema.ReqNo {
 			blankRequired = true
 		}
 		identity = identity && j == i && !m.first[i]
@@ -53,7 +55,7 @@ func newRowMap(to, from *FileSpec, renames map[string]string) *rowMap {
 		out.Columns = slices.Clone(to.Columns)
 		for i := range out.Columns {
 			if m.src[i] < 0 {
-				out.Columns[i].Required = ReqNo
+				out.Columns[i].Required = schema.ReqNo
 			}
 		}
 		m.out = &out
@@ -62,8 +64,8 @@ func newRowMap(to, from *FileSpec, renames map[string]string) *rowMap {
 	return m
 }
 
-func isList(f Format) bool {
-	return f == GUIDRefList || f == StringList || f == EnumList || f == UserIDList || f == ScoreScaleValueList
+func isList(f schema.Format) bool {
+	return f == schema.GUIDRefList || f == schema.StringList || f == schema.EnumList || f == schema.UserIDList || f == schema.ScoreScaleValueList
 }
 
 // apply rewrites one row's values. The result is reused by the next call.

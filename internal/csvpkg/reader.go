@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // metadataPrefix starts the only extra columns the binding allows.
@@ -316,7 +317,7 @@ func (r *Reader) checkValue(i int, v string) string {
 	col := &r.spec.Columns[i]
 	name := col.Name
 	switch {
-	case col.Required == ReqDelta && r.mode == Bulk:
+	case col.Required == schema.ReqDelta && r.mode == Bulk:
 		switch {
 		case v == "":
 		case name == "dateLastModified":
@@ -337,26 +338,26 @@ func (r *Reader) checkValue(i int, v string) string {
 			r.warn(i, CodeStatusInBulk, "status is filled (%s) in a bulk file; bulk semantics apply: %s", show(v), what)
 		}
 		return v
-	case col.Required == ReqDelta && v == "":
+	case col.Required == schema.ReqDelta && v == "":
 		r.add(i, CodeDeltaFields, "%s is required in a delta file", name)
 		return v
 	case v == "":
-		if col.Required == ReqYes {
+		if col.Required == schema.ReqYes {
 			r.add(i, CodeRequired, "%s is required", name)
 		}
 		return v
 	}
 	switch col.Format {
-	case Enum, Boolean:
+	case schema.Enum, schema.Boolean:
 		values := col.Values
-		if col.Format == Boolean {
+		if col.Format == schema.Boolean {
 			values = booleans
 		}
 		if f := foldValue(values, v); f != "" {
 			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), f)
 			v = f
 		}
-	case EnumList:
+	case schema.EnumList:
 		// Rebuilt only when an item folds: most cells are exact.
 		folds := false
 		for item := range strings.SplitSeq(v, ",") {
@@ -399,14 +400,14 @@ func foldValue(values []string, v string) string {
 }
 
 // checkFormat checks a non-blank cell against its column's format.
-func (r *Reader) checkFormat(i int, col *Column, v string) {
+func (r *Reader) checkFormat(i int, col *schema.Column, v string) {
 	name := col.Name
 	switch col.Format {
-	case GUID, GUIDRef:
+	case schema.GUID, schema.GUIDRef:
 		if why := guidProblem(v); why != "" {
 			r.add(i, CodeSourcedID, "%s %s %s", name, show(v), why)
 		}
-	case GUIDRefList:
+	case schema.GUIDRefList:
 		r.eachItem(i, name, v, func(item string) bool {
 			if why := guidProblem(item); why != "" {
 				r.add(i, CodeSourcedID, "%s item %s %s", name, show(item), why)
@@ -414,13 +415,13 @@ func (r *Reader) checkFormat(i int, col *Column, v string) {
 			}
 			return true
 		})
-	case StringList:
+	case schema.StringList:
 		r.eachItem(i, name, v, nil)
-	case Enum:
+	case schema.Enum:
 		if msg := enumProblem(col, v); msg != "" {
 			r.add(i, CodeEnum, "%s%s", msg, r.enumHint(col, v))
 		}
-	case EnumList:
+	case schema.EnumList:
 		r.eachItem(i, name, v, func(item string) bool {
 			if msg := enumProblem(col, item); msg != "" {
 				r.add(i, CodeEnum, "%s%s", msg, r.enumHint(col, item))
@@ -428,33 +429,33 @@ func (r *Reader) checkFormat(i int, col *Column, v string) {
 			}
 			return true
 		})
-	case Boolean:
+	case schema.Boolean:
 		if v != "true" && v != "false" {
 			r.add(i, CodeBoolean, "%s", vocabProblem(v, name, []string{"true", "false"}, false))
 		}
-	case Integer:
+	case schema.Integer:
 		if !validInteger(v) {
 			r.add(i, CodeInteger, "%s is not a valid %s; expected a whole number", show(v), name)
 		}
-	case Float:
+	case schema.Float:
 		if !validFloat(v) {
 			r.add(i, CodeNumber, "%s is not a valid %s; expected a decimal number such as 87.5", show(v), name)
 		}
-	case Date:
+	case schema.Date:
 		if why := oneroster.DateProblem(v); why != "" {
 			r.add(i, CodeDate, "%s is not a valid %s: %s", show(v), name, why)
 		}
-	case DateTime:
+	case schema.DateTime:
 		if why := dateTimeProblem(v); why != "" {
 			r.add(i, CodeDateTime, "%s is not a valid %s: %s", show(v), name, why)
 		}
-	case Year:
+	case schema.Year:
 		if len(v) != 4 || !digits(v) {
 			r.add(i, CodeYear, "%s is not a valid %s; expected four digits (YYYY)", show(v), name)
 		}
-	case UserIDList, ScoreScaleValueList:
+	case schema.UserIDList, schema.ScoreScaleValueList:
 		shape := "{type:identifier}"
-		if col.Format == ScoreScaleValueList {
+		if col.Format == schema.ScoreScaleValueList {
 			shape = "{LHS:RHS}"
 		}
 		if err := eachPair(v, shape, func(string, string) {}); err != nil {
@@ -465,7 +466,7 @@ func (r *Reader) checkFormat(i int, col *Column, v string) {
 
 // enumHint adds to the message for a token outside a 1.1 vocabulary when
 // the token is valid in 1.2.
-func (r *Reader) enumHint(col *Column, v string) string {
+func (r *Reader) enumHint(col *schema.Column, v string) string {
 	if !is11(r.spec) {
 		return ""
 	}
@@ -494,7 +495,7 @@ func (r *Reader) eachItem(i int, name, v string, fn func(string) bool) {
 }
 
 // enumProblem explains why v is not a token of col's vocabulary, or "".
-func enumProblem(col *Column, v string) string {
+func enumProblem(col *schema.Column, v string) string {
 	if slices.Contains(col.Values, v) {
 		return ""
 	}

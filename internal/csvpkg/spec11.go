@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // Files11 lists the 13 data files of a OneRoster 1.1 package with their 1.1
@@ -31,7 +31,8 @@ var userRoles11 = []string{"administrator", "aide", "guardian", "parent", "proct
 
 // closed11 copies a 1.2 spec whose layout 1.1 shares, closing its
 // extensible vocabularies.
-func closed11(spec *FileSpec) *FileSpec {
+func closed11(name string) *FileSpec {
+	spec := FileByName(name)
 	out := *spec
 	out.Columns = slices.Clone(spec.Columns)
 	for i := range out.Columns {
@@ -40,59 +41,58 @@ func closed11(spec *FileSpec) *FileSpec {
 	return &out
 }
 
+// layout11 builds a 1.1 layout of file name from its 1.2 spec: the three
+// base columns, then cols, each a 1.2 column (by name, with its 1.2 rules,
+// vocabularies closed) or a column 1.1 alone has. required names the 1.2
+// columns that 1.1 requires although 1.2 does not.
+func layout11(name string, cols []any, required ...string) *FileSpec {
+	out := closed11(name)
+	out.Columns = out.Columns[:3:3]
+	for _, c := range cols {
+		switch c := c.(type) {
+		case string:
+			col := closed11(name).Columns[closed11(name).Index(c)]
+			if slices.Contains(required, c) {
+				col.Required = schema.ReqYes
+			}
+			out.Columns = append(out.Columns, col)
+		case schema.Column:
+			out.Columns = append(out.Columns, c)
+		}
+	}
+	return out
+}
+
 var (
-	orgs11             = closed11(orgsFile)
-	academicSessions11 = closed11(academicSessionsFile)
-	courses11          = closed11(coursesFile)
-	classes11          = closed11(classesFile)
-	enrollments11      = closed11(enrollmentsFile)
-	resources11        = closed11(resourcesFile)
-	classResources11   = closed11(classResourcesFile)
-	courseResources11  = closed11(courseResourcesFile)
+	orgs11             = closed11("orgs.csv")
+	academicSessions11 = closed11("academicSessions.csv")
+	courses11          = closed11("courses.csv")
+	classes11          = closed11("classes.csv")
+	enrollments11      = closed11("enrollments.csv")
+	resources11        = closed11("resources.csv")
+	classResources11   = closed11("classResources.csv")
+	courseResources11  = closed11("courseResources.csv")
 	demographics11     = func() *FileSpec {
-		f := closed11(demographicsFile)
+		f := closed11("demographics.csv")
 		f.Columns[f.Index("sex")].Values = []string{"male", "female"}
 		return f
 	}()
-	users11 = newFile("users.csv", "Rostering",
-		boolean("enabledUser", ReqYes),
-		refList("orgSourcedIds", ReqYes, "orgs.csv"),
-		enum("role", ReqYes, userRoles11),
-		str("username", ReqYes),
-		typed("userIds", ReqNo, UserIDList),
-		str("givenName", ReqYes),
-		str("familyName", ReqYes),
-		str("middleName", ReqNo),
-		str("identifier", ReqNo),
-		str("email", ReqNo),
-		str("sms", ReqNo),
-		str("phone", ReqNo),
-		refList("agentSourcedIds", ReqNo, "users.csv"),
-		strList("grades", ReqNo),
-		str("password", ReqNo),
-	)
-	categories11 = newFile("categories.csv", "Gradebook",
-		str("title", ReqYes),
-	)
-	lineItems11 = newFile("lineItems.csv", "Gradebook",
-		str("title", ReqYes),
-		str("description", ReqNo),
-		typed("assignDate", ReqYes, Date),
-		typed("dueDate", ReqYes, Date),
-		ref("classSourcedId", ReqYes, "classes.csv"),
-		ref("categorySourcedId", ReqYes, "categories.csv"),
-		ref("gradingPeriodSourcedId", ReqYes, "academicSessions.csv"),
-		typed("resultValueMin", ReqYes, Float),
-		typed("resultValueMax", ReqYes, Float),
-	)
-	results11 = newFile("results.csv", "Gradebook",
-		ref("lineItemSourcedId", ReqYes, "lineItems.csv"),
-		ref("studentSourcedId", ReqYes, "users.csv"),
-		enum("scoreStatus", ReqYes, oneroster.ScoreStatuses),
-		typed("score", ReqYes, Float),
-		typed("scoreDate", ReqYes, Date),
-		str("comment", ReqNo),
-	)
+	users11 = layout11("users.csv", []any{
+		"enabledUser",
+		schema.Column{Name: "orgSourcedIds", Required: schema.ReqYes, Format: schema.GUIDRefList, Ref: "orgs"},
+		schema.Column{Name: "role", Required: schema.ReqYes, Format: schema.Enum, Values: userRoles11},
+		"username", "userIds", "givenName", "familyName", "middleName", "identifier",
+		"email", "sms", "phone", "agentSourcedIds", "grades", "password",
+	})
+	categories11 = layout11("categories.csv", []any{"title"})
+	lineItems11  = layout11("lineItems.csv", []any{
+		"title", "description", "assignDate", "dueDate", "classSourcedId", "categorySourcedId",
+		schema.Column{Name: "gradingPeriodSourcedId", Required: schema.ReqYes, Format: schema.GUIDRef, Ref: "academicSessions"},
+		"resultValueMin", "resultValueMax",
+	}, "resultValueMin", "resultValueMax")
+	results11 = layout11("results.csv", []any{
+		"lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "scoreDate", "comment",
+	}, "score")
 )
 
 // file11ByName returns the 1.1 spec of the named file, or nil for a file
@@ -144,7 +144,7 @@ func hint11(spec *FileSpec, n string) string {
 // enumHint11 adds to an ENUM message about a 1.1 file when the value is
 // valid in OneRoster 1.2, the usual sign of a 1.2 file in a package that
 // declares 1.1.
-func enumHint11(spec *FileSpec, col *Column, v string) string {
+func enumHint11(spec *FileSpec, col *schema.Column, v string) string {
 	f, name := FileByName(spec.Name), col.Name
 	if spec.Name == "users.csv" && col.Name == "role" {
 		f = rolesFile // 1.2 keeps a user's roles in roles.csv
@@ -153,7 +153,7 @@ func enumHint11(spec *FileSpec, col *Column, v string) string {
 		return ""
 	}
 	c12 := &f.Columns[f.Index(name)]
-	if (c12.Format != Enum && c12.Format != EnumList) || enumProblem(c12, v) != "" {
+	if (c12.Format != schema.Enum && c12.Format != schema.EnumList) || enumProblem(c12, v) != "" {
 		return ""
 	}
 	return fmt.Sprintf("; %q is a OneRoster 1.2 value, but manifest.csv declares oneroster.version 1.1", v)

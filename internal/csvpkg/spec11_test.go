@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // The header rows of OneRoster 1.1, from the binding digest (csv-binding.md
@@ -48,7 +50,7 @@ func TestFiles11(t *testing.T) {
 			if c.Extensible {
 				t.Errorf("%s.%s is extensible; 1.1 vocabularies are read as closed", f.Name, c.Name)
 			}
-			if c.Ref != "" && file11ByName(c.Ref) == nil {
+			if c.Ref != "" && file11ByName(c.Ref+".csv") == nil {
 				t.Errorf("%s.%s references %s, which 1.1 does not have", f.Name, c.Name, c.Ref)
 			}
 		}
@@ -86,7 +88,7 @@ func TestRoleFrom11(t *testing.T) {
 	t.Parallel()
 	for _, r := range userRoles11 {
 		got := roleFrom11(r)
-		if !slices.Contains(roleValues, got) {
+		if !slices.Contains(oneroster.Roles, got) {
 			t.Errorf("1.1 role %s maps to %s, not a 1.2 role", r, got)
 		}
 		if (got != r) != (r == "administrator") {
@@ -134,7 +136,7 @@ func FuzzReader11(f *testing.F) {
 						}
 					}
 					if out == roles && len(row.Problems) == 0 {
-						if !ValidGUID(row.Values[0]) || !slices.Contains(roleValues, row.Values[5]) || !ValidGUID(row.Values[8]) {
+						if !ValidGUID(row.Values[0]) || !slices.Contains(oneroster.Roles, row.Values[5]) || !ValidGUID(row.Values[8]) {
 							t.Fatalf("bad derived role %q", row.Values)
 						}
 					}

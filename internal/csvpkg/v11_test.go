@@ -16,6 +16,7 @@ import (
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 )
@@ -313,7 +314,7 @@ func TestManifest11(t *testing.T) {
 	}
 	defer li.Close()
 	school := li.Spec().Columns[li.Spec().Index("schoolSourcedId")]
-	if school.Required != csvpkg.ReqNo || csvpkg.FileByName("lineItems.csv").Columns[12].Required != csvpkg.ReqYes {
+	if school.Required != schema.ReqNo || csvpkg.FileByName("lineItems.csv").Columns[12].Required != schema.ReqYes {
 		t.Errorf("lineItems schoolSourcedId: Spec says %v; Files must still say Yes", school.Required)
 	}
 	if li.File() != "lineItems.csv" {

@@ -33,6 +33,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // Options choose the size and the randomness of the district. Zero values
@@ -379,3 +381,6 @@ func WriteZip(w io.Writer, o Options) (Summary, error) {
 	}
 	return summary(g, rows), nil
 }
+
+// header is the header row of a table's file.
+func header(table string) []string { return schema.ByName(table).Names() }

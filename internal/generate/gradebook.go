@@ -7,17 +7,16 @@ import (
 	"time"
 )
 
-// Gradebook headers, in the exact column order of the OneRoster 1.2.1 CSV
-// binding.
+// Gradebook headers, from the catalogue (see rostering.go).
 var (
-	categoriesHeader                   = []string{"sourcedId", "status", "dateLastModified", "title", "weight"}
-	scoreScalesHeader                  = []string{"sourcedId", "status", "dateLastModified", "title", "type", "orgSourcedId", "courseSourcedId", "classSourcedId", "scoreScaleValue"}
-	lineItemsHeader                    = []string{"sourcedId", "status", "dateLastModified", "title", "description", "assignDate", "dueDate", "classSourcedId", "categorySourcedId", "academicSessionSourcedId", "resultValueMin", "resultValueMax", "schoolSourcedId"}
-	lineItemScoreScalesHeader          = []string{"sourcedId", "status", "dateLastModified", "title", "lineItemSourcedId", "scoreScaleSourcedId"}
-	lineItemLearningObjectiveIdsHeader = []string{"sourcedId", "status", "dateLastModified", "lineItemSourcedId", "source", "learningObjectiveId"}
-	resultsHeader                      = []string{"sourcedId", "status", "dateLastModified", "lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "scoreDate", "comment", "textScore", "classSourcedId", "inProgress", "incomplete", "late", "missing"}
-	resultScoreScalesHeader            = []string{"sourcedId", "status", "dateLastModified", "title", "resultSourcedId", "scoreScaleSourcedId"}
-	resultLearningObjectiveIdsHeader   = []string{"sourcedId", "status", "dateLastModified", "resultSourcedId", "source", "learningObjectiveId", "score", "textScore"}
+	categoriesHeader                   = header("categories")
+	scoreScalesHeader                  = header("scoreScales")
+	lineItemsHeader                    = header("lineItems")
+	lineItemScoreScalesHeader          = header("lineItemScoreScales")
+	lineItemLearningObjectiveIdsHeader = header("lineItemLearningObjectiveIds")
+	resultsHeader                      = header("results")
+	resultScoreScalesHeader            = header("resultScoreScales")
+	resultLearningObjectiveIdsHeader   = header("resultLearningObjectiveIds")
 )
 
 // The gradebook, in brief. Categories are district-wide. Every course has a

@@ -6,13 +6,12 @@ import (
 	"strings"
 )
 
-// Resources headers, in the exact column order of the OneRoster 1.2.1 CSV
-// binding.
+// Resources headers, from the catalogue (see rostering.go).
 var (
-	resourcesHeader       = []string{"sourcedId", "status", "dateLastModified", "vendorResourceId", "title", "roles", "importance", "vendorId", "applicationId"}
-	courseResourcesHeader = []string{"sourcedId", "status", "dateLastModified", "title", "courseSourcedId", "resourceSourcedId"}
-	classResourcesHeader  = []string{"sourcedId", "status", "dateLastModified", "title", "classSourcedId", "resourceSourcedId"}
-	userResourcesHeader   = []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "orgSourcedId", "classSourcedId", "resourceSourcedId"}
+	resourcesHeader       = header("resources")
+	courseResourcesHeader = header("courseResources")
+	classResourcesHeader  = header("classResources")
+	userResourcesHeader   = header("userResources")
 )
 
 // The resources, in brief. The district licenses one catalogue of learning

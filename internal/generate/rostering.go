@@ -2,17 +2,19 @@ package generate
 
 import "strings"
 
-// Headers, in the exact column order of the OneRoster 1.2.1 CSV binding.
+// Headers: the catalogue's columns (internal/oneroster/schema), the
+// order of the OneRoster 1.2.1 CSV binding. The writers below fill rows in
+// this order; generate_test holds the binding's headers to compare.
 var (
-	academicSessionsHeader = []string{"sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"}
-	classesHeader          = []string{"sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods"}
-	coursesHeader          = []string{"sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode", "grades", "orgSourcedId", "subjects", "subjectCodes"}
-	demographicsHeader     = []string{"sourcedId", "status", "dateLastModified", "birthDate", "sex", "americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander", "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity", "countryOfBirthCode", "stateOfBirthAbbreviation", "cityOfBirth", "publicSchoolResidenceStatus"}
-	enrollmentsHeader      = []string{"sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"}
-	orgsHeader             = []string{"sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"}
-	rolesHeader            = []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"}
-	userProfilesHeader     = []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "profileType", "vendorId", "applicationId", "description", "credentialType", "username", "password"}
-	usersHeader            = []string{"sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier", "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"}
+	academicSessionsHeader = header("academicSessions")
+	classesHeader          = header("classes")
+	coursesHeader          = header("courses")
+	demographicsHeader     = header("demographics")
+	enrollmentsHeader      = header("enrollments")
+	orgsHeader             = header("orgs")
+	rolesHeader            = header("roles")
+	userProfilesHeader     = header("userProfiles")
+	usersHeader            = header("users")
 )
 
 // In bulk files status and dateLastModified stay blank: every put below

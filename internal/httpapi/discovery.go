@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // This file generates the localized OpenAPI document that OneRoster 1.2
@@ -581,7 +582,7 @@ func (g *docGen) entity(e *oneroster.Entity) {
 	props := object{}
 	var req []any
 	for _, f := range e.Fields {
-		props = append(props, member{f.Name, g.property(f)})
+		props = append(props, member{f.Name, g.property(e, f)})
 		if f.Required {
 			req = append(req, f.Name)
 		}
@@ -603,8 +604,9 @@ func (g *docGen) entity(e *oneroster.Entity) {
 	g.schemas[name] = append(s, member{"additionalProperties", false})
 }
 
-// property is the schema of one field, from its Kind.
-func (g *docGen) property(f oneroster.Field) object {
+// property is the schema of one field of e, from its Kind (and, for an
+// enum, its column's vocabulary in the catalogue).
+func (g *docGen) property(e *oneroster.Entity, f oneroster.Field) object {
 	str := func(extra ...member) object { return append(object{{"type", "string"}}, extra...) }
 	array := func(items object, desc string) object {
 		a := object{{"type", "array"}}
@@ -620,7 +622,7 @@ func (g *docGen) property(f oneroster.Field) object {
 	case oneroster.String:
 		return str()
 	case oneroster.Enum:
-		return str(member{"description", "Token of a OneRoster vocabulary (extensible ones also accept ext:<name>)."})
+		return str(enumOf(e, f)...)
 	case oneroster.Date:
 		return str(member{"format", "date"})
 	case oneroster.DateTime, oneroster.DateAsTime:
@@ -656,6 +658,30 @@ func (g *docGen) property(f oneroster.Field) object {
 	}
 	g.fail(fmt.Errorf("discovery: field %s has kind %d, which discovery does not know", f.Name, f.Kind))
 	return object{}
+}
+
+// enumOf publishes the tokens an enum property takes, from its
+// column in the catalogue: a closed vocabulary as enum, an extensible one
+// as the official files write it, the tokens or an ext: name.
+func enumOf(e *oneroster.Entity, f oneroster.Field) []member {
+	var col *schema.Column
+	if t := schema.ByName(e.Table); t != nil {
+		col = t.Column(f.Col)
+	}
+	if col == nil || len(col.Values) == 0 {
+		return []member{{"description", "Token of a OneRoster vocabulary."}}
+	}
+	tokens := make([]any, len(col.Values))
+	for i, v := range col.Values {
+		tokens[i] = v
+	}
+	if !col.Extensible {
+		return []member{{"enum", tokens}}
+	}
+	return []member{
+		{"description", "Token of an extensible OneRoster vocabulary: one of the listed values, or ext: and a name of one's own."},
+		{"anyOf", []any{object{{"enum", tokens}}, object{{"pattern", "^ext:[A-Za-z0-9._-]+$"}}}},
+	}
 }
 
 func (g *docGen) fail(err error) {

@@ -180,6 +180,18 @@ func TestDiscoveryDocument(t *testing.T) {
 	if p := prop("imsx_CodeMinorField", "imsx_codeMinorFieldValue"); len(p.Enum) != 9 || !slices.Contains(p.Enum, any("unknownobject")) {
 		t.Errorf("rostering code-minor values: %v", p.Enum)
 	}
+	// Enum values come from the catalogue: closed vocabularies as enum,
+	// extensible ones as the tokens or an ext: name.
+	if p := prop("Org", "status"); !slices.Equal(p.Enum, []any{"active", "tobedeleted"}) {
+		t.Errorf("Org.status enum %v", p.Enum)
+	}
+	if p := prop("Role", "roleType"); !slices.Equal(p.Enum, []any{"primary", "secondary"}) {
+		t.Errorf("Role.roleType enum %v", p.Enum)
+	}
+	if p := prop("Org", "type"); len(p.AnyOf) != 2 || !slices.Contains(p.AnyOf[0].Value.Enum, any("school")) ||
+		p.AnyOf[1].Value.Pattern != "^ext:[A-Za-z0-9._-]+$" || p.Enum != nil {
+		t.Errorf("Org.type: %+v", p)
+	}
 	if p := prop("UserProfile", "credentials"); p.Items == nil || p.Items.Ref != "#/components/schemas/Credential" {
 		t.Errorf("UserProfile.credentials: %+v", p)
 	}

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -241,32 +241,17 @@ var _ store.Store = (*DB)(nil)
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
 	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
 		stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
-	for _, f := range csvpkg.Files {
-		table := strings.TrimSuffix(f.Name, ".csv")
+	for _, t := range schema.Tables {
 		var cols []string
-		for _, c := range f.Columns {
+		for _, c := range t.Columns {
 			cols = append(cols, c.Name)
-			if c.Format == csvpkg.Float || c.Format == csvpkg.Integer {
-				db.numeric[table+"."+c.Name] = true
+			if c.Format.Numeric() {
+				db.numeric[t.Name+"."+c.Name] = true
 			}
 		}
-		db.cols[table] = append(cols, "metadata")
-	}
-	for _, e := range oneroster.Entities {
-		if !e.NoCSV {
-			continue
-		}
-		var cols []string
-		for _, f := range e.Fields {
-			if f.Col == "" {
-				continue
-			}
-			cols = append(cols, f.Col)
-			if f.Kind == oneroster.Number {
-				db.numeric[e.Table+"."+f.Col] = true
-			}
-		}
-		db.cols[e.Table] = cols
+		// Every table also keeps the object's metadata: a CSV row's
+		// metadata.* cells or a REST body's metadata object, as JSON text.
+		db.cols[t.Name] = append(cols, "metadata")
 	}
 	if err := db.migrate(ctx, fsys); err != nil {
 		return nil, err

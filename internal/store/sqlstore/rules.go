@@ -9,14 +9,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
 // The rules of a REST write. A REST write must leave the store in a state
 // the CSV binding can export and the import accepts again, so it keeps the
-// import's rules: the same reference types (csvpkg.RefTypeRule), the same
+// import's rules: the same reference types (schema.RefTypeRule), the same
 // checks across rows (checks), and it fills in what the JSON binding may
 // leave out but the CSV binding requires. All of it runs inside the
 // write's transaction: a concurrent delete or import cannot slip between
@@ -86,9 +86,9 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		if ref.Col == "" {
 			continue
 		}
-		want, not := csvpkg.RefTypeRule(e.Table+".csv", ref.Col)
+		want, not := schema.RefTypeRule(e.Table, ref.Col)
 		switch typ := types[i]; {
-		case !csvpkg.RefTypeOK(want, typ):
+		case !schema.RefTypeOK(want, typ):
 			return invalid("%s: %s %s is of type %s, not %s", ref.Path, ref.Entity.Name, ref.ID, typ, want)
 		case not != "" && typ == not:
 			return invalid("%s: %s %s is a %s; a %s belongs to a term or grading period", ref.Path, ref.Entity.Name, ref.ID, typ, e.Name)

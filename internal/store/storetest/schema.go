@@ -6,17 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
 // CheckSchema compares the tables a migrated database holds (db, of the
 // engine named "sqlite" or "postgres") with the catalogue: every table of
-// the CSV binding and every entity without a CSV file, with its columns
-// in order (the CSV columns or the entity's, then metadata, content_hash
-// and import_id) and numbers stored as numbers. The two migration sets
-// are written by hand; this is what keeps them from drifting from the
-// catalogue and from each other.
+// internal/oneroster/schema, with its columns in order (the catalogue's,
+// then metadata, content_hash and import_id) and numbers stored as
+// numbers. The two migration sets are written by hand; this is what keeps
+// them from drifting from the catalogue and from each other.
 func CheckSchema(t *testing.T, db *sql.DB, engine string) {
 	t.Helper()
 	type column struct{ name, kind string }
@@ -27,25 +26,12 @@ func CheckSchema(t *testing.T, db *sql.DB, engine string) {
 		}
 		return "text"
 	}
-	for _, f := range csvpkg.Files {
-		table := strings.TrimSuffix(f.Name, ".csv")
+	for _, tb := range schema.Tables {
 		var cols []column
-		for _, c := range f.Columns {
-			cols = append(cols, column{oneroster.SnakeCase(c.Name), kind(c.Format == csvpkg.Float || c.Format == csvpkg.Integer)})
+		for _, c := range tb.Columns {
+			cols = append(cols, column{oneroster.SnakeCase(c.Name), kind(c.Format.Numeric())})
 		}
-		want[oneroster.SnakeCase(table)] = cols
-	}
-	for _, e := range oneroster.Entities {
-		if !e.NoCSV {
-			continue
-		}
-		var cols []column
-		for _, f := range e.Fields {
-			if f.Col != "" && f.Col != "metadata" {
-				cols = append(cols, column{oneroster.SnakeCase(f.Col), kind(f.Kind == oneroster.Number)})
-			}
-		}
-		want[oneroster.SnakeCase(e.Table)] = cols
+		want[oneroster.SnakeCase(tb.Name)] = cols
 	}
 	for table, cols := range want {
 		want[table] = append(cols, column{"metadata", "text"}, column{"content_hash", "text"}, column{"import_id", "integer"})
