@@ -98,8 +98,6 @@ func New(st store.AuthStore, cfg Config) *Service {
 	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
 }
 
-func (s *Service) now() string { return oneroster.FormatTime(s.cfg.Now()) }
-
 // CreateClient registers a client allowed the given scopes and returns its
 // id and secret. The secret is shown this once; only its hash is kept.
 func (s *Service) CreateClient(ctx context.Context, name string, scopes []string) (id, secret string, err error) {
@@ -108,7 +106,7 @@ func (s *Service) CreateClient(ctx context.Context, name string, scopes []string
 	}
 	id, secret = "orc_"+randomString(15), randomString(32)
 	err = s.st.CreateClient(ctx, store.Client{ID: id, Name: name, SecretHash: HashSecret(secret),
-		Scopes: strings.Join(scopes, " "), CreatedAt: s.now()})
+		Scopes: strings.Join(scopes, " "), CreatedAt: s.cfg.Now()})
 	return id, secret, err
 }
 
@@ -118,16 +116,16 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if c.RevokedAt != "" {
+	if !c.RevokedAt.IsZero() {
 		return "", fmt.Errorf("client %s is revoked", id)
 	}
 	secret := randomString(32)
-	return secret, s.st.SetClientSecret(ctx, id, HashSecret(secret), s.now())
+	return secret, s.st.SetClientSecret(ctx, id, HashSecret(secret), s.cfg.Now())
 }
 
 // Revoke locks a client out; its tokens stop working within CacheTTL.
 func (s *Service) Revoke(ctx context.Context, id string) error {
-	return s.st.RevokeClient(ctx, id, s.now())
+	return s.st.RevokeClient(ctx, id, s.cfg.Now())
 }
 
 // Clients lists the registered clients.
@@ -161,7 +159,7 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 		}
 		hash = dummyHash
 	}
-	if !VerifySecret(hash, secret) || err != nil || c.RevokedAt != "" {
+	if !VerifySecret(hash, secret) || err != nil || !c.RevokedAt.IsZero() {
 		s.fail(ctx, keys)
 		return "", g, &tokenError{http.StatusUnauthorized, "invalid_client", "client authentication failed", 0}
 	}
@@ -181,8 +179,8 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	}
 	token = "ort_" + randomString(32)
 	expires := s.cfg.Now().Add(s.cfg.TokenTTL)
-	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: oneroster.FormatTime(expires)}
-	if err := s.st.CreateToken(ctx, tokenHash(token), t, s.now()); err != nil {
+	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: expires}
+	if err := s.st.CreateToken(ctx, tokenHash(token), t, s.cfg.Now()); err != nil {
 		return "", g, err
 	}
 	return token, Grant{ClientID: c.ID, Scopes: granted, Expires: expires}, nil
@@ -190,8 +188,8 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 
 // throttle slows down or refuses a caller with many recent failures.
 func (s *Service) throttle(ctx context.Context, keys []string) error {
-	since := oneroster.FormatTime(s.cfg.Now().Add(-s.cfg.FailureWindow))
-	worst, oldest := 0, ""
+	since := s.cfg.Now().Add(-s.cfg.FailureWindow)
+	worst, oldest := 0, time.Time{}
 	for _, k := range keys {
 		n, o, err := s.st.Failures(ctx, k, since)
 		if err != nil {
@@ -202,10 +200,7 @@ func (s *Service) throttle(ctx context.Context, keys []string) error {
 		}
 	}
 	if worst >= s.cfg.RefuseAfter {
-		retry := 1
-		if t, err := oneroster.ParseTime(oldest); err == nil {
-			retry = max(1, int(t.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
-		}
+		retry := max(1, int(oldest.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
 		return &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
 	}
 	if worst >= s.cfg.SlowAfter {
@@ -216,10 +211,10 @@ func (s *Service) throttle(ctx context.Context, keys []string) error {
 
 func (s *Service) fail(ctx context.Context, keys []string) {
 	now := s.cfg.Now()
-	since := oneroster.FormatTime(now.Add(-s.cfg.FailureWindow))
+	since := now.Add(-s.cfg.FailureWindow)
 	for _, k := range keys {
 		// A failure to record a failure must not turn a 401 into a 500.
-		_ = s.st.AddFailure(ctx, k, oneroster.FormatTime(now), since)
+		_ = s.st.AddFailure(ctx, k, now, since)
 	}
 }
 
@@ -250,7 +245,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if hit && now.Sub(c.checked) < s.cfg.CacheTTL && now.Before(c.grant.Expires) {
 		return c.grant, nil
 	}
-	t, err := s.st.Token(r.Context(), hash, oneroster.FormatTime(now))
+	t, err := s.st.Token(r.Context(), hash, now)
 	if errors.Is(err, oneroster.ErrNotFound) {
 		s.mu.Lock()
 		delete(s.cache, hash)
@@ -260,8 +255,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	exp, _ := oneroster.ParseTime(t.ExpiresAt)
-	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: exp}
+	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: t.ExpiresAt}
 	s.mu.Lock()
 	if len(s.cache) > 100000 {
 		clear(s.cache) // a crude bound; valid tokens are simply checked again

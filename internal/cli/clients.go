@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 func runClients(ctx context.Context, e *env, args []string) int {
@@ -89,7 +90,7 @@ func runClients(ctx context.Context, e *env, args []string) int {
 			}
 			list := []out{}
 			for _, c := range cs {
-				list = append(list, out{c.ID, c.Name, c.Scopes, c.CreatedAt, c.RotatedAt, c.RevokedAt})
+				list = append(list, out{c.ID, c.Name, c.Scopes, oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
 			}
 			printJSON(list)
 			return ExitOK
@@ -97,11 +98,11 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES")
 		for _, c := range cs {
-			revoked := c.RevokedAt
+			revoked := oneroster.FormatTime(c.RevokedAt)
 			if revoked == "" {
 				revoked = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.CreatedAt, revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "))
 		}
 		tw.Flush()
 	case "revoke":

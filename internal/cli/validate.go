@@ -200,7 +200,7 @@ func runImports(ctx context.Context, e *env, args []string) int {
 		}
 		out := []item{}
 		for _, r := range list {
-			it := item{r.ID, r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, nil}
+			it := item{r.ID, oneroster.FormatTime(r.StartedAt), oneroster.FormatTime(r.FinishedAt), r.Source, r.SHA256, r.Outcome, nil}
 			if json.Valid([]byte(r.Report)) {
 				it.Report = json.RawMessage(r.Report)
 			}

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
-	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -50,9 +49,8 @@ var zipTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 // manifest marks absent are removed, so the folder matches its manifest).
 func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summary, error) {
 	sum := Summary{Files: map[string]int{}, Mode: "bulk"}
-	since := ""
-	if !o.Since.IsZero() {
-		since = oneroster.FormatTime(o.Since)
+	since := o.Since
+	if !since.IsZero() {
 		sum.Mode = "delta"
 	}
 	var sink sink
@@ -107,7 +105,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 
 // survey counts a table's exported rows and collects its metadata keys,
 // which become metadata.* columns.
-func survey(ctx context.Context, st store.Exporter, table, since string) (int, []string, error) {
+func survey(ctx context.Context, st store.Exporter, table string, since time.Time) (int, []string, error) {
 	n := 0
 	keys := map[string]bool{}
 	err := st.ExportRows(ctx, table, since, func(vals []string) error {
@@ -130,7 +128,7 @@ func survey(ctx context.Context, st store.Exporter, table, since string) (int, [
 	return n, out, err
 }
 
-func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvpkg.FileSpec, table, since string, keys []string,
+func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvpkg.FileSpec, table string, since time.Time, keys []string,
 	progress func(string, int)) (int, error) {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
@@ -150,7 +148,7 @@ func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvpkg
 		for i, c := range spec.Columns {
 			v := vals[i]
 			switch {
-			case since == "" && (c.Name == "status" || c.Name == "dateLastModified"):
+			case since.IsZero() && (c.Name == "status" || c.Name == "dateLastModified"):
 				v = "" // bulk rows leave both blank
 			case c.Format == schema.Date && len(v) > 10:
 				v = v[:10] // a date-time written through REST, in a Date column

@@ -103,7 +103,7 @@ func TestDeltaSince(t *testing.T) {
 	ctx := context.Background()
 	st := open(t)
 	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
-	t2 := "2026-05-01T00:00:00.000Z"
+	t2 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-1", "lineItemSourcedId": "li-1",
 		"studentSourcedId": "u-s1", "scoreStatus": "fully graded", "score": "10", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, t2); err != nil {
 		t.Fatal(err)

@@ -175,7 +175,7 @@ var ErrCancelled = errors.New("import cancelled; nothing was imported, the store
 // returns an error only when the import could not run (I/O, database);
 // problems with the package are in the report, and then nothing is stored.
 func Import(ctx context.Context, st store.Store, path string, o Options) (*Report, error) {
-	started := oneroster.FormatTime(time.Now())
+	started := time.Now()
 	rep, err := run(ctx, st, path, o)
 	if err != nil && ctx.Err() != nil {
 		// Whatever the interrupted statement said (context canceled, sql:
@@ -184,7 +184,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 		err = fmt.Errorf("%w (%v)", ErrCancelled, context.Cause(ctx))
 		if !o.DryRun {
 			summary, _ := json.Marshal(map[string]any{"ok": false, "cancelled": true})
-			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: oneroster.FormatTime(time.Now()),
+			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: time.Now(),
 				Source: o.Source, SHA256: o.SHA256, Outcome: "cancelled", Report: string(summary)}); rerr != nil {
 				return nil, errors.Join(err, rerr)
 			}
@@ -194,7 +194,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 	if err == nil && rep != nil && !rep.OK && !o.DryRun {
 		// The transaction is gone; the history keeps the refusal.
 		summary, _ := json.Marshal(rep)
-		if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: oneroster.FormatTime(time.Now()),
+		if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: time.Now(),
 			Source: o.Source, SHA256: o.SHA256, Outcome: "rejected", Report: string(summary)}); rerr != nil {
 			return rep, rerr
 		}
@@ -247,8 +247,8 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 			tx.Rollback()
 		}
 	}()
-	now := oneroster.FormatTime(o.Now())
-	im := &importer{tx: tx, rep: rep, o: o, now: now, pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
+	at := o.Now()
+	im := &importer{tx: tx, rep: rep, o: o, at: at, now: oneroster.FormatTime(at), pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
 	tx.SetComplete(func(table string) bool { return !im.broken[table] && (!o.Standalone || im.whole(table)) })
 	for _, spec := range csvpkg.Files {
 		mode := man.Mode(spec.Name)
@@ -285,7 +285,7 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		rep.OK = true
 		return rep, nil // the deferred Rollback undoes everything
 	}
-	if rep.Touched, err = tx.TouchOwners(ctx, now); err != nil {
+	if rep.Touched, err = tx.TouchOwners(ctx, at); err != nil {
 		return nil, err
 	}
 	rep.ImportID = tx.ID()
@@ -309,7 +309,8 @@ type importer struct {
 	tx  store.ImportTx
 	rep *Report
 	o   Options
-	now string
+	at  time.Time // the import's time
+	now string    // at as the rows' dateLastModified
 	// file is the file problems of the current file name: for a 1.1
 	// package's roles, derived from users.csv, that is users.csv, whose
 	// lines and columns they carry.
@@ -555,7 +556,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 					"if the file really is complete, import with --allow-mass-delete", missing, active, table,
 					100*float64(missing)/float64(active), 100*im.o.MaxDeleteShare)})
 		default:
-			n, err := im.tx.MarkMissing(ctx, table, im.now)
+			n, err := im.tx.MarkMissing(ctx, table, im.at)
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,8 @@ package httpapi_test
 // on both engines, every response validated against the official OpenAPI.
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -254,7 +256,7 @@ func TestObjectiveSources(t *testing.T) {
 
 			gotStored := map[string][]string{}
 			if k.table != "" {
-				err := st.ExportRows(ctx, k.table, "", func(vals []string) error {
+				err := st.ExportRows(ctx, k.table, time.Time{}, func(vals []string) error {
 					if _, ok := wantStored[vals[3]]; ok { // owner, source
 						gotStored[vals[3]] = append(gotStored[vals[3]], vals[4])
 					}

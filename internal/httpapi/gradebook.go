@@ -105,7 +105,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-func (s *Server) now() string { return oneroster.FormatTime(time.Now()) }
+func (s *Server) now() time.Time { return time.Now() }
 
 // put is the idempotent upsert of one object: 201 with no body, for a
 // create and for a replace alike, the one success status the three

@@ -14,11 +14,22 @@ import (
 // answers). Stored times compare as text because they all have it.
 const TimeLayout = "2006-01-02T15:04:05.000Z"
 
-// FormatTime writes t in TimeLayout.
-func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+// FormatTime writes t in TimeLayout; the zero time (never: a client not
+// revoked) is "".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeLayout)
+}
 
-// ParseTime reads a stored date-time (TimeLayout).
-func ParseTime(s string) (time.Time, error) { return time.Parse(TimeLayout, s) }
+// ParseTime reads a stored date-time (TimeLayout); "" is the zero time.
+func ParseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(TimeLayout, s)
+}
 
 // IsUUID reports whether s is a UUID in its 8-4-4-4-12 hexadecimal form,
 // in either case.

@@ -6,6 +6,8 @@
 package store
 
 import (
+	"time"
+
 	"context"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -187,7 +189,7 @@ type ImportTx interface {
 	EndFile(ctx context.Context, table string) error
 	// MarkMissing turns every active row of table that this import has not
 	// seen into tobedeleted at time now (bulk semantics) and returns how many.
-	MarkMissing(ctx context.Context, table string, now string) (int64, error)
+	MarkMissing(ctx context.Context, table string, now time.Time) (int64, error)
 	// CountMissing counts the active rows of table that this import has not
 	// seen (what MarkMissing would delete) and all active rows, so that a
 	// bulk file that would delete too much can be refused first.
@@ -216,7 +218,7 @@ type ImportTx interface {
 	// partly of rows of other files that this import changed (a user's
 	// roles and profiles, a line item's or result's score scale and
 	// learning objectives), so that delta consumers see them.
-	TouchOwners(ctx context.Context, now string) (int64, error)
+	TouchOwners(ctx context.Context, now time.Time) (int64, error)
 	Finish(ctx context.Context, outcome, report string) error
 	Commit() error
 	Rollback() error
@@ -226,8 +228,8 @@ type ImportTx interface {
 // package was imported or refused.
 type ImportRecord struct {
 	ID         int64
-	StartedAt  string
-	FinishedAt string
+	StartedAt  time.Time
+	FinishedAt time.Time
 	Source     string // the package's file or folder name
 	SHA256     string // of a zip package; "" for a folder
 	Outcome    string // "imported", "rejected" or "cancelled"
@@ -258,41 +260,41 @@ type Client struct {
 	Name       string
 	SecretHash string
 	Scopes     string // space-separated scope URIs
-	CreatedAt  string
-	RotatedAt  string
-	RevokedAt  string
+	CreatedAt  time.Time
+	RotatedAt  time.Time // zero: never rotated
+	RevokedAt  time.Time // zero: not revoked
 }
 
 // Token is an issued access token, known by the hash of its value.
 type Token struct {
 	ClientID  string
 	Scopes    string
-	ExpiresAt string
+	ExpiresAt time.Time
 }
 
 // AuthStore keeps OAuth clients, tokens and failed attempts.
 //
 // Client and Token lookups return an error matching oneroster.ErrNotFound
-// when there is no such (unrevoked, for Token) record. Times are in the
-// stored date-time form, so they compare as text.
+// when there is no such (unrevoked, for Token) record. Times cross this
+// interface as time.Time; the store keeps them in oneroster.TimeLayout.
 type AuthStore interface {
 	CreateClient(ctx context.Context, c Client) error
 	Client(ctx context.Context, id string) (Client, error)
 	Clients(ctx context.Context) ([]Client, error)
 	// RevokeClient marks the client revoked and deletes its tokens.
-	RevokeClient(ctx context.Context, id, now string) error
+	RevokeClient(ctx context.Context, id string, now time.Time) error
 	// SetClientSecret replaces the secret hash and deletes the client's tokens.
-	SetClientSecret(ctx context.Context, id, hash, now string) error
+	SetClientSecret(ctx context.Context, id, hash string, now time.Time) error
 	// CreateToken stores a token and deletes tokens that expired before now.
-	CreateToken(ctx context.Context, hash string, t Token, now string) error
+	CreateToken(ctx context.Context, hash string, t Token, now time.Time) error
 	// Token returns the token with that hash if it has not expired at now
 	// and its client is not revoked.
-	Token(ctx context.Context, hash, now string) (Token, error)
+	Token(ctx context.Context, hash string, now time.Time) (Token, error)
 	// AddFailure records a failed attempt under key at time now and forgets
 	// failures older than since; Failures counts key's failures after since
 	// and returns the time of the oldest of them.
-	AddFailure(ctx context.Context, key, now, since string) error
-	Failures(ctx context.Context, key, since string) (n int, oldest string, err error)
+	AddFailure(ctx context.Context, key string, now, since time.Time) error
+	Failures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error)
 }
 
 // Object is one object written through the REST binding, in stored form.
@@ -344,17 +346,17 @@ type Objective struct {
 // score scale) is not deleted: 422 naming them. Delete returns an error
 // matching oneroster.ErrNotFound when there is no active object.
 type Writer interface {
-	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now string) ([]bool, error)
-	Delete(ctx context.Context, e *oneroster.Entity, id, now string) error
+	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now time.Time) ([]bool, error)
+	Delete(ctx context.Context, e *oneroster.Entity, id string, now time.Time) error
 }
 
 // Exporter streams the rows of a table for a CSV export.
 //
 // ExportRows calls each, in sourcedId order, with the values of a row of
 // table (CSV base name) in the order of the table's CSV columns followed
-// by metadata. With since == "" it yields the active rows; otherwise the
-// rows changed after since (a stored date-time), tobedeleted ones too. The
+// by metadata. With a zero since it yields the active rows; otherwise the
+// rows changed after since, tobedeleted ones too. The
 // slice is reused between calls.
 type Exporter interface {
-	ExportRows(ctx context.Context, table, since string, each func(vals []string) error) error
+	ExportRows(ctx context.Context, table string, since time.Time, each func(vals []string) error) error
 }

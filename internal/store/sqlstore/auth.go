@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
@@ -13,7 +14,7 @@ import (
 func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`),
-			c.ID, c.Name, c.SecretHash, c.Scopes, c.CreatedAt)
+			c.ID, c.Name, c.SecretHash, c.Scopes, oneroster.FormatTime(c.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -26,7 +27,7 @@ const clientCols = `client_id, name, secret_hash, scopes, created_at, rotated_at
 
 func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
 	var c store.Client
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.CreatedAt, &c.RotatedAt, &c.RevokedAt)
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
 	return c, err
 }
 
@@ -93,30 +94,31 @@ func (db *DB) updateClient(ctx context.Context, id, set string, args ...any) err
 	})
 }
 
-func (db *DB) RevokeClient(ctx context.Context, id, now string) error {
-	return db.updateClient(ctx, id, `revoked_at = ?`, now)
+func (db *DB) RevokeClient(ctx context.Context, id string, now time.Time) error {
+	return db.updateClient(ctx, id, `revoked_at = ?`, oneroster.FormatTime(now))
 }
 
-func (db *DB) SetClientSecret(ctx context.Context, id, hash, now string) error {
-	return db.updateClient(ctx, id, `secret_hash = ?, rotated_at = ?`, hash, now)
+func (db *DB) SetClientSecret(ctx context.Context, id, hash string, now time.Time) error {
+	return db.updateClient(ctx, id, `secret_hash = ?, rotated_at = ?`, hash, oneroster.FormatTime(now))
 }
 
-func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, now string) error {
+func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at time.Time) error {
+	now := oneroster.FormatTime(at)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE expires_at < ?`), now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_tokens (token_hash, client_id, scopes, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
-			hash, t.ClientID, t.Scopes, now, t.ExpiresAt)
+			hash, t.ClientID, t.Scopes, now, oneroster.FormatTime(t.ExpiresAt))
 		return err
 	})
 }
 
-func (db *DB) Token(ctx context.Context, hash, now string) (store.Token, error) {
+func (db *DB) Token(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var t store.Token
 	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at FROM oauth_tokens t
 		JOIN oauth_clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, now).Scan(&t.ClientID, &t.Scopes, &t.ExpiresAt)
+		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, oneroster.ErrNotFound
 	}
@@ -126,22 +128,44 @@ func (db *DB) Token(ctx context.Context, hash, now string) (store.Token, error) 
 	return t, nil
 }
 
-func (db *DB) AddFailure(ctx context.Context, key, now, since string) error {
+func (db *DB) AddFailure(ctx context.Context, key string, now, since time.Time) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE at <= ?`), since); err != nil {
+		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE at <= ?`), oneroster.FormatTime(since)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO auth_failures (key, at) VALUES (?, ?)`), key, now)
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO auth_failures (key, at) VALUES (?, ?)`), key, oneroster.FormatTime(now))
 		return err
 	})
 }
 
-func (db *DB) Failures(ctx context.Context, key, since string) (int, string, error) {
+func (db *DB) Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
-	var oldest sql.NullString
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*), MIN(at) FROM auth_failures WHERE key = ? AND at > ?`), key, since).Scan(&n, &oldest)
+	var oldest time.Time
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*), MIN(at) FROM auth_failures WHERE key = ? AND at > ?`), key, oneroster.FormatTime(since)).Scan(&n, storedTime{&oldest})
 	if err != nil {
-		return 0, "", fmt.Errorf("failures: %w", err)
+		return 0, time.Time{}, fmt.Errorf("failures: %w", err)
 	}
-	return n, oldest.String, nil
+	return n, oldest, nil
+}
+
+// storedTime scans a stored time ("" or NULL: the zero time) into T.
+type storedTime struct{ T *time.Time }
+
+func (s storedTime) Scan(src any) error {
+	var text string
+	switch v := src.(type) {
+	case nil:
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
+		return fmt.Errorf("stored time: unexpected %T", src)
+	}
+	t, err := oneroster.ParseTime(text)
+	if err != nil {
+		return fmt.Errorf("stored time %q: %w", text, err)
+	}
+	*s.T = t
+	return nil
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
-func (db *DB) ExportRows(ctx context.Context, table, since string, each func([]string) error) error {
+func (db *DB) ExportRows(ctx context.Context, table string, since time.Time, each func([]string) error) error {
 	cols := db.cols[table]
 	parts := make([]string, len(cols))
 	for i, c := range cols {
@@ -16,11 +19,11 @@ func (db *DB) ExportRows(ctx context.Context, table, since string, each func([]s
 	}
 	q := `SELECT ` + strings.Join(parts, ", ") + ` FROM ` + SQLTable(table)
 	var args []any
-	if since == "" {
+	if since.IsZero() {
 		q += ` WHERE status = 'active'`
 	} else {
 		q += ` WHERE date_last_modified > ?`
-		args = append(args, since)
+		args = append(args, oneroster.FormatTime(since))
 	}
 	q += ` ORDER BY sourced_id`
 	rows, err := db.r.QueryContext(ctx, db.rebind(q), args...)

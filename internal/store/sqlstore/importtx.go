@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -562,14 +564,14 @@ func (t *importTx) drop(ctx context.Context, name string) error {
 	return nil
 }
 
-func (t *importTx) MarkMissing(ctx context.Context, table, now string) (int64, error) {
+func (t *importTx) MarkMissing(ctx context.Context, table string, now time.Time) (int64, error) {
 	name, err := t.seenTable(ctx, table)
 	if err != nil {
 		return 0, err
 	}
 	q := `UPDATE ` + SQLTable(table) + ` SET status = 'tobedeleted', date_last_modified = ?, import_id = ?
 		WHERE status = 'active' AND NOT EXISTS (SELECT 1 FROM ` + name + ` s WHERE s.id = ` + SQLTable(table) + `.sourced_id)`
-	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), now, t.id)
+	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), oneroster.FormatTime(now), t.id)
 	if err != nil {
 		return 0, fmt.Errorf("mark missing %s: %w", table, err)
 	}
@@ -677,7 +679,7 @@ var owned = []struct {
 	{"results", "results", "result_sourced_id", []string{"result_score_scales", "result_learning_objective_ids"}},
 }
 
-func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
+func (t *importTx) TouchOwners(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, o := range owned {
 		if t.empty[o.file] {
@@ -686,7 +688,7 @@ func (t *importTx) TouchOwners(ctx context.Context, now string) (int64, error) {
 		}
 		var sel []string
 		var args []any
-		args = append(args, now, t.id)
+		args = append(args, oneroster.FormatTime(now), t.id)
 		for _, l := range o.links {
 			sel = append(sel, `SELECT `+o.col+` FROM `+l+` WHERE import_id = ?`)
 			args = append(args, t.id)
@@ -742,7 +744,7 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 func (db *DB) RecordImport(ctx context.Context, r store.ImportRecord) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO imports (started_at, finished_at, source, sha256, outcome, report) VALUES (?, ?, ?, ?, ?, ?)`),
-			r.StartedAt, r.FinishedAt, r.Source, r.SHA256, r.Outcome, r.Report)
+			oneroster.FormatTime(r.StartedAt), oneroster.FormatTime(r.FinishedAt), r.Source, r.SHA256, r.Outcome, r.Report)
 		return err
 	})
 	if err != nil {
@@ -756,7 +758,7 @@ const importCols = `id, started_at, finished_at, source, sha256, outcome, report
 
 func scanImport(row interface{ Scan(...any) error }) (store.ImportRecord, error) {
 	var r store.ImportRecord
-	err := row.Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Source, &r.SHA256, &r.Outcome, &r.Report)
+	err := row.Scan(&r.ID, storedTime{&r.StartedAt}, storedTime{&r.FinishedAt}, &r.Source, &r.SHA256, &r.Outcome, &r.Report)
 	return r, err
 }
 

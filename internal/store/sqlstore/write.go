@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -94,7 +96,8 @@ func (db *DB) write(ctx context.Context, exec execFunc, table string, cols []str
 // Put writes objects of e in one transaction (a PUT writes one, a POST
 // several) and reports, for each, whether it was created: new, or
 // replacing a deleted one.
-func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object, now string) ([]bool, error) {
+func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object, at time.Time) ([]bool, error) {
+	now := oneroster.FormatTime(at)
 	created := make([]bool, len(objs))
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -223,7 +226,8 @@ func (db *DB) putLinks(ctx context.Context, tx *sql.Tx, exec execFunc, e *oneros
 // answer 404, lists leave it out unless asked about changes), with what
 // hangs off it (see store.Writer), so that neither a bulk export nor a
 // delta export is left with references to it.
-func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id, now string) error {
+func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at time.Time) error {
+	now := oneroster.FormatTime(at)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if db.d.LockImports != "" {
 			// Alone, as an import is: no write in flight can commit a

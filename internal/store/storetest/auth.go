@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"slices"
@@ -17,7 +19,7 @@ import (
 func testAuthStore(t *testing.T, open Opener) {
 	st := open(t)
 	ctx := context.Background()
-	at := func(s string) string { return "2026-03-01T" + s + ".000Z" }
+	at := func(s string) time.Time { t, _ := oneroster.ParseTime("2026-03-01T" + s + ".000Z"); return t }
 	for _, c := range []store.Client{
 		{ID: "c-b", Name: "Reading app", SecretHash: "h1", Scopes: "s1 s2", CreatedAt: at("10:00:00")},
 		{ID: "c-a", Name: "Gradebook", SecretHash: "h2", Scopes: "s3", CreatedAt: at("10:00:00")},
@@ -29,7 +31,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	if err := st.CreateClient(ctx, store.Client{ID: "c-a", Name: "again", CreatedAt: at("10:00:01")}); err == nil {
 		t.Error("a second client with the same id was created")
 	}
-	if c, err := st.Client(ctx, "c-b"); err != nil || c.Name != "Reading app" || c.SecretHash != "h1" || c.Scopes != "s1 s2" || c.RevokedAt != "" {
+	if c, err := st.Client(ctx, "c-b"); err != nil || c.Name != "Reading app" || c.SecretHash != "h1" || c.Scopes != "s1 s2" || !c.RevokedAt.IsZero() {
 		t.Errorf("Client(c-b) = %+v, %v", c, err)
 	}
 	if _, err := st.Client(ctx, "nope"); !errors.Is(err, oneroster.ErrNotFound) {
@@ -47,7 +49,7 @@ func testAuthStore(t *testing.T, open Opener) {
 		t.Errorf("Clients = %v", ids)
 	}
 
-	tok := func(hash, client, expires string) {
+	tok := func(hash, client string, expires time.Time) {
 		t.Helper()
 		if err := st.CreateToken(ctx, hash, store.Token{ClientID: client, Scopes: "s1", ExpiresAt: expires}, at("11:00:00")); err != nil {
 			t.Fatal(err)
@@ -55,7 +57,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	}
 	tok("t1", "c-b", at("12:00:00"))
 	tok("t2", "c-a", at("12:00:00"))
-	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.ClientID != "c-b" || got.Scopes != "s1" || got.ExpiresAt != at("12:00:00") {
+	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.ClientID != "c-b" || got.Scopes != "s1" || !got.ExpiresAt.Equal(at("12:00:00")) {
 		t.Errorf("Token(t1) = %+v, %v", got, err)
 	}
 	if _, err := st.Token(ctx, "t1", at("12:00:00")); !errors.Is(err, oneroster.ErrNotFound) {
@@ -69,7 +71,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	if _, err := st.Token(ctx, "t1", at("11:41:00")); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("a token of the old secret: %v", err)
 	}
-	if c, _ := st.Client(ctx, "c-b"); c.SecretHash != "h9" || c.RotatedAt != at("11:40:00") {
+	if c, _ := st.Client(ctx, "c-b"); c.SecretHash != "h9" || !c.RotatedAt.Equal(at("11:40:00")) {
 		t.Errorf("after SetClientSecret: %+v", c)
 	}
 	if err := st.RevokeClient(ctx, "c-a", at("11:45:00")); err != nil {
@@ -82,7 +84,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	if _, err := st.Token(ctx, "t3", at("11:47:00")); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("a revoked client's token: %v", err)
 	}
-	if c, _ := st.Client(ctx, "c-a"); c.RevokedAt != at("11:45:00") {
+	if c, _ := st.Client(ctx, "c-a"); !c.RevokedAt.Equal(at("11:45:00")) {
 		t.Errorf("after RevokeClient: %+v", c)
 	}
 	for _, f := range []func() error{
@@ -103,17 +105,17 @@ func testAuthStore(t *testing.T, open Opener) {
 	if err := st.AddFailure(ctx, "ip:2", at("10:06:00"), at("09:00:00")); err != nil {
 		t.Fatal(err)
 	}
-	if n, oldest, err := st.Failures(ctx, "ip:1", at("10:01:00")); err != nil || n != 2 || oldest != at("10:05:00") {
-		t.Errorf("Failures(ip:1 after 10:01) = %d, %q, %v; want 2 from 10:05", n, oldest, err)
+	if n, oldest, err := st.Failures(ctx, "ip:1", at("10:01:00")); err != nil || n != 2 || !oldest.Equal(at("10:05:00")) {
+		t.Errorf("Failures(ip:1 after 10:01) = %d, %v, %v; want 2 from 10:05", n, oldest, err)
 	}
 	if err := st.AddFailure(ctx, "ip:2", at("10:20:00"), at("10:07:00")); err != nil {
 		t.Fatal(err)
 	}
-	if n, oldest, _ := st.Failures(ctx, "ip:1", at("09:00:00")); n != 1 || oldest != at("10:10:00") {
-		t.Errorf("after an AddFailure whose window starts at 10:07, ip:1 has %d failures from %q; want the one of 10:10", n, oldest)
+	if n, oldest, _ := st.Failures(ctx, "ip:1", at("09:00:00")); n != 1 || !oldest.Equal(at("10:10:00")) {
+		t.Errorf("after an AddFailure whose window starts at 10:07, ip:1 has %d failures from %v; want the one of 10:10", n, oldest)
 	}
-	if n, oldest, _ := st.Failures(ctx, "ip:2", at("09:00:00")); n != 1 || oldest != at("10:20:00") {
-		t.Errorf("Failures(ip:2) = %d, %q", n, oldest)
+	if n, oldest, _ := st.Failures(ctx, "ip:2", at("09:00:00")); n != 1 || !oldest.Equal(at("10:20:00")) {
+		t.Errorf("Failures(ip:2) = %d, %v", n, oldest)
 	}
 }
 
@@ -124,8 +126,8 @@ func testImportHistory(t *testing.T, open Opener) {
 	ctx := context.Background()
 	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1)
 	for i, outcome := range []string{"rejected", "cancelled"} {
-		if err := st.RecordImport(ctx, store.ImportRecord{StartedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:00.000Z",
-			FinishedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:01.000Z", Source: "pkg-" + outcome, Outcome: outcome, Report: `{"ok":false}`}); err != nil {
+		if err := st.RecordImport(ctx, store.ImportRecord{StartedAt: time.Date(2026, 2, 1+i, 0, 0, 0, 0, time.UTC),
+			FinishedAt: time.Date(2026, 2, 1+i, 0, 0, 1, 0, time.UTC), Source: "pkg-" + outcome, Outcome: outcome, Report: `{"ok":false}`}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,7 +146,7 @@ func testImportHistory(t *testing.T, open Opener) {
 		t.Errorf("Imports(2) gave %d", len(two))
 	}
 	r, err := st.Import(ctx, list[2].ID)
-	if err != nil || r.Outcome != "imported" || r.Report == "" || r.FinishedAt == "" {
+	if err != nil || r.Outcome != "imported" || r.Report == "" || r.FinishedAt.IsZero() {
 		t.Errorf("Import(%d) = %+v, %v", list[2].ID, r, err)
 	}
 	// An import that has not finished is not history yet.

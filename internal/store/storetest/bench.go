@@ -33,7 +33,7 @@ func BenchPuts(b *testing.B, st store.Store) {
 			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Path: "result", Vals: map[string]string{
 				"sourcedId": "bench-" + strconv.FormatInt(i%64, 10), "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1",
 				"scoreStatus": "fully graded", "score": strconv.FormatInt(i/64%2, 10), "scoreDate": "2025-09-08", "classSourcedId": "cl-1"},
-				Refs: putRefs}}, "2026-03-01T00:00:00.000Z")
+				Refs: putRefs}}, march(1))
 			if err != nil {
 				b.Error(err)
 				return

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"time"
+
 	"os"
 
 	"github.com/oneroster/oneroster/internal/csvpkg"
@@ -218,3 +220,6 @@ func FullFiles() map[string]string {
 	}
 	return out
 }
+
+// march is a day of March 2026, the time the suite's REST writes happen.
+func march(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }

@@ -142,7 +142,7 @@ func testDeepPaging(t *testing.T, open Opener) {
 	p := query.Params{}
 	before, total := list(oneroster.Result, p, true, 2500, 100)
 	first, _ := list(oneroster.Result, p, true, 0, 1)
-	if err := st.Delete(ctx, oneroster.Result, first[0], "2026-03-01T00:00:00.000Z"); err != nil {
+	if err := st.Delete(ctx, oneroster.Result, first[0], march(1)); err != nil {
 		t.Fatal(err)
 	}
 	after, total2 := list(oneroster.Result, p, true, 2499, 100)
@@ -171,14 +171,14 @@ func testVersions(t *testing.T, open Opener) {
 	}
 	u0, r0 := version(oneroster.User), version(oneroster.Result)
 	if _, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-v", "lineItemSourcedId": "li-1",
-		"studentSourcedId": "u-s1", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, "2026-03-02T00:00:00.000Z"); err != nil {
+		"studentSourcedId": "u-s1", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, march(2)); err != nil {
 		t.Fatal(err)
 	}
 	u1, r1 := version(oneroster.User), version(oneroster.Result)
 	if u1 != u0 || r1 <= r0 {
 		t.Errorf("after a result PUT: user version %d -> %d (want unchanged), result version %d -> %d (want higher)", u0, u1, r0, r1)
 	}
-	if err := st.Delete(ctx, oneroster.Result, "res-v", "2026-03-03T00:00:00.000Z"); err != nil {
+	if err := st.Delete(ctx, oneroster.Result, "res-v", march(3)); err != nil {
 		t.Fatal(err)
 	}
 	if u2, r2 := version(oneroster.User), version(oneroster.Result); u2 != u1 || r2 <= r1 {

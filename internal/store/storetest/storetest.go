@@ -82,7 +82,7 @@ func importWithoutResults(t *testing.T, importer, writer store.Store) func(conte
 	return func(ctx context.Context) error {
 		_, err := writer.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
 			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
-			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, "2026-03-01T00:00:00.000Z")
+			"score": "7", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, march(1))
 		return err
 	}
 }
@@ -210,12 +210,12 @@ func testConcurrentPuts(t *testing.T, open Opener) {
 			_, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
 				"sourcedId": "race", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
 				"score": score, "scoreDate": "2025-09-08", "classSourcedId": "cl-1"},
-				Links: map[string]string{"scoreScale": "ss-1"}}}, "2026-03-01T00:00:00.000Z")
+				Links: map[string]string{"scoreScale": "ss-1"}}}, march(1))
 			errs <- err
 			_, err = st.Put(ctx, oneroster.LineItem, []store.Object{{Vals: map[string]string{
 				"sourcedId": "li-1", "title": "Quiz " + score, "assignDate": "2025-09-01", "dueDate": "2025-09-08", "classSourcedId": "cl-1",
 				"categorySourcedId": "cat-hw", "academicSessionSourcedId": "gp-1", "schoolSourcedId": "org/sch-1"},
-				Objectives: []store.Objective{{Source: "unknown", ID: "OBJ-" + score}}}}, "2026-03-01T00:00:00.000Z")
+				Objectives: []store.Objective{{Source: "unknown", ID: "OBJ-" + score}}}}, march(1))
 			errs <- err
 		}(i)
 	}
@@ -251,10 +251,10 @@ func testTombstones(t *testing.T, open Opener) {
 	st := open(t)
 	ctx := context.Background()
 	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
-	if err := st.Delete(ctx, oneroster.Result, "res-2", "2026-03-01T00:00:00.000Z"); err != nil {
+	if err := st.Delete(ctx, oneroster.Result, "res-2", march(1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Delete(ctx, oneroster.Result, "res-2", "2026-03-01T00:00:00.000Z"); !errors.Is(err, oneroster.ErrNotFound) {
+	if err := st.Delete(ctx, oneroster.Result, "res-2", march(1)); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("second Delete: %v, want ErrNotFound", err)
 	}
 	if _, err := st.Get(ctx, oneroster.Result, "res-2"); !errors.Is(err, oneroster.ErrNotFound) {
@@ -274,7 +274,7 @@ func testTombstones(t *testing.T, open Opener) {
 		t.Errorf("status filter: %v", got)
 	}
 	created, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-2", "lineItemSourcedId": "li-1",
-		"studentSourcedId": "u-s2", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, "2026-03-02T00:00:00.000Z")
+		"studentSourcedId": "u-s2", "scoreStatus": "submitted", "scoreDate": "2025-09-09"}}}, march(2))
 	if err != nil || !created[0] {
 		t.Errorf("Put over a tombstone: created %v, %v; want created", created, err)
 	}
@@ -624,7 +624,7 @@ func testFirstLoad(t *testing.T, open Opener) {
 			t.Errorf("orgs.csv stats = %+v, want 4 added", s)
 		}
 		var got string
-		err := st.ExportRows(ctx, "results", "", func(vals []string) error {
+		err := st.ExportRows(ctx, "results", time.Time{}, func(vals []string) error {
 			if vals[0] == "res-1" {
 				got = vals[8]
 			}

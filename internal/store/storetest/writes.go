@@ -48,7 +48,7 @@ func testWriteRules(t *testing.T, open Opener) {
 	// A score scale at the district: its org is not its class's school.
 	files["scoreScales.csv"] = strings.Replace(files["scoreScales.csv"], "letter,org/sch-1,", "letter,dist-1,", 1)
 	MustImport(t, st, WritePackage(t, files, ""), t1)
-	now := "2026-03-01T00:00:00.000Z"
+	now := march(1)
 	result := func(id, student, class string) store.Object {
 		o := store.Object{Path: "result", Vals: map[string]string{"sourcedId": id, "lineItemSourcedId": "li-1", "studentSourcedId": student,
 			"classSourcedId": class, "scoreStatus": "fully graded", "scoreDate": "2025-09-08"}}
@@ -137,7 +137,7 @@ func testDeleteCascades(t *testing.T, open Opener) {
 	st := open(t)
 	ctx := context.Background()
 	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
-	now := "2026-03-01T00:00:00.000Z"
+	now := march(1)
 	err := st.Delete(ctx, oneroster.ScoreScale, "ss-1", now)
 	if err == nil || !strings.Contains(err.Error(), "scoreScale ss-1 is still used by lineItem li-2 (scoreScale), result res-3 (scoreScale)") {
 		t.Errorf("deleting a score scale in use: %v", err)
@@ -207,7 +207,7 @@ func col(t *testing.T, st store.Store, e *oneroster.Entity, id, name string) str
 func rowStatus(t *testing.T, st store.Store, table, id string) string {
 	t.Helper()
 	status := "missing"
-	err := st.ExportRows(context.Background(), table, "2000-01-01T00:00:00.000Z", func(vals []string) error {
+	err := st.ExportRows(context.Background(), table, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), func(vals []string) error {
 		if vals[0] == id {
 			status = vals[1]
 		}
