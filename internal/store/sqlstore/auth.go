@@ -59,27 +59,6 @@ func (db *DB) Clients(ctx context.Context) ([]store.Client, error) {
 	return out, rows.Err()
 }
 
-// inTx runs fn in a write transaction.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	err := db.runTx(ctx, fn)
-	if err != nil && db.d.Busy != nil && db.d.Busy(err) {
-		return oneroster.Errorf(oneroster.CodeServerBusy, "the database is busy with another write (an import); retry later")
-	}
-	return err
-}
-
-func (db *DB) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 func (db *DB) updateClient(ctx context.Context, id, set string, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE oauth_clients SET `+set+` WHERE client_id = ?`), append(args, id)...)

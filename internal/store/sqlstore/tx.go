@@ -1,0 +1,29 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+)
+
+// inTx runs fn in a write transaction.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	err := db.runTx(ctx, fn)
+	if err != nil && db.d.Busy != nil && db.d.Busy(err) {
+		return oneroster.Errorf(oneroster.CodeServerBusy, "the database is busy with another write (an import); retry later")
+	}
+	return err
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
