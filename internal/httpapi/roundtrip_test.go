@@ -20,6 +20,7 @@ import (
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -38,7 +39,7 @@ var engines = []struct {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}},
-	{"postgres", func(t *testing.T) store.Store { return storetest.OpenPostgres(t) }},
+	{"postgres", func(t *testing.T) store.Store { return pgtest.Open(t) }},
 }
 
 // TestWritesExportRoundTrip: whatever REST writes, the next export is a
