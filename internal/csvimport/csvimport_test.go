@@ -3,6 +3,7 @@ package csvimport_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -199,8 +200,8 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 			}
 		}})
 		cancel()
-		if err == nil {
-			t.Errorf("cancel after %d progress calls: import succeeded", after)
+		if !errors.Is(err, csvimport.ErrCancelled) || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancel after %d progress calls: %v; want ErrCancelled, wrapping context.Canceled", after, err)
 		}
 		if diff := cmp.Diff(before, dump(t, st)); diff != "" {
 			t.Errorf("a cancelled import changed the store (-before +after)\n%s", diff)
