@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/postgres"
 	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
@@ -13,7 +14,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return pgtest.Open(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return pgtest.Open(t) }, importtest.Import)
 }
 
 // TestImportLeavesStatistics: an import refreshes the planner statistics
@@ -22,7 +23,7 @@ func TestConformance(t *testing.T) {
 // table and reads a poll's page by walking the whole table.
 func TestImportLeavesStatistics(t *testing.T) {
 	st, schema := pgtest.OpenSchema(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	db, err := sql.Open("pgx", pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func TestBusyWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { writer.Close() })
-	storetest.BusyWriter(t, importer, writer)
+	storetest.BusyWriter(t, importtest.Import, importer, writer)
 }
 
 // TestImportWaitsUnbounded: the connections' lock_timeout bounds REST
@@ -88,7 +89,7 @@ func TestImportWaitsUnbounded(t *testing.T) {
 	}
 }
 
-func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, pgtest.Open(b)) }
+func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, importtest.Import, pgtest.Open(b)) }
 
 // TestSchemaMatchesCatalogue: the PostgreSQL migrations build the tables
 // the catalogue describes.

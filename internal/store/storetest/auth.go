@@ -119,10 +119,10 @@ func testAuthStore(t *testing.T, open Opener) {
 
 // testImportHistory: the history lists finished imports, newest first,
 // and gives one by id.
-func testImportHistory(t *testing.T, open Opener) {
+func testImportHistory(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1)
+	MustImport(t, imp, st, WritePackage(t, RosterFiles(), ""), t1)
 	for i, outcome := range []string{"rejected", "cancelled"} {
 		if err := st.RecordImport(ctx, store.ImportRecord{StartedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:00.000Z",
 			FinishedAt: "2026-02-0" + string(rune('1'+i)) + "T00:00:01.000Z", Source: "pkg-" + outcome, Outcome: outcome, Report: `{"ok":false}`}); err != nil {
