@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oneroster/oneroster/internal/csvexport"
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
@@ -55,7 +56,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := open(t)
-	storetest.MustImport(t, a, pkg, storetest.T1)
+	importtest.MustImport(t, a, pkg, storetest.T1)
 	// Metadata columns survive too.
 	meta := storetest.FullFiles()
 	meta["orgs.csv"] = strings.Replace(meta["orgs.csv"], "parentSourcedId\n", "parentSourcedId,metadata.acme:houseName\n", 1)
@@ -63,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 	meta["orgs.csv"] = strings.Replace(meta["orgs.csv"], ",NCES-1,\n", ",NCES-1,,\n", 1)
 	meta["orgs.csv"] = strings.Replace(meta["orgs.csv"], ",D1,sch.2@x\n", ",D1,sch.2@x,\n", 1)
 	m := open(t)
-	storetest.MustImport(t, m, storetest.WritePackage(t, meta, ""), storetest.T1)
+	importtest.MustImport(t, m, storetest.WritePackage(t, meta, ""), storetest.T1)
 
 	for name, st := range map[string]store.Store{"generated": a, "fixture": m} {
 		dir1 := filepath.Join(t.TempDir(), "e1")
@@ -71,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := open(t)
-		storetest.MustImport(t, b, dir1, storetest.T1.Add(time.Hour))
+		importtest.MustImport(t, b, dir1, storetest.T1.Add(time.Hour))
 		dir2 := filepath.Join(t.TempDir(), "e2")
 		if _, err := csvexport.Export(ctx, b, dir2, csvexport.Options{}); err != nil {
 			t.Fatal(err)
@@ -102,7 +103,7 @@ func TestRoundTrip(t *testing.T) {
 func TestDeltaSince(t *testing.T) {
 	ctx := context.Background()
 	st := open(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
 	t2 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{"sourcedId": "res-1", "lineItemSourcedId": "li-1",
 		"studentSourcedId": "u-s1", "scoreStatus": "fully graded", "score": "10", "scoreDate": "2025-09-08", "classSourcedId": "cl-1"}}}, t2); err != nil {
@@ -138,8 +139,8 @@ func TestDeltaSince(t *testing.T) {
 	}
 	// The delta applies to a copy of the original district.
 	other := open(t)
-	storetest.MustImport(t, other, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
-	storetest.MustImport(t, other, dir, storetest.T1.Add(time.Hour))
+	importtest.MustImport(t, other, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
+	importtest.MustImport(t, other, dir, storetest.T1.Add(time.Hour))
 	for _, g := range []struct {
 		e  *oneroster.Entity
 		id string

@@ -12,8 +12,8 @@ import (
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
-	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
 // benchPackage generates a district (2,000 students, or
@@ -88,6 +88,6 @@ func BenchmarkImportSQLite(b *testing.B) {
 // BenchmarkImportPostgres imports into a fresh schema per iteration of the
 // database named by ONEROSTER_TEST_POSTGRES_URL (skipped when unset).
 func BenchmarkImportPostgres(b *testing.B) {
-	storetest.PostgresURL(b) // skip early without PostgreSQL
-	benchImport(b, func(b *testing.B) store.Store { return storetest.OpenPostgres(b) })
+	pgtest.URL(b) // skip early without PostgreSQL
+	benchImport(b, func(b *testing.B) store.Store { return pgtest.Open(b) })
 }

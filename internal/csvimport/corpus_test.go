@@ -15,6 +15,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
@@ -32,7 +33,7 @@ func TestCorpus(t *testing.T) {
 	}
 	engines := map[string]func(t *testing.T) store.Store{
 		"sqlite":   openStore,
-		"postgres": func(t *testing.T) store.Store { return storetest.OpenPostgres(t) },
+		"postgres": func(t *testing.T) store.Store { return pgtest.Open(t) },
 	}
 	for _, dir := range cases {
 		name := filepath.Base(dir)

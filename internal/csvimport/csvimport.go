@@ -169,6 +169,8 @@ type refSpec struct {
 
 // ErrCancelled is the error of an import whose context ended (Ctrl-C,
 // SIGTERM): its transaction was rolled back, the store is as it was.
+// The error returned also wraps the context's cause, for callers that
+// tell a deadline from a cancellation.
 var ErrCancelled = errors.New("import cancelled; nothing was imported, the store is unchanged")
 
 // Import reads the package at path (a zip file or a folder) into st. It
@@ -181,7 +183,7 @@ func Import(ctx context.Context, st store.Store, path string, o Options) (*Repor
 		// Whatever the interrupted statement said (context canceled, sql:
 		// statement is closed), the import was stopped: say that, and keep
 		// it in the history.
-		err = fmt.Errorf("%w (%v)", ErrCancelled, context.Cause(ctx))
+		err = fmt.Errorf("%w (%w)", ErrCancelled, context.Cause(ctx))
 		if !o.DryRun {
 			summary, _ := json.Marshal(map[string]any{"ok": false, "cancelled": true})
 			if rerr := st.RecordImport(context.WithoutCancel(ctx), store.ImportRecord{StartedAt: started, FinishedAt: time.Now(),

@@ -3,6 +3,7 @@ package csvimport_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvimport"
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -116,7 +118,7 @@ func TestBrokenPackages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := openStore(t)
-			storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+			importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 			before := dump(t, st)
 			files := storetest.RosterFiles()
 			tc.edit(files)
@@ -184,7 +186,7 @@ func itoa(i int) string {
 // TestCancelledImportChangesNothing cancels the context during an import.
 func TestCancelledImportChangesNothing(t *testing.T) {
 	st := openStore(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	before := dump(t, st)
 	files := storetest.RosterFiles()
 	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Cancelled", 1)
@@ -199,8 +201,8 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 			}
 		}})
 		cancel()
-		if err == nil {
-			t.Errorf("cancel after %d progress calls: import succeeded", after)
+		if !errors.Is(err, csvimport.ErrCancelled) || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancel after %d progress calls: %v; want ErrCancelled, wrapping context.Canceled", after, err)
 		}
 		if diff := cmp.Diff(before, dump(t, st)); diff != "" {
 			t.Errorf("a cancelled import changed the store (-before +after)\n%s", diff)
@@ -212,7 +214,7 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 // type is refused unless allowed.
 func TestMassDeleteGuard(t *testing.T) {
 	st := openStore(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	files := storetest.RosterFiles()
 	// A partial enrollments file: 2 of 7 rows, so 5 (71%) would go.
 	lines := strings.Split(files["enrollments.csv"], "\n")
@@ -250,7 +252,7 @@ func TestMassDeleteGuard(t *testing.T) {
 func TestDeltaSequence(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	svc := auth.New(st, auth.Config{})
 	id, secret, err := svc.CreateClient(ctx, "t", auth.AllScopes)
 	if err != nil {
@@ -301,7 +303,7 @@ e-2,tobedeleted,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s2,student,false,,
 e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 `,
 	}
-	storetest.MustImport(t, st, storetest.WritePackage(t, delta, "delta"), storetest.T1.Add(24*time.Hour))
+	importtest.MustImport(t, st, storetest.WritePackage(t, delta, "delta"), storetest.T1.Add(24*time.Hour))
 	if diff := cmp.Diff([]string{"u-s1", "u-s4"}, students()); diff != "" {
 		t.Errorf("students of cl-1 after the delta (-want +got)\n%s", diff)
 	}
@@ -319,7 +321,7 @@ e-8,active,2026-02-01T10:00:00.000Z,cl-1,org/sch-1,u-s4,student,false,,
 	}
 	// Bulk again: the original district; the delta's additions become
 	// tobedeleted, e-2 comes back.
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1.Add(48*time.Hour))
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1.Add(48*time.Hour))
 	if diff := cmp.Diff([]string{"u-s1", "u-s2"}, students()); diff != "" {
 		t.Errorf("students of cl-1 after bulk again (-want +got)\n%s", diff)
 	}

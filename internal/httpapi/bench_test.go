@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -47,7 +48,7 @@ func benchAPI(b *testing.B) (http.Handler, string) {
 		if _, err := generate.Write(dir, generate.Options{Students: students, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
-		storetest.MustImport(b, st, dir, storetest.T1)
+		importtest.MustImport(b, st, dir, storetest.T1)
 	}
 	_, api, token := newServer(b, st, httpapi.Config{RateLimit: -1})
 	return api, token

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oneroster/oneroster/internal/csvexport"
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -32,7 +33,7 @@ func onEngines(t *testing.T, files map[string]string, fn func(t *testing.T, f *f
 	for _, eng := range engines {
 		t.Run(eng.name, func(t *testing.T) {
 			st := eng.open(t)
-			storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
+			importtest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
 			srv, api, token := newServer(t, st, httpapi.Config{RateLimit: -1})
 			fn(t, &fixture{srv: srv, api: api, v: oastest.Optional(t, oastest.Gradebook), token: token}, st)
 		})
@@ -110,7 +111,7 @@ func TestDateLeniency(t *testing.T) {
 		if !strings.Contains(string(csv), "\ngc-li,,,Essay,,2026-12-01,2026-12-08,") {
 			t.Errorf("lineItems.csv does not hold gc-li with its dates:\n%s", csv)
 		}
-		storetest.MustImport(t, engines[0].open(t), dir, storetest.T1)
+		importtest.MustImport(t, engines[0].open(t), dir, storetest.T1)
 	})
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -40,7 +41,7 @@ func discoveryServer(t *testing.T) (srvURL string, routes []httpapi.Route, token
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	srv, api, token := newServer(t, st, httpapi.Config{})
 	return srv.URL, api.Routes(), token
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
@@ -80,7 +81,7 @@ func generatedDistrict(t *testing.T, students int, seed int64) (string, store.St
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	storetest.MustImport(t, st, dir, storetest.T1)
+	importtest.MustImport(t, st, dir, storetest.T1)
 	return dir, st
 }
 
@@ -352,7 +353,7 @@ func TestBulkPullPrefetch(t *testing.T) {
 	w.Write(header)
 	w.Write(row)
 	w.Flush()
-	storetest.MustImport(t, st, storetest.WritePackage(t, map[string]string{"users.csv": sb.String()}, "delta"), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, map[string]string{"users.csv": sb.String()}, "delta"), storetest.T1)
 	if page := f.get(t, base+"2002"); !strings.Contains(string(page.body), `"givenName":"Prefetched"`) {
 		t.Errorf("page 2002 after the import does not show the change: served the stale prefetched copy")
 	}

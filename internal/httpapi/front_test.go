@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -37,7 +38,7 @@ func newDotFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	storetest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, files, ""), storetest.T1)
 	srv, api, token := newServer(t, st, httpapi.Config{})
 	return &fixture{srv: srv, api: api, v: oastest.Optional(t, oastest.Rostering), token: token}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -46,7 +47,7 @@ func golden(t *testing.T, name string, got []byte) {
 // the REST binding answers it (hrefs with the server's address as BASE).
 func TestGoldenObjects(t *testing.T) {
 	st := engines[0].open(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
 	srv, _, token := newServer(t, st, httpapi.Config{RateLimit: -1})
 	gbv := oastest.Optional(t, oastest.Gradebook)
 	f := &fixture{srv: srv, token: token, v: gbv}

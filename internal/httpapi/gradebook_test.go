@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -29,7 +30,7 @@ func newGradebookFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
 	srv, api, token := newServer(t, st, httpapi.Config{RateLimit: -1})
 	return &fixture{srv: srv, api: api, v: oastest.Optional(t, oastest.Gradebook), token: token}
 }
@@ -400,7 +401,7 @@ func TestCacheAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stA.Close()
-	storetest.MustImport(t, stA, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
+	importtest.MustImport(t, stA, storetest.WritePackage(t, storetest.DistrictFiles(), ""), storetest.T1)
 	stB, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

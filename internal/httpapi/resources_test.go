@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -21,7 +22,7 @@ func TestResources(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.FullFiles(), ""), storetest.T1)
 	srv, _, token := newServer(t, st, httpapi.Config{})
 	f := &fixture{srv: srv, v: oastest.Optional(t, oastest.Resources), token: token}
 	base := "/ims/oneroster/resources/v1p2"

@@ -16,10 +16,12 @@ import (
 
 	"github.com/oneroster/oneroster/internal/cli"
 	"github.com/oneroster/oneroster/internal/csvexport"
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -38,7 +40,7 @@ var engines = []struct {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}},
-	{"postgres", func(t *testing.T) store.Store { return storetest.OpenPostgres(t) }},
+	{"postgres", func(t *testing.T) store.Store { return pgtest.Open(t) }},
 }
 
 // TestWritesExportRoundTrip: whatever REST writes, the next export is a
@@ -51,7 +53,7 @@ func TestWritesExportRoundTrip(t *testing.T) {
 			t.Parallel()
 			st := eng.open(t)
 			district := storetest.WritePackage(t, storetest.DistrictFiles(), "")
-			storetest.MustImport(t, st, district, storetest.T1)
+			importtest.MustImport(t, st, district, storetest.T1)
 			srv, _, token := newServer(t, st, httpapi.Config{RateLimit: -1})
 			f := &fixture{srv: srv, token: token, v: oastest.Optional(t, oastest.Gradebook)}
 			since := time.Now().Add(-time.Second)
@@ -66,7 +68,7 @@ func TestWritesExportRoundTrip(t *testing.T) {
 				t.Fatalf("validate of the bulk export: exit %d\n%s%s", code, out.String(), errs.String())
 			}
 			fresh := eng.open(t)
-			storetest.MustImport(t, fresh, bulk, storetest.T1.Add(time.Hour))
+			importtest.MustImport(t, fresh, bulk, storetest.T1.Add(time.Hour))
 			sameAnswers(t, st, fresh)
 
 			delta := filepath.Join(t.TempDir(), "delta")
@@ -79,8 +81,8 @@ func TestWritesExportRoundTrip(t *testing.T) {
 				t.Fatalf("validate of the delta export: exit %d\n%s%s", code, out.String(), errs.String())
 			}
 			onto := eng.open(t)
-			storetest.MustImport(t, onto, district, storetest.T1)
-			storetest.MustImport(t, onto, delta, time.Now())
+			importtest.MustImport(t, onto, district, storetest.T1)
+			importtest.MustImport(t, onto, delta, time.Now())
 			sameAnswers(t, st, onto)
 		})
 	}

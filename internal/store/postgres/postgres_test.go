@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/postgres"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return pgtest.Open(t) }, importtest.Import)
 }
 
 // TestImportLeavesStatistics: an import refreshes the planner statistics
@@ -20,9 +22,9 @@ func TestConformance(t *testing.T) {
 // them PostgreSQL guesses that dateLastModified > T keeps a third of a
 // table and reads a poll's page by walking the whole table.
 func TestImportLeavesStatistics(t *testing.T) {
-	st, schema := storetest.OpenPostgresSchema(t)
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
-	db, err := sql.Open("pgx", storetest.PostgresURL(t))
+	st, schema := pgtest.OpenSchema(t)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	db, err := sql.Open("pgx", pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,13 +47,13 @@ func TestImportLeavesStatistics(t *testing.T) {
 // an operator may) once.
 func TestBusyWriter(t *testing.T) {
 	t.Parallel()
-	importer, schema := storetest.OpenPostgresSchema(t)
-	writer, err := postgres.Open(context.Background(), storetest.SchemaURL(t, storetest.PostgresURL(t), schema)+"&lock_timeout=200ms")
+	importer, schema := pgtest.OpenSchema(t)
+	writer, err := postgres.Open(context.Background(), pgtest.SchemaURL(t, pgtest.URL(t), schema)+"&lock_timeout=200ms")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { writer.Close() })
-	storetest.BusyWriter(t, importer, writer)
+	storetest.BusyWriter(t, importtest.Import, importer, writer)
 }
 
 // TestImportWaitsUnbounded: the connections' lock_timeout bounds REST
@@ -59,8 +61,8 @@ func TestBusyWriter(t *testing.T) {
 // it takes (here longer than a lock_timeout of 100 ms set in the URL).
 func TestImportWaitsUnbounded(t *testing.T) {
 	t.Parallel()
-	_, schema := storetest.OpenPostgresSchema(t)
-	st, err := postgres.Open(context.Background(), storetest.SchemaURL(t, storetest.PostgresURL(t)+"&lock_timeout=100ms", schema))
+	_, schema := pgtest.OpenSchema(t)
+	st, err := postgres.Open(context.Background(), pgtest.SchemaURL(t, pgtest.URL(t)+"&lock_timeout=100ms", schema))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,14 +89,14 @@ func TestImportWaitsUnbounded(t *testing.T) {
 	}
 }
 
-func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, storetest.OpenPostgres(b)) }
+func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, importtest.Import, pgtest.Open(b)) }
 
 // TestSchemaMatchesCatalogue: the PostgreSQL migrations build the tables
 // the catalogue describes.
 func TestSchemaMatchesCatalogue(t *testing.T) {
 	t.Parallel()
-	_, schema := storetest.OpenPostgresSchema(t)
-	db, err := sql.Open("pgx", storetest.SchemaURL(t, storetest.PostgresURL(t), schema))
+	_, schema := pgtest.OpenSchema(t)
+	db, err := sql.Open("pgx", pgtest.SchemaURL(t, pgtest.URL(t), schema))
 	if err != nil {
 		t.Fatal(err)
 	}

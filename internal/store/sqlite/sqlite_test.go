@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
@@ -23,10 +24,10 @@ func open(t testing.TB) store.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) }, importtest.Import)
 }
 
-func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, open(b)) }
+func BenchmarkPuts(b *testing.B) { storetest.BenchPuts(b, importtest.Import, open(b)) }
 
 // TestOpenDuringImport: a process that opens the database while another
 // imports (serve, a listing of imports) finds nothing to migrate without
@@ -65,7 +66,7 @@ func TestBusyWriter(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		sts = append(sts, st)
 	}
-	storetest.BusyWriter(t, sts[0], sts[1])
+	storetest.BusyWriter(t, importtest.Import, sts[0], sts[1])
 }
 
 func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
@@ -75,7 +76,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	st.Close()
 	st, err = sqlite.Open(ctx, path)
 	if err != nil {

@@ -121,10 +121,10 @@ func testAuthStore(t *testing.T, open Opener) {
 
 // testImportHistory: the history lists finished imports, newest first,
 // and gives one by id.
-func testImportHistory(t *testing.T, open Opener) {
+func testImportHistory(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, RosterFiles(), ""), t1)
+	MustImport(t, imp, st, WritePackage(t, RosterFiles(), ""), t1)
 	for i, outcome := range []string{"rejected", "cancelled"} {
 		if err := st.RecordImport(ctx, store.ImportRecord{StartedAt: time.Date(2026, 2, 1+i, 0, 0, 0, 0, time.UTC),
 			FinishedAt: time.Date(2026, 2, 1+i, 0, 0, 1, 0, time.UTC), Source: "pkg-" + outcome, Outcome: outcome, Report: `{"ok":false}`}); err != nil {

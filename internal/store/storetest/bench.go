@@ -21,9 +21,9 @@ var putRefs = []store.Ref{
 // BenchPuts measures concurrent writes: 32 writers (on two cores) each
 // PUT a result, over 64 results, alternating two scores so that every
 // write changes its row, as the bench suite's PUT scenario does.
-func BenchPuts(b *testing.B, st store.Store) {
+func BenchPuts(b *testing.B, imp Importer, st store.Store) {
 	ctx := context.Background()
-	MustImport(b, st, WritePackage(b, DistrictFiles(), ""), t1)
+	MustImport(b, imp, st, WritePackage(b, DistrictFiles(), ""), t1)
 	var n atomic.Int64
 	b.SetParallelism(16)
 	b.ResetTimer()

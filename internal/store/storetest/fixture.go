@@ -130,21 +130,6 @@ var (
 // Limit is a Params with only a limit.
 func Limit(n int) query.Params { return query.Params{Limit: n} }
 
-// PostgresURL returns ONEROSTER_TEST_POSTGRES_URL. When it is unset the
-// test is skipped, except in CI (CI set), where PostgreSQL tests must run
-// and so fail instead.
-func PostgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("ONEROSTER_TEST_POSTGRES_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but ONEROSTER_TEST_POSTGRES_URL is not: PostgreSQL tests must run in CI")
-		}
-		t.Skip("PostgreSQL tests skipped: set ONEROSTER_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them")
-	}
-	return u
-}
-
 // gradebookFiles extends the fixture district with a gradebook: two
 // categories, a score scale, three line items, four results (one exempt),
 // score-scale links and learning objectives.

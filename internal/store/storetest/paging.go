@@ -22,14 +22,14 @@ import (
 // the offset: every page, reached in order or by a jump, in every kind of
 // order, equals the same slice of the whole collection read at once; and
 // a write retires the bookmarks.
-func testDeepPaging(t *testing.T, open Opener) {
+func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "pkg")
 	if _, err := generate.Write(dir, generate.Options{Students: 1500, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	MustImport(t, st, dir, t1)
+	MustImport(t, imp, st, dir, t1)
 
 	list := func(e *oneroster.Entity, p query.Params, idsOnly bool, off, limit int, sc ...store.Scope) ([]string, int) {
 		t.Helper()
@@ -157,10 +157,10 @@ func testDeepPaging(t *testing.T, open Opener) {
 // testVersions: a REST write of a gradebook object changes the version
 // that gradebook reads depend on, not the one of rostering reads (whose
 // caches stay valid); an import changes both.
-func testVersions(t *testing.T, open Opener) {
+func testVersions(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	MustImport(t, imp, st, WritePackage(t, DistrictFiles(), ""), t1)
 	version := func(e *oneroster.Entity) int64 {
 		t.Helper()
 		v, err := st.Version(ctx, e)
@@ -185,7 +185,7 @@ func testVersions(t *testing.T, open Opener) {
 		t.Errorf("after a result DELETE: user version %d -> %d, result version %d -> %d", u1, u2, r1, r2)
 	}
 	r2 := version(oneroster.Result)
-	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t2)
+	MustImport(t, imp, st, WritePackage(t, DistrictFiles(), ""), t2)
 	if u3, r3 := version(oneroster.User), version(oneroster.Result); u3 <= u1 || r3 <= r2 {
 		t.Errorf("after an import: user version %d -> %d, result version %d -> %d (want both higher)", u1, u3, r2, r3)
 	}

@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite that every store must pass.
 // The SQLite and PostgreSQL packages run it against their own engines, so
-// both answer every question the same way.
+// both answer every question the same way. They hand it the CSV importer
+// too (see Importer), so the suite depends on no store and no client.
 package storetest
 
 import (
@@ -15,7 +16,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
@@ -29,56 +29,38 @@ var (
 	t2 = time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
 )
 
-// MustImport imports the package at dir at time now and fails the test
-// unless it is accepted.
-func MustImport(t testing.TB, st store.Store, dir string, now time.Time) *csvimport.Report {
-	t.Helper()
-	rep, err := csvimport.Import(context.Background(), st, dir, csvimport.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	if !rep.OK {
-		var b strings.Builder
-		for _, p := range rep.Problems {
-			b.WriteString(p.String() + "\n")
-		}
-		t.Fatalf("import rejected:\n%s", b.String())
-	}
-	return rep
-}
-
 // Run runs the whole suite.
-func Run(t *testing.T, open Opener) {
-	t.Run("Reads", func(t *testing.T) { t.Parallel(); testReads(t, open) })
-	t.Run("Reimport", func(t *testing.T) { t.Parallel(); testReimport(t, open) })
-	t.Run("RejectedImportChangesNothing", func(t *testing.T) { t.Parallel(); testRejected(t, open) })
-	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open) })
-	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open) })
-	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open) })
-	t.Run("WriteRules", func(t *testing.T) { t.Parallel(); testWriteRules(t, open) })
-	t.Run("DeleteCascades", func(t *testing.T) { t.Parallel(); testDeleteCascades(t, open) })
-	t.Run("Revival", func(t *testing.T) { t.Parallel(); testRevival(t, open) })
-	t.Run("ControlChar", func(t *testing.T) { t.Parallel(); testControlChar(t, open) })
-	t.Run("CancelledImport", func(t *testing.T) { t.Parallel(); testCancelledImport(t, open) })
+func Run(t *testing.T, open Opener, imp Importer) {
+	t.Run("Reads", func(t *testing.T) { t.Parallel(); testReads(t, open, imp) })
+	t.Run("Reimport", func(t *testing.T) { t.Parallel(); testReimport(t, open, imp) })
+	t.Run("RejectedImportChangesNothing", func(t *testing.T) { t.Parallel(); testRejected(t, open, imp) })
+	t.Run("ImportTxRollback", func(t *testing.T) { t.Parallel(); testRollback(t, open, imp) })
+	t.Run("ConcurrentPuts", func(t *testing.T) { t.Parallel(); testConcurrentPuts(t, open, imp) })
+	t.Run("Tombstones", func(t *testing.T) { t.Parallel(); testTombstones(t, open, imp) })
+	t.Run("WriteRules", func(t *testing.T) { t.Parallel(); testWriteRules(t, open, imp) })
+	t.Run("DeleteCascades", func(t *testing.T) { t.Parallel(); testDeleteCascades(t, open, imp) })
+	t.Run("Revival", func(t *testing.T) { t.Parallel(); testRevival(t, open, imp) })
+	t.Run("ControlChar", func(t *testing.T) { t.Parallel(); testControlChar(t, open, imp) })
+	t.Run("CancelledImport", func(t *testing.T) { t.Parallel(); testCancelledImport(t, open, imp) })
 	t.Run("AuthStore", func(t *testing.T) { t.Parallel(); testAuthStore(t, open) })
-	t.Run("ImportHistory", func(t *testing.T) { t.Parallel(); testImportHistory(t, open) })
-	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open) })
-	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open) })
+	t.Run("ImportHistory", func(t *testing.T) { t.Parallel(); testImportHistory(t, open, imp) })
+	t.Run("FirstLoad", func(t *testing.T) { t.Parallel(); testFirstLoad(t, open, imp) })
+	t.Run("FirstLoadHoldsWriters", func(t *testing.T) { t.Parallel(); testFirstLoadHoldsWriters(t, open, imp) })
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })
-	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open) })
-	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open) })
+	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open, imp) })
+	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open, imp) })
 }
 
 // importWithoutResults imports the fixture district without its results
 // into importer, so that a later import's results.csv is a first load, and
 // returns a REST write of one result through writer.
-func importWithoutResults(t *testing.T, importer, writer store.Store) func(context.Context) error {
+func importWithoutResults(t *testing.T, imp Importer, importer, writer store.Store) func(context.Context) error {
 	t.Helper()
 	files := DistrictFiles()
 	for _, f := range []string{"results.csv", "resultScoreScales.csv", "resultLearningObjectiveIds.csv"} {
 		delete(files, f)
 	}
-	MustImport(t, importer, WritePackage(t, files, ""), t1)
+	MustImport(t, imp, importer, WritePackage(t, files, ""), t1)
 	return func(ctx context.Context) error {
 		_, err := writer.Put(ctx, oneroster.Result, []store.Object{{Vals: map[string]string{
 			"sourcedId": "rest-1", "lineItemSourcedId": "li-1", "studentSourcedId": "u-s1", "scoreStatus": "fully graded",
@@ -92,10 +74,10 @@ func importWithoutResults(t *testing.T, importer, writer store.Store) func(conte
 // load reads the table itself for duplicates: a row another transaction
 // committed meanwhile would turn up as a duplicate at no line of the file,
 // or fail the import on the primary key.
-func testFirstLoadHoldsWriters(t *testing.T, open Opener) {
+func testFirstLoadHoldsWriters(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	put := importWithoutResults(t, st, st)
+	put := importWithoutResults(t, imp, st, st)
 	tx, err := st.BeginImport(ctx, "test", "")
 	if err != nil {
 		t.Fatal(err)
@@ -163,9 +145,9 @@ func testImportsOneAtATime(t *testing.T, open Opener) {
 // bounded time and then answers server_busy, for the client to retry,
 // rather than failing as the server's fault or hanging. importer and
 // writer are two stores on one database, as two processes would be.
-func BusyWriter(t *testing.T, importer, writer store.Store) {
+func BusyWriter(t *testing.T, imp Importer, importer, writer store.Store) {
 	ctx := context.Background()
-	putResult := importWithoutResults(t, importer, writer)
+	putResult := importWithoutResults(t, imp, importer, writer)
 	put := func() error {
 		// Bounded, so that a write that waits for ever fails the test
 		// instead of hanging it.
@@ -195,10 +177,10 @@ func BusyWriter(t *testing.T, importer, writer store.Store) {
 
 // testConcurrentPuts races writers on one result and one line item: each
 // write succeeds, and one row remains, holding one of the writes.
-func testConcurrentPuts(t *testing.T, open Opener) {
+func testConcurrentPuts(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	MustImport(t, imp, st, WritePackage(t, DistrictFiles(), ""), t1)
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*n)
@@ -247,10 +229,10 @@ func testConcurrentPuts(t *testing.T, open Opener) {
 
 // testTombstones: a deleted gradebook object is gone from single reads
 // and ordinary lists, but a consumer asking about changes still sees it.
-func testTombstones(t *testing.T, open Opener) {
+func testTombstones(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, DistrictFiles(), ""), t1)
+	MustImport(t, imp, st, WritePackage(t, DistrictFiles(), ""), t1)
 	if err := st.Delete(ctx, oneroster.Result, "res-2", march(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -308,9 +290,9 @@ func filter(t *testing.T, s string) query.Params {
 	return query.Params{Filter: x}
 }
 
-func testReads(t *testing.T, open Opener) {
+func testReads(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
-	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t1)
 	ctx := context.Background()
 	sc := func(n store.ScopeName, a string) store.Scope { return store.Scope{Name: n, Arg: a} }
 
@@ -459,23 +441,14 @@ func testReads(t *testing.T, open Opener) {
 	}
 }
 
-func stats(rep *csvimport.Report, file string) csvimport.FileStats {
-	for _, f := range rep.Files {
-		if f.File == file {
-			return f
-		}
-	}
-	return csvimport.FileStats{}
-}
-
-func testReimport(t *testing.T, open Opener) {
+func testReimport(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t1)
 
 	// The same package again changes nothing, not even dateLastModified.
-	rep := MustImport(t, st, WritePackage(t, rosterFiles, ""), t2)
-	if s := stats(rep, "users.csv"); s.Unchanged != 6 || s.Added+s.Updated+s.Deleted != 0 {
+	rep := MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t2)
+	if s := rep.Files["users.csv"]; s.Unchanged != 6 || s.Added+s.Updated+s.Deleted != 0 {
 		t.Errorf("re-import users.csv stats = %+v, want 6 unchanged", s)
 	}
 	changed := ids(t, st, oneroster.User, filter(t, "dateLastModified>'2026-01-10T08:00:00Z'"))
@@ -489,14 +462,14 @@ func testReimport(t *testing.T, open Opener) {
 	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Muntz-Jones", 1)
 	files["roles.csv"] = strings.Replace(files["roles.csv"], "r-4,,,u-t1,primary,teacher,2025-08-01", "r-4,,,u-t1,primary,teacher,2025-09-01", 1)
 	t3 := t2.Add(time.Hour)
-	rep = MustImport(t, st, WritePackage(t, files, ""), t3)
-	if s := stats(rep, "orgs.csv"); s.Deleted != 1 || s.Unchanged != 3 {
+	rep = MustImport(t, imp, st, WritePackage(t, files, ""), t3)
+	if s := rep.Files["orgs.csv"]; s.Deleted != 1 || s.Unchanged != 3 {
 		t.Errorf("orgs.csv stats = %+v, want 1 deleted, 3 unchanged", s)
 	}
-	if s := stats(rep, "users.csv"); s.Updated != 1 || s.Unchanged != 5 {
+	if s := rep.Files["users.csv"]; s.Updated != 1 || s.Unchanged != 5 {
 		t.Errorf("users.csv stats = %+v, want 1 updated", s)
 	}
-	if s := stats(rep, "roles.csv"); s.Updated != 1 {
+	if s := rep.Files["roles.csv"]; s.Updated != 1 {
 		t.Errorf("roles.csv stats = %+v, want 1 updated", s)
 	}
 	got := ids(t, st, oneroster.User, filter(t, "dateLastModified>'2026-02-10T08:00:00Z'"))
@@ -515,8 +488,8 @@ func testReimport(t *testing.T, open Opener) {
 	}
 
 	// A record that comes back in a later bulk file is active again.
-	rep = MustImport(t, st, WritePackage(t, rosterFiles, ""), t3.Add(time.Hour))
-	if s := stats(rep, "orgs.csv"); s.Updated != 1 {
+	rep = MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t3.Add(time.Hour))
+	if s := rep.Files["orgs.csv"]; s.Updated != 1 {
 		t.Errorf("orgs.csv after dept-1 came back = %+v, want 1 updated", s)
 	}
 	if rec, _ := st.Get(ctx, oneroster.Org, "dept-1"); rec.Vals[1] != "active" {
@@ -538,22 +511,22 @@ func snapshot(t *testing.T, st store.Store) map[string][]store.Record {
 	return out
 }
 
-func testRejected(t *testing.T, open Opener) {
+func testRejected(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
-	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t1)
 	before := snapshot(t, st)
 
 	files := RosterFiles()
 	files["users.csv"] = strings.Replace(files["users.csv"], "Nelson,Muntz", "Nelson,Changed", 1)
 	files["enrollments.csv"] += "e-8,,,cl-9,org/sch-1,u-s1,student,false,,\n"
-	rep, err := csvimport.Import(context.Background(), st, WritePackage(t, files, ""), csvimport.Options{Now: func() time.Time { return t2 }})
+	rep, err := imp(context.Background(), st, WritePackage(t, files, ""), ImportOptions{Now: t2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.OK || len(rep.Problems) != 1 {
 		t.Fatalf("want exactly one problem, got OK=%v %v", rep.OK, rep.Problems)
 	}
-	if got, want := rep.Problems[0].String(), `enrollments.csv:9:4: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
+	if got, want := rep.Problems[0], `enrollments.csv:9:4: DANGLING_REF: classSourcedId "cl-9" does not match any row of classes.csv or any stored record`; got != want {
 		t.Errorf("problem\n got %s\nwant %s", got, want)
 	}
 	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
@@ -561,10 +534,10 @@ func testRejected(t *testing.T, open Opener) {
 	}
 }
 
-func testRollback(t *testing.T, open Opener) {
+func testRollback(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	ctx := context.Background()
-	MustImport(t, st, WritePackage(t, rosterFiles, ""), t1)
+	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t1)
 	before := snapshot(t, st)
 	tx, err := st.BeginImport(ctx, "test", "")
 	if err != nil {
@@ -597,14 +570,14 @@ func testRollback(t *testing.T, open Opener) {
 		t.Errorf("a rolled-back import changed the store (-before +after)\n%s", diff)
 	}
 	// The store is usable afterwards (the writer connection was released).
-	MustImport(t, st, WritePackage(t, rosterFiles, ""), t2)
+	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t2)
 }
 
 // testFirstLoad imports into empty stores, where every table's file is a
 // first load (plain inserts, no lookup of stored rows, no bulk deletion
 // step): the rows, the statistics and the problems must be those of any
 // other import.
-func testFirstLoad(t *testing.T, open Opener) {
+func testFirstLoad(t *testing.T, open Opener, imp Importer) {
 	ctx := context.Background()
 	t.Run("accepted", func(t *testing.T) {
 		t.Parallel()
@@ -616,11 +589,11 @@ func testFirstLoad(t *testing.T, open Opener) {
 		// Values that are special to bulk-load formats.
 		const comment = `back\slash, \N and a\ttab`
 		files["results.csv"] = strings.Replace(files["results.csv"], ",Good,", ",\""+comment+"\",", 1)
-		rep := MustImport(t, st, WritePackage(t, files, ""), t1)
-		if s := stats(rep, "users.csv"); s.Added != 6 || s.Updated+s.Unchanged+s.Deleted != 0 {
+		rep := MustImport(t, imp, st, WritePackage(t, files, ""), t1)
+		if s := rep.Files["users.csv"]; s.Added != 6 || s.Updated+s.Unchanged+s.Deleted != 0 {
 			t.Errorf("users.csv stats = %+v, want 6 added", s)
 		}
-		if s := stats(rep, "orgs.csv"); s.Added != 4 {
+		if s := rep.Files["orgs.csv"]; s.Added != 4 {
 			t.Errorf("orgs.csv stats = %+v, want 4 added", s)
 		}
 		var got string
@@ -634,8 +607,8 @@ func testFirstLoad(t *testing.T, open Opener) {
 			t.Errorf("comment of res-1 = %q (%v), want %q", got, err, comment)
 		}
 		// The same package again: every row is stored, none changed.
-		rep = MustImport(t, st, WritePackage(t, files, ""), t2)
-		if s := stats(rep, "results.csv"); s.Unchanged != 4 || s.Added+s.Updated+s.Deleted != 0 {
+		rep = MustImport(t, imp, st, WritePackage(t, files, ""), t2)
+		if s := rep.Files["results.csv"]; s.Unchanged != 4 || s.Added+s.Updated+s.Deleted != 0 {
 			t.Errorf("re-import results.csv stats = %+v, want 4 unchanged", s)
 		}
 	})
@@ -675,15 +648,11 @@ func testFirstLoad(t *testing.T, open Opener) {
 				t.Fatalf("fixture %s has no %q", tc.file, tc.old)
 			}
 			files[tc.file] = strings.Replace(files[tc.file], tc.old, tc.new, 1)
-			rep, err := csvimport.Import(ctx, st, WritePackage(t, files, ""), csvimport.Options{Now: func() time.Time { return t1 }})
+			rep, err := imp(ctx, st, WritePackage(t, files, ""), ImportOptions{Now: t1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, p := range rep.Problems {
-				got = append(got, p.String())
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			if diff := cmp.Diff(tc.want, rep.Problems); diff != "" {
 				t.Errorf("problems (-want +got)\n%s", diff)
 			}
 			if n := len(ids(t, st, oneroster.User, query.Params{Limit: 10})); n != 0 {
