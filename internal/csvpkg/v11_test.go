@@ -515,7 +515,7 @@ func TestImport11(t *testing.T) {
 
 	// The typed views see the roles: u-t1 is a teacher, u-s1 a student.
 	for role, wantIDs := range map[string][]string{"teacher": {"u-t1"}, "student": {"u-s1"}} {
-		page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 100}, Scopes: []store.Scope{{Name: store.UsersWithRole, Arg: role}}})
+		page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 100}, Within: []store.Subset{{Name: store.UsersWithRole, Arg: role}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,8 +28,8 @@ func gradebookRoutes() []Route {
 	one := func(path, op string, e *oneroster.Entity) Route {
 		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e}
 	}
-	rel := func(path, op string, e *oneroster.Entity, scopes func(func(string) string) []store.Scope, parents ...parent) Route {
-		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e, Collection: true, scopes: scopes, parents: parents}
+	rel := func(path, op string, e *oneroster.Entity, within func(func(string) string) []store.Subset, parents ...parent) Route {
+		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: e, Collection: true, within: within, parents: parents}
 	}
 	put := func(path, op string, e *oneroster.Entity) Route {
 		return Route{Method: "PUT", Base: base, Path: path, OperationID: op, Entity: e, write: (*Server).put}
@@ -43,9 +43,9 @@ func gradebookRoutes() []Route {
 	lineItemInClass := parent{"lineItemSourcedId", oneroster.LineItem, byParam(store.LineItemsOfClass, "classSourcedId")}
 	sessionParent := parent{"academicSessionSourcedId", oneroster.AcademicSession, nil}
 	lineItemParent := parent{"lineItemSourcedId", oneroster.LineItem, nil}
-	both := func(a, b store.ScopeName, pa, pb string) func(func(string) string) []store.Scope {
-		return func(p func(string) string) []store.Scope {
-			return []store.Scope{{Name: a, Arg: p(pa)}, {Name: b, Arg: p(pb)}}
+	both := func(a, b store.SubsetName, pa, pb string) func(func(string) string) []store.Subset {
+		return func(p func(string) string) []store.Subset {
+			return []store.Subset{{Name: a, Arg: p(pa)}, {Name: b, Arg: p(pb)}}
 		}
 	}
 	routes := []Route{
@@ -179,10 +179,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 // (and academic session) to those of that class (and session): the store
 // checks it with the other references, in the write's transaction.
 func resultsBelong(r *http.Request, objs []store.Object) {
-	within := []store.Scope{{Name: store.LineItemsOfClass, Arg: r.PathValue("classSourcedId")}}
+	within := []store.Subset{{Name: store.LineItemsOfClass, Arg: r.PathValue("classSourcedId")}}
 	where := "class " + r.PathValue("classSourcedId")
 	if as := r.PathValue("academicSessionSourcedId"); as != "" {
-		within = append(within, store.Scope{Name: store.LineItemsOfSession, Arg: as})
+		within = append(within, store.Subset{Name: store.LineItemsOfSession, Arg: as})
 		where += " and academic session " + as
 	}
 	for i := range objs {

@@ -79,7 +79,7 @@ func pageKey(rt *Route, u *url.URL, offset int, base, view string) string {
 // bulkPage returns the body and total of a page read directly (no object
 // cache): from a prefetched copy when one is current, else read and
 // rendered now. A page with a next one starts preparing it.
-func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Scope, params query.Params, fields map[string]bool,
+func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Subset, params query.Params, fields map[string]bool,
 	base string, u *url.URL, view string) ([]byte, int, error) {
 	prefetch := params.Limit > 1000
 	if prefetch {
@@ -112,7 +112,7 @@ func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Scope, para
 }
 
 // prefetchNext prepares the page after this one in the background.
-func (s *Server) prefetchNext(rt *Route, sc []store.Scope, params query.Params, fields map[string]bool, base string, u *url.URL, total int, view string) {
+func (s *Server) prefetchNext(rt *Route, sc []store.Subset, params query.Params, fields map[string]bool, base string, u *url.URL, total int, view string) {
 	next := params
 	next.Offset += params.Limit
 	if next.Offset >= total {
@@ -134,9 +134,9 @@ func (s *Server) prefetchNext(rt *Route, sc []store.Scope, params query.Params, 
 
 // renderPage reads a page with whole records and renders it; a large page
 // is rendered in two halves on two cores.
-func (s *Server) renderPage(ctx context.Context, rt *Route, sc []store.Scope, params query.Params, fields map[string]bool,
+func (s *Server) renderPage(ctx context.Context, rt *Route, sc []store.Subset, params query.Params, fields map[string]bool,
 	base string) ([]byte, store.Page, error) {
-	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params})
+	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Within: sc, Params: params})
 	if err != nil {
 		return nil, page, err
 	}

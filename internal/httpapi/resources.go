@@ -12,9 +12,9 @@ import (
 // that want the class or course allocations ask those endpoints.
 func resourcesRoutes() []Route {
 	base := oneroster.ResourcesBase
-	rel := func(path, op string, scope store.ScopeName, param string, p parent) Route {
+	rel := func(path, op string, subset store.SubsetName, param string, p parent) Route {
 		return Route{Method: "GET", Base: base, Path: path, OperationID: op, Entity: oneroster.Resource, Collection: true,
-			scopes: byParam(scope, param), parents: []parent{p}}
+			within: byParam(subset, param), parents: []parent{p}}
 	}
 	return withScopes([]Route{
 		rel("/classes/{classSourcedId}/resources", "getResourcesForClass", store.ResourcesOfClass, "classSourcedId", classParent),

@@ -8,37 +8,37 @@ import (
 // Parents shared by several relationship endpoints: typed views of users,
 // orgs and academic sessions (rest-endpoints.md §5).
 var (
-	schoolParent  = parent{"schoolSourcedId", oneroster.Org, fixed(store.Scope{Name: store.OrgsOfType, Arg: "school"})}
-	termParent    = parent{"termSourcedId", oneroster.AcademicSession, fixed(store.Scope{Name: store.SessionsOfType, Arg: "term"})}
-	studentParent = parent{"studentSourcedId", oneroster.User, fixed(store.Scope{Name: store.UsersWithRole, Arg: "student"})}
-	teacherParent = parent{"teacherSourcedId", oneroster.User, fixed(store.Scope{Name: store.UsersWithRole, Arg: "teacher"})}
+	schoolParent  = parent{"schoolSourcedId", oneroster.Org, fixed(store.Subset{Name: store.OrgsOfType, Arg: "school"})}
+	termParent    = parent{"termSourcedId", oneroster.AcademicSession, fixed(store.Subset{Name: store.SessionsOfType, Arg: "term"})}
+	studentParent = parent{"studentSourcedId", oneroster.User, fixed(store.Subset{Name: store.UsersWithRole, Arg: "student"})}
+	teacherParent = parent{"teacherSourcedId", oneroster.User, fixed(store.Subset{Name: store.UsersWithRole, Arg: "teacher"})}
 	// classInSchool is a class that belongs to the school of the path.
 	classInSchool = parent{"classSourcedId", oneroster.Class, byParam(store.ClassesOfSchool, "schoolSourcedId")}
 	classParent   = parent{"classSourcedId", oneroster.Class, nil}
 
-	isStudent   = store.Scope{Name: store.UsersWithRole, Arg: "student"}
-	isTeacher   = store.Scope{Name: store.UsersWithRole, Arg: "teacher"}
-	isSchool    = store.Scope{Name: store.OrgsOfType, Arg: "school"}
-	isTerm      = store.Scope{Name: store.SessionsOfType, Arg: "term"}
-	isGradingPd = store.Scope{Name: store.SessionsOfType, Arg: "gradingPeriod"}
+	isStudent   = store.Subset{Name: store.UsersWithRole, Arg: "student"}
+	isTeacher   = store.Subset{Name: store.UsersWithRole, Arg: "teacher"}
+	isSchool    = store.Subset{Name: store.OrgsOfType, Arg: "school"}
+	isTerm      = store.Subset{Name: store.SessionsOfType, Arg: "term"}
+	isGradingPd = store.Subset{Name: store.SessionsOfType, Arg: "gradingPeriod"}
 )
 
 // rosteringRoutes is the rostering service: 41 read operations, in the
 // order of rest-endpoints.md §4.
 func rosteringRoutes() []Route {
-	all := func(path, op string, e *oneroster.Entity, sc ...store.Scope) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, scopes: fixed(sc...)}
+	all := func(path, op string, e *oneroster.Entity, sc ...store.Subset) Route {
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, within: fixed(sc...)}
 	}
-	one := func(path, op string, e *oneroster.Entity, sc ...store.Scope) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, scopes: fixed(sc...)}
+	one := func(path, op string, e *oneroster.Entity, sc ...store.Subset) Route {
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, within: fixed(sc...)}
 	}
-	rel := func(path, op string, e *oneroster.Entity, scopes func(func(string) string) []store.Scope, parents ...parent) Route {
-		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, scopes: scopes, parents: parents}
+	rel := func(path, op string, e *oneroster.Entity, within func(func(string) string) []store.Subset, parents ...parent) Route {
+		return Route{Method: "GET", Base: oneroster.RosteringBase, Path: path, OperationID: op, Entity: e, Collection: true, within: within, parents: parents}
 	}
-	students := func(param string) func(func(string) string) []store.Scope {
+	students := func(param string) func(func(string) string) []store.Subset {
 		return byParam(store.StudentsOfClass, param)
 	}
-	teachers := func(param string) func(func(string) string) []store.Scope {
+	teachers := func(param string) func(func(string) string) []store.Subset {
 		return byParam(store.TeachersOfClass, param)
 	}
 
@@ -85,8 +85,8 @@ func rosteringRoutes() []Route {
 		one("/terms/{sourcedId}", "getTerm", oneroster.AcademicSession, isTerm),
 		rel("/terms/{termSourcedId}/classes", "getClassesForTerm", oneroster.Class, byParam(store.ClassesOfTerm, "termSourcedId"), termParent),
 		rel("/terms/{termSourcedId}/gradingPeriods", "getGradingPeriodsForTerm", oneroster.AcademicSession,
-			func(p func(string) string) []store.Scope {
-				return []store.Scope{isGradingPd, {Name: store.ChildrenOfSession, Arg: p("termSourcedId")}}
+			func(p func(string) string) []store.Subset {
+				return []store.Subset{isGradingPd, {Name: store.ChildrenOfSession, Arg: p("termSourcedId")}}
 			}, termParent),
 		all("/users", "getAllUsers", oneroster.User),
 		one("/users/{sourcedId}", "getUser", oneroster.User),

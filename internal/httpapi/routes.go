@@ -24,12 +24,12 @@ func withScopes(routes []Route) []Route {
 }
 
 // parent is a path parameter naming an object that must exist (with the
-// given scopes, which may use earlier parameters) before a relationship
+// given subsets, which may use earlier parameters) before a relationship
 // collection is read; an unknown parent is 404 unknownobject.
 type parent struct {
 	param  string
 	entity *oneroster.Entity
-	scopes func(p func(string) string) []store.Scope
+	within func(p func(string) string) []store.Subset
 }
 
 // Route is one operation of the REST binding.
@@ -44,8 +44,8 @@ type Route struct {
 	Entity     *oneroster.Entity
 	Collection bool
 	parents    []parent
-	// scopes restricts the objects read, from the path parameters.
-	scopes func(p func(string) string) []store.Scope
+	// within restricts the objects read, from the path parameters.
+	within func(p func(string) string) []store.Subset
 	// write handles PUT, POST and DELETE operations.
 	write func(s *Server, w http.ResponseWriter, r *http.Request, rt *Route) error
 	// fixedRefs maps a property of POSTed objects to the path parameter
@@ -53,12 +53,12 @@ type Route struct {
 	fixedRefs map[string]string
 }
 
-func fixed(s ...store.Scope) func(func(string) string) []store.Scope {
-	return func(func(string) string) []store.Scope { return s }
+func fixed(s ...store.Subset) func(func(string) string) []store.Subset {
+	return func(func(string) string) []store.Subset { return s }
 }
 
-func byParam(name store.ScopeName, param string) func(func(string) string) []store.Scope {
-	return func(p func(string) string) []store.Scope { return []store.Scope{{Name: name, Arg: p(param)}} }
+func byParam(name store.SubsetName, param string) func(func(string) string) []store.Subset {
+	return func(p func(string) string) []store.Subset { return []store.Subset{{Name: name, Arg: p(param)}} }
 }
 
 // serve runs one read operation: parse, check parents, read, render.
@@ -73,17 +73,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	}
 	ctx := r.Context()
 	for _, p := range rt.parents {
-		var sc []store.Scope
-		if p.scopes != nil {
-			sc = p.scopes(r.PathValue)
+		var sc []store.Subset
+		if p.within != nil {
+			sc = p.within(r.PathValue)
 		}
 		if _, err := s.st.Status(ctx, p.entity, r.PathValue(p.param), sc...); err != nil {
 			return err
 		}
 	}
-	var sc []store.Scope
-	if rt.scopes != nil {
-		sc = rt.scopes(r.PathValue)
+	var sc []store.Subset
+	if rt.within != nil {
+		sc = rt.within(r.PathValue)
 	}
 	base := s.baseURL(r)
 	view := viewOf(ctx)
@@ -95,7 +95,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		// objects too; writeError drops it again if the object is not found.
 		w.Header().Set("X-Total-Count", "1")
 		// Whole objects are cached per route and path under the data
-		// version (the route's scopes decide whether the path finds the
+		// version (the route's subsets decide whether the path finds the
 		// object, so the key holds both): a hit costs one version read.
 		var key objectKey
 		var version int64
@@ -142,7 +142,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	}
 	// Whole objects: read the page's ids, take the rendered objects from
 	// the cache, and read and render only the ones it lacks.
-	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Scopes: sc, Params: params, IDsOnly: true})
+	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Within: sc, Params: params, IDsOnly: true})
 	if err != nil {
 		return err
 	}

@@ -238,9 +238,9 @@ func (s *Server) store() store.Writer { return s.st }
 // writeOp checks the parents named by the path, then runs the write.
 func (s *Server) writeOp(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	for _, p := range rt.parents {
-		var sc []store.Scope
-		if p.scopes != nil {
-			sc = p.scopes(r.PathValue)
+		var sc []store.Subset
+		if p.within != nil {
+			sc = p.within(r.PathValue)
 		}
 		if _, err := s.st.Status(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
 			return err

@@ -23,55 +23,56 @@ type Record struct {
 	Sub  map[string][]Record
 }
 
-// ScopeName names a restriction that a relationship endpoint or a typed view
+// SubsetName names a restriction that a relationship endpoint or a typed view
 // puts on a collection, such as "students of class X".
-type ScopeName string
+type SubsetName string
 
-// The scopes the REST binding needs. Arg is the sourcedId (or type/role)
-// that the scope is about.
+// The subsets the REST binding needs. Arg is the sourcedId (or type/role)
+// that the subset is about.
 const (
-	UsersWithRole      ScopeName = "usersWithRole"      // Arg: role (student, teacher)
-	OrgsOfType         ScopeName = "orgsOfType"         // Arg: org type
-	SessionsOfType     ScopeName = "sessionsOfType"     // Arg: session type
-	StudentsOfClass    ScopeName = "studentsOfClass"    // Arg: class
-	TeachersOfClass    ScopeName = "teachersOfClass"    // Arg: class
-	EnrollmentsOfClass ScopeName = "enrollmentsOfClass" // Arg: class
-	ClassesOfCourse    ScopeName = "classesOfCourse"    // Arg: course
-	ClassesOfSchool    ScopeName = "classesOfSchool"    // Arg: school
-	ClassesOfTerm      ScopeName = "classesOfTerm"      // Arg: term
-	ClassesOfUser      ScopeName = "classesOfUser"      // Arg: user (any enrollment role)
-	ClassesOfStudent   ScopeName = "classesOfStudent"   // Arg: user enrolled as student
-	ClassesOfTeacher   ScopeName = "classesOfTeacher"   // Arg: user enrolled as teacher
-	CoursesOfSchool    ScopeName = "coursesOfSchool"    // Arg: school
-	EnrollmentsOfSch   ScopeName = "enrollmentsOfSchool"
-	StudentsOfSchool   ScopeName = "studentsOfSchool" // Arg: school
-	TeachersOfSchool   ScopeName = "teachersOfSchool" // Arg: school
-	TermsOfSchool      ScopeName = "termsOfSchool"    // Arg: school
-	ChildrenOfSession  ScopeName = "childrenOfSession"
+	UsersWithRole      SubsetName = "usersWithRole"      // Arg: role (student, teacher)
+	OrgsOfType         SubsetName = "orgsOfType"         // Arg: org type
+	SessionsOfType     SubsetName = "sessionsOfType"     // Arg: session type
+	StudentsOfClass    SubsetName = "studentsOfClass"    // Arg: class
+	TeachersOfClass    SubsetName = "teachersOfClass"    // Arg: class
+	EnrollmentsOfClass SubsetName = "enrollmentsOfClass" // Arg: class
+	ClassesOfCourse    SubsetName = "classesOfCourse"    // Arg: course
+	ClassesOfSchool    SubsetName = "classesOfSchool"    // Arg: school
+	ClassesOfTerm      SubsetName = "classesOfTerm"      // Arg: term
+	ClassesOfUser      SubsetName = "classesOfUser"      // Arg: user (any enrollment role)
+	ClassesOfStudent   SubsetName = "classesOfStudent"   // Arg: user enrolled as student
+	ClassesOfTeacher   SubsetName = "classesOfTeacher"   // Arg: user enrolled as teacher
+	CoursesOfSchool    SubsetName = "coursesOfSchool"    // Arg: school
+	EnrollmentsOfSch   SubsetName = "enrollmentsOfSchool"
+	StudentsOfSchool   SubsetName = "studentsOfSchool" // Arg: school
+	TeachersOfSchool   SubsetName = "teachersOfSchool" // Arg: school
+	TermsOfSchool      SubsetName = "termsOfSchool"    // Arg: school
+	ChildrenOfSession  SubsetName = "childrenOfSession"
 
-	ResourcesOfClass    ScopeName = "resourcesOfClass"    // Arg: class (classResources.csv)
-	ResourcesOfCourse   ScopeName = "resourcesOfCourse"   // Arg: course (courseResources.csv)
-	ResourcesOfUser     ScopeName = "resourcesOfUser"     // Arg: user (userResources.csv)
-	LineItemsOfClass    ScopeName = "lineItemsOfClass"    // Arg: class
-	LineItemsOfSession  ScopeName = "lineItemsOfSession"  // Arg: academic session
-	ResultsOfClass      ScopeName = "resultsOfClass"      // Arg: class (through the result's line item)
-	ResultsOfLineItem   ScopeName = "resultsOfLineItem"   // Arg: line item
-	ResultsOfStudent    ScopeName = "resultsOfStudent"    // Arg: user
-	CategoriesOfClass   ScopeName = "categoriesOfClass"   // Arg: class (categories its line items use)
-	ScoreScalesOfClass  ScopeName = "scoreScalesOfClass"  // Arg: class
-	ScoreScalesOfSchool ScopeName = "scoreScalesOfSchool" // Arg: school (the scale's org)
+	ResourcesOfClass    SubsetName = "resourcesOfClass"    // Arg: class (classResources.csv)
+	ResourcesOfCourse   SubsetName = "resourcesOfCourse"   // Arg: course (courseResources.csv)
+	ResourcesOfUser     SubsetName = "resourcesOfUser"     // Arg: user (userResources.csv)
+	LineItemsOfClass    SubsetName = "lineItemsOfClass"    // Arg: class
+	LineItemsOfSession  SubsetName = "lineItemsOfSession"  // Arg: academic session
+	ResultsOfClass      SubsetName = "resultsOfClass"      // Arg: class (through the result's line item)
+	ResultsOfLineItem   SubsetName = "resultsOfLineItem"   // Arg: line item
+	ResultsOfStudent    SubsetName = "resultsOfStudent"    // Arg: user
+	CategoriesOfClass   SubsetName = "categoriesOfClass"   // Arg: class (categories its line items use)
+	ScoreScalesOfClass  SubsetName = "scoreScalesOfClass"  // Arg: class
+	ScoreScalesOfSchool SubsetName = "scoreScalesOfSchool" // Arg: school (the scale's org)
 )
 
-// Scope is one restriction; a request may carry several, all of which hold.
-type Scope struct {
-	Name ScopeName
+// Subset is one restriction of the rows read (not an OAuth scope: those
+// are the auth package's); a request may carry several, all of which hold.
+type Subset struct {
+	Name SubsetName
 	Arg  string
 }
 
 // ListRequest asks for one page of a collection.
 type ListRequest struct {
 	Entity *oneroster.Entity
-	Scopes []Scope
+	Within []Subset
 	Params query.Params
 	// IDsOnly asks for the page's sourcedIds alone (each Record holds just
 	// Vals[0], no embedded arrays): a caller that caches rendered objects
@@ -101,12 +102,12 @@ type Page struct {
 type Reader interface {
 	Columns(e *oneroster.Entity) []string
 	List(ctx context.Context, r ListRequest) (Page, error)
-	Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (Record, error)
+	Get(ctx context.Context, e *oneroster.Entity, id string, within ...Subset) (Record, error)
 	// Status returns the status of the object with that sourcedId if it
 	// satisfies the scopes (the same objects Get would return), without
 	// reading the object: parents of relationship paths and references of
 	// written bodies only need to exist.
-	Status(ctx context.Context, e *oneroster.Entity, id string, scopes ...Scope) (string, error)
+	Status(ctx context.Context, e *oneroster.Entity, id string, within ...Subset) (string, error)
 	// GetMany returns the records with the given sourcedIds (in any
 	// order; unknown ids are left out), with their embedded arrays.
 	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)
@@ -318,7 +319,7 @@ type Ref struct {
 	// Within, when set, restricts what the reference may name (a line
 	// item of the class and session of the path); Outside is then the
 	// message for an active object outside them.
-	Within  []Scope
+	Within  []Subset
 	Outside string
 }
 

@@ -33,15 +33,15 @@ func (w *where) and(cond string, args ...any) *where {
 }
 
 // byID is the condition of a single-object read: that sourcedId, active
-// where the entity keeps tombstones, within the scopes.
-func byID(e *oneroster.Entity, id string, scopes []store.Scope) (*where, error) {
+// where the entity keeps tombstones, within the subsets.
+func byID(e *oneroster.Entity, id string, within []store.Subset) (*where, error) {
 	w := &where{}
 	w.add(`t.sourced_id = ?`, id)
 	if e.Tombstones {
 		w.add(`t.status = 'active'`)
 	}
-	for _, s := range scopes {
-		c, args, err := scopeSQL(s)
+	for _, s := range within {
+		c, args, err := subsetSQL(s)
 		if err != nil {
 			return nil, err
 		}
@@ -59,11 +59,11 @@ func (w *where) sql() string {
 
 const activeE = `e.status = 'active'`
 
-// scopeSQL returns the condition on alias t for one scope. Relationships
+// subsetSQL returns the condition on alias t for one subset. Relationships
 // go through active enrollments and roles only (rest-query.md §7).
-func scopeSQL(s store.Scope) (string, []any, error) {
+func subsetSQL(s store.Subset) (string, []any, error) {
 	a := s.Arg
-	// Relationship scopes are written "t.x IN (SELECT … WHERE parent = ?)":
+	// Relationship subsets are written "t.x IN (SELECT … WHERE parent = ?)":
 	// the subquery is selective and indexed, and SQLite, unlike
 	// PostgreSQL, would otherwise run a correlated EXISTS for every row of
 	// the outer table.
@@ -131,10 +131,10 @@ func scopeSQL(s store.Scope) (string, []any, error) {
 		// line items use.
 		return `t.sourced_id IN (SELECT li.category_sourced_id FROM line_items li WHERE li.class_sourced_id = ? AND li.status = 'active')`, []any{a}, nil
 	}
-	return "", nil, fmt.Errorf("sqlstore: unknown scope %q", s.Name)
+	return "", nil, fmt.Errorf("sqlstore: unknown subset %q", s.Name)
 }
 
-func roleOf(n store.ScopeName) string {
+func roleOf(n store.SubsetName) string {
 	switch n {
 	case store.TeachersOfClass, store.ClassesOfTeacher, store.TeachersOfSchool:
 		return "teacher"
@@ -153,13 +153,13 @@ func (db *DB) selectCols(e *oneroster.Entity, alias string) string {
 
 func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick) (*where, error) {
 	w := &where{}
-	for _, s := range r.Scopes {
+	for _, s := range r.Within {
 		if s.Name == store.UsersWithRole && pick("roles", `s.role = ?`, []any{s.Arg}) {
 			// A rare role (teachers): start from its roles.
 			w.add(`t.sourced_id IN (SELECT s.user_sourced_id FROM roles s WHERE s.status = 'active' AND s.role = ?)`, s.Arg)
 			continue
 		}
-		c, args, err := scopeSQL(s)
+		c, args, err := subsetSQL(s)
 		if err != nil {
 			return nil, err
 		}
@@ -329,7 +329,7 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 	// record between its first and last id: its arrays are read as one
 	// range of each owner index rather than probed id by id (the ids of
 	// deleted records in the range are read and dropped).
-	span := len(r.Scopes) == 0 && r.Params.Filter == nil && len(keys) == 1 && !keys[0].desc
+	span := len(r.Within) == 0 && r.Params.Filter == nil && len(keys) == 1 && !keys[0].desc
 	return recs, db.loadSubs(ctx, e, recs, span)
 }
 
@@ -365,10 +365,10 @@ func (db *DB) selective(ctx context.Context, v int64, table, cond string, args [
 	return err == nil && n*5 <= users
 }
 
-// Status answers whether an object exists (under the scopes), and with
+// Status answers whether an object exists (within the subsets), and with
 // which status.
-func (db *DB) Status(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (string, error) {
-	w, err := byID(e, id, scopes)
+func (db *DB) Status(ctx context.Context, e *oneroster.Entity, id string, within ...store.Subset) (string, error) {
+	w, err := byID(e, id, within)
 	if err != nil {
 		return "", err
 	}
@@ -402,9 +402,9 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 	return recs, db.loadSubs(ctx, e, recs, false)
 }
 
-// Get returns one object by sourcedId, if it satisfies the scopes.
-func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, scopes ...store.Scope) (store.Record, error) {
-	w, err := byID(e, id, scopes)
+// Get returns one object by sourcedId, if it is in every subset.
+func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, within ...store.Subset) (store.Record, error) {
+	w, err := byID(e, id, within)
 	if err != nil {
 		return store.Record{}, err
 	}

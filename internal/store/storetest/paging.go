@@ -31,10 +31,10 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	}
 	MustImport(t, imp, st, dir, t1)
 
-	list := func(e *oneroster.Entity, p query.Params, idsOnly bool, off, limit int, sc ...store.Scope) ([]string, int) {
+	list := func(e *oneroster.Entity, p query.Params, idsOnly bool, off, limit int, sc ...store.Subset) ([]string, int) {
 		t.Helper()
 		p.Offset, p.Limit = off, limit
-		page, err := st.List(ctx, store.ListRequest{Entity: e, Params: p, Scopes: sc, IDsOnly: idsOnly})
+		page, err := st.List(ctx, store.ListRequest{Entity: e, Params: p, Within: sc, IDsOnly: idsOnly})
 		if err != nil {
 			t.Fatalf("List %s offset %d: %v", e.Plural, off, err)
 		}
@@ -46,17 +46,17 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	}
 	student := filter(t, "givenName>='A'")
 	cases := []struct {
-		name  string
-		e     *oneroster.Entity
-		p     query.Params
-		scope []store.Scope
+		name   string
+		e      *oneroster.Entity
+		p      query.Params
+		within []store.Subset
 	}{
 		{"default", oneroster.User, query.Params{}, nil},
 		{"desc", oneroster.User, query.Params{Desc: true}, nil},
 		{"sort", oneroster.User, query.Params{Sort: []string{"familyName"}}, nil},
 		{"sort desc (mixed directions)", oneroster.User, query.Params{Sort: []string{"familyName", "givenName"}, Desc: true}, nil},
-		{"filter and scope", oneroster.User, query.Params{Filter: student.Filter, Sort: []string{"givenName"}},
-			[]store.Scope{{Name: store.UsersWithRole, Arg: "student"}}},
+		{"filter and subset", oneroster.User, query.Params{Filter: student.Filter, Sort: []string{"givenName"}},
+			[]store.Subset{{Name: store.UsersWithRole, Arg: "student"}}},
 		{"results (bulk pages read in two halves)", oneroster.Result, query.Params{}, nil},
 		{"numeric sort (no bookmarks)", oneroster.Result, query.Params{Sort: []string{"score"}}, nil},
 		// A fifth of the table or less: sorted apart from the index.
@@ -65,7 +65,7 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	for _, c := range cases {
 		for _, idsOnly := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/idsOnly=%v", c.name, idsOnly), func(t *testing.T) {
-				all, total := list(c.e, c.p, idsOnly, 0, 10000, c.scope...)
+				all, total := list(c.e, c.p, idsOnly, 0, 10000, c.within...)
 				if total < 1200 || len(all) != min(total, 10000) {
 					t.Fatalf("collection of %d (%d read): too small to test deep pages", total, len(all))
 				}
@@ -79,7 +79,7 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 				}
 				// In order, as a consumer following Link next.
 				for off := 0; off < len(all); off += 700 {
-					got, _ := list(c.e, c.p, idsOnly, off, 700, c.scope...)
+					got, _ := list(c.e, c.p, idsOnly, off, 700, c.within...)
 					got = cut(got, slice(off, 700))
 					if diff := cmp.Diff(slice(off, 700), got); diff != "" {
 						t.Fatalf("page at %d (-want +got)\n%s", off, diff)
@@ -87,7 +87,7 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 				}
 				// Jumps, deep first, then between and beside bookmarks.
 				for _, off := range []int{len(all) - 100, 1000, 999, 2001, 1999, 1700, 2999, len(all) - 1} {
-					got, _ := list(c.e, c.p, idsOnly, off, 100, c.scope...)
+					got, _ := list(c.e, c.p, idsOnly, off, 100, c.within...)
 					got = cut(got, slice(off, 100))
 					if diff := cmp.Diff(slice(off, 100), got); diff != "" {
 						t.Fatalf("jump to %d (-want +got)\n%s", off, diff)
@@ -127,11 +127,11 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 			}
 			sort.Strings(wantIDs)
 			byFilter, _ := list(oneroster.User, filter(t, "roles.role='"+role+"'"), true, 0, 10000)
-			byScope, _ := list(oneroster.User, query.Params{}, false, 0, 10000, store.Scope{Name: store.UsersWithRole, Arg: role})
+			bySubset, _ := list(oneroster.User, query.Params{}, false, 0, 10000, store.Subset{Name: store.UsersWithRole, Arg: role})
 			if diff := cmp.Diff(wantIDs, byFilter); diff != "" {
 				t.Errorf("roles.role='%s' (-roles +users)\n%s", role, diff)
 			}
-			if diff := cmp.Diff(wantIDs, byScope); diff != "" {
+			if diff := cmp.Diff(wantIDs, bySubset); diff != "" {
 				t.Errorf("users with role %s (-roles +users)\n%s", role, diff)
 			}
 		})

@@ -262,14 +262,14 @@ func testTombstones(t *testing.T, open Opener, imp Importer) {
 	}
 }
 
-func ids(t *testing.T, st store.Store, e *oneroster.Entity, p query.Params, scopes ...store.Scope) []string {
+func ids(t *testing.T, st store.Store, e *oneroster.Entity, p query.Params, within ...store.Subset) []string {
 	t.Helper()
 	if p.Limit == 0 {
 		p.Limit = 100
 	}
-	page, err := st.List(context.Background(), store.ListRequest{Entity: e, Params: p, Scopes: scopes})
+	page, err := st.List(context.Background(), store.ListRequest{Entity: e, Params: p, Within: within})
 	if err != nil {
-		t.Fatalf("List %s %+v: %v", e.Plural, scopes, err)
+		t.Fatalf("List %s %+v: %v", e.Plural, within, err)
 	}
 	out := []string{}
 	for _, r := range page.Records {
@@ -294,37 +294,37 @@ func testReads(t *testing.T, open Opener, imp Importer) {
 	st := open(t)
 	MustImport(t, imp, st, WritePackage(t, rosterFiles, ""), t1)
 	ctx := context.Background()
-	sc := func(n store.ScopeName, a string) store.Scope { return store.Scope{Name: n, Arg: a} }
+	sc := func(n store.SubsetName, a string) store.Subset { return store.Subset{Name: n, Arg: a} }
 
 	lists := []struct {
 		name   string
 		e      *oneroster.Entity
 		p      query.Params
-		scopes []store.Scope
+		within []store.Subset
 		want   []string
 	}{
 		{"all users by sourcedId", oneroster.User, query.Params{}, nil, []string{"u-g1", "u-s1", "u-s2", "u-s3", "u-t1", "u-t2"}},
-		{"students", oneroster.User, query.Params{}, []store.Scope{sc(store.UsersWithRole, "student")}, []string{"u-s1", "u-s2", "u-s3"}},
-		{"teachers", oneroster.User, query.Params{}, []store.Scope{sc(store.UsersWithRole, "teacher")}, []string{"u-t1", "u-t2"}},
-		{"schools", oneroster.Org, query.Params{}, []store.Scope{sc(store.OrgsOfType, "school")}, []string{"org/sch-1", "sch.2@x"}},
-		{"terms", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
-		{"students of cl-1", oneroster.User, query.Params{}, []store.Scope{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
-		{"teachers of cl-3", oneroster.User, query.Params{}, []store.Scope{sc(store.TeachersOfClass, "cl-3")}, []string{"u-t2"}},
-		{"enrollments of cl-2", oneroster.Enrollment, query.Params{}, []store.Scope{sc(store.EnrollmentsOfClass, "cl-2")}, []string{"e-4", "e-5"}},
-		{"classes of term t-1", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTerm, "t-1")}, []string{"cl-1", "cl-2"}},
-		{"classes of term t-2", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTerm, "t-2")}, []string{"cl-2", "cl-3"}},
-		{"classes of course", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfCourse, "c-math")}, []string{"cl-1", "cl-3"}},
-		{"classes of school", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfSchool, "org/sch-1")}, []string{"cl-1", "cl-3"}},
-		{"classes of user", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfUser, "u-s1")}, []string{"cl-1", "cl-3"}},
-		{"classes of student", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfStudent, "u-s3")}, []string{"cl-2"}},
-		{"classes of teacher", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfTeacher, "u-t2")}, []string{"cl-2", "cl-3"}},
-		{"teacher's classes as student", oneroster.Class, query.Params{}, []store.Scope{sc(store.ClassesOfStudent, "u-t2")}, []string{}},
-		{"courses of school", oneroster.Course, query.Params{}, []store.Scope{sc(store.CoursesOfSchool, "sch.2@x")}, []string{"c-bio"}},
-		{"enrollments of school", oneroster.Enrollment, query.Params{}, []store.Scope{sc(store.EnrollmentsOfSch, "org/sch-1")}, []string{"e-1", "e-2", "e-3", "e-6", "e-7"}},
-		{"students of school", oneroster.User, query.Params{}, []store.Scope{sc(store.StudentsOfSchool, "sch.2@x")}, []string{"u-s3"}},
-		{"teachers of school", oneroster.User, query.Params{}, []store.Scope{sc(store.TeachersOfSchool, "org/sch-1")}, []string{"u-t1", "u-t2"}},
-		{"terms of school", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.TermsOfSchool, "org/sch-1"), sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
-		{"grading periods of term", oneroster.AcademicSession, query.Params{}, []store.Scope{sc(store.SessionsOfType, "gradingPeriod"), sc(store.ChildrenOfSession, "t-1")}, []string{"gp-1", "gp-2"}},
+		{"students", oneroster.User, query.Params{}, []store.Subset{sc(store.UsersWithRole, "student")}, []string{"u-s1", "u-s2", "u-s3"}},
+		{"teachers", oneroster.User, query.Params{}, []store.Subset{sc(store.UsersWithRole, "teacher")}, []string{"u-t1", "u-t2"}},
+		{"schools", oneroster.Org, query.Params{}, []store.Subset{sc(store.OrgsOfType, "school")}, []string{"org/sch-1", "sch.2@x"}},
+		{"terms", oneroster.AcademicSession, query.Params{}, []store.Subset{sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
+		{"students of cl-1", oneroster.User, query.Params{}, []store.Subset{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
+		{"teachers of cl-3", oneroster.User, query.Params{}, []store.Subset{sc(store.TeachersOfClass, "cl-3")}, []string{"u-t2"}},
+		{"enrollments of cl-2", oneroster.Enrollment, query.Params{}, []store.Subset{sc(store.EnrollmentsOfClass, "cl-2")}, []string{"e-4", "e-5"}},
+		{"classes of term t-1", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfTerm, "t-1")}, []string{"cl-1", "cl-2"}},
+		{"classes of term t-2", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfTerm, "t-2")}, []string{"cl-2", "cl-3"}},
+		{"classes of course", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfCourse, "c-math")}, []string{"cl-1", "cl-3"}},
+		{"classes of school", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfSchool, "org/sch-1")}, []string{"cl-1", "cl-3"}},
+		{"classes of user", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfUser, "u-s1")}, []string{"cl-1", "cl-3"}},
+		{"classes of student", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfStudent, "u-s3")}, []string{"cl-2"}},
+		{"classes of teacher", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfTeacher, "u-t2")}, []string{"cl-2", "cl-3"}},
+		{"teacher's classes as student", oneroster.Class, query.Params{}, []store.Subset{sc(store.ClassesOfStudent, "u-t2")}, []string{}},
+		{"courses of school", oneroster.Course, query.Params{}, []store.Subset{sc(store.CoursesOfSchool, "sch.2@x")}, []string{"c-bio"}},
+		{"enrollments of school", oneroster.Enrollment, query.Params{}, []store.Subset{sc(store.EnrollmentsOfSch, "org/sch-1")}, []string{"e-1", "e-2", "e-3", "e-6", "e-7"}},
+		{"students of school", oneroster.User, query.Params{}, []store.Subset{sc(store.StudentsOfSchool, "sch.2@x")}, []string{"u-s3"}},
+		{"teachers of school", oneroster.User, query.Params{}, []store.Subset{sc(store.TeachersOfSchool, "org/sch-1")}, []string{"u-t1", "u-t2"}},
+		{"terms of school", oneroster.AcademicSession, query.Params{}, []store.Subset{sc(store.TermsOfSchool, "org/sch-1"), sc(store.SessionsOfType, "term")}, []string{"t-1", "t-2"}},
+		{"grading periods of term", oneroster.AcademicSession, query.Params{}, []store.Subset{sc(store.SessionsOfType, "gradingPeriod"), sc(store.ChildrenOfSession, "t-1")}, []string{"gp-1", "gp-2"}},
 
 		{"filter =", oneroster.User, filter(t, "familyName='Simpson'"), nil, []string{"u-s1", "u-s2"}},
 		{"filter != keeps blanks", oneroster.User, filter(t, "middleName!='Jo'"), nil, []string{"u-g1", "u-s2", "u-s3", "u-t1", "u-t2"}},
@@ -353,8 +353,8 @@ func testReads(t *testing.T, open Opener, imp Importer) {
 		{"filter ref type", oneroster.Class, filter(t, "school.type='org'"), nil, []string{"cl-1", "cl-2", "cl-3"}},
 		{"filter children", oneroster.Org, filter(t, "children.sourcedId='dept-1'"), nil, []string{"sch.2@x"}},
 		{"filter with quote and comma", oneroster.Org, filter(t, "name='Shelbyville High, East'"), nil, []string{"sch.2@x"}},
-		{"filter and scope together", oneroster.User, filter(t, "familyName='Simpson'"), []store.Scope{sc(store.StudentsOfClass, "cl-3")}, []string{"u-s1"}},
-		{"an OR cannot escape the scope", oneroster.User, filter(t, "familyName='Simpson' OR givenName='Nelson' OR sourcedId!=''"), []store.Scope{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
+		{"filter and subset together", oneroster.User, filter(t, "familyName='Simpson'"), []store.Subset{sc(store.StudentsOfClass, "cl-3")}, []string{"u-s1"}},
+		{"an OR cannot escape the subset", oneroster.User, filter(t, "familyName='Simpson' OR givenName='Nelson' OR sourcedId!=''"), []store.Subset{sc(store.StudentsOfClass, "cl-1")}, []string{"u-s1", "u-s2"}},
 
 		{"sort familyName", oneroster.User, query.Params{Sort: []string{"familyName"}}, nil, []string{"u-g1", "u-t1", "u-t2", "u-s3", "u-s1", "u-s2"}},
 		{"sort familyName desc", oneroster.User, query.Params{Sort: []string{"familyName"}, Desc: true}, nil, []string{"u-s1", "u-s2", "u-s3", "u-t2", "u-t1", "u-g1"}},
@@ -364,7 +364,7 @@ func testReads(t *testing.T, open Opener, imp Importer) {
 		{"page past the end", oneroster.User, query.Params{Limit: 2, Offset: 6}, nil, []string{}},
 	}
 	for _, tc := range lists {
-		got := ids(t, st, tc.e, tc.p, tc.scopes...)
+		got := ids(t, st, tc.e, tc.p, tc.within...)
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s: (-want +got)\n%s", tc.name, diff)
 		}
@@ -424,7 +424,7 @@ func testReads(t *testing.T, open Opener, imp Importer) {
 	if _, err := st.Get(ctx, oneroster.User, "nobody"); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("Get unknown: %v, want ErrNotFound", err)
 	}
-	if _, err := st.Get(ctx, oneroster.User, "u-t1", store.Scope{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
+	if _, err := st.Get(ctx, oneroster.User, "u-t1", store.Subset{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("Get teacher as student: %v, want ErrNotFound", err)
 	}
 	if _, err := st.Get(ctx, oneroster.Demographics, "u-s1"); err != nil {
@@ -433,10 +433,10 @@ func testReads(t *testing.T, open Opener, imp Importer) {
 	if s, err := st.Status(ctx, oneroster.User, "u-s1"); err != nil || s != "active" {
 		t.Errorf("Status u-s1 = %q, %v", s, err)
 	}
-	if _, err := st.Status(ctx, oneroster.User, "u-t1", store.Scope{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
+	if _, err := st.Status(ctx, oneroster.User, "u-t1", store.Subset{Name: store.UsersWithRole, Arg: "student"}); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("Status of a teacher as student: %v, want ErrNotFound", err)
 	}
-	if _, err := st.Status(ctx, oneroster.Class, "cl-2", store.Scope{Name: store.ClassesOfSchool, Arg: "org/sch-1"}); !errors.Is(err, oneroster.ErrNotFound) {
+	if _, err := st.Status(ctx, oneroster.Class, "cl-2", store.Subset{Name: store.ClassesOfSchool, Arg: "org/sch-1"}); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("Status of a class of another school: %v, want ErrNotFound", err)
 	}
 }
