@@ -36,7 +36,7 @@ func newRowMap(to, from *FileSpec, renames map[string]string) *rowMap {
 		if r, ok := renames[name]; ok {
 			name = r
 		}
-		j := from.Index(name)
+		j := from.Columns.Index(name)
 		m.src[i] = j
 		if j >= 0 {
 			m.first[i] = isList(from.Columns[j].Format) && !isList(c.Format)
@@ -87,8 +87,8 @@ func (m *rowMap) apply(vals []string) []string {
 // roles use.
 var (
 	u11ID, u11Status, u11Modified = 0, 1, 2
-	u11Orgs                       = users11.Index("orgSourcedIds")
-	u11Role                       = users11.Index("role")
+	u11Orgs                       = users11.Columns.Index("orgSourcedIds")
+	u11Role                       = users11.Columns.Index("role")
 )
 
 // roleSource[i] is the users.csv (1.1) column that column i of roles.csv

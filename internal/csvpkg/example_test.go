@@ -50,7 +50,7 @@ func Example() {
 			fmt.Println(err)
 			continue
 		}
-		name := spec.Index("name")
+		name := spec.Columns.Index("name")
 		for {
 			row, err := r.Next()
 			if err == io.EOF {

@@ -89,7 +89,7 @@ func newReader(rd io.Reader, closeFn func() error, spec *FileSpec, mode Mode, ma
 	s := newStream(spec.Name, rd, maxRecord)
 	s.maxEntry = maxEntry
 	r := &Reader{spec: spec, out: spec, mode: mode, s: s, close: closeFn}
-	r.pairs = [4]int{spec.Index("source"), spec.Index("learningObjectiveId"), spec.Index("subjects"), spec.Index("subjectCodes")}
+	r.pairs = [4]int{spec.Columns.Index("source"), spec.Columns.Index("learningObjectiveId"), spec.Columns.Index("subjects"), spec.Columns.Index("subjectCodes")}
 	r.readHeader()
 	return r
 }
@@ -585,7 +585,7 @@ func (r *Reader) readHeader() {
 	lastStd := -1
 	for i, n := range names {
 		present[n] = true
-		if r.spec.Index(n) >= 0 {
+		if r.spec.Columns.Index(n) >= 0 {
 			lastStd = i
 		}
 	}
@@ -623,7 +623,7 @@ func (r *Reader) readHeader() {
 			default:
 				r.meta = append(r.meta, n[len(metadataPrefix):])
 			}
-		case r.spec.Index(n) >= 0:
+		case r.spec.Columns.Index(n) >= 0:
 			stdCells = append(stdCells, i)
 		default:
 			r.s.addCell(i, n, CodeHeader, "%s", unknownColumn(r.spec, n, missing))
@@ -636,7 +636,7 @@ func (r *Reader) readHeader() {
 		for k, i := range stdCells {
 			if names[i] != std[k].Name {
 				r.s.addCell(i, names[i], CodeHeader, "column %q is out of order; %q belongs here (the standard order is %s)",
-					names[i], std[k].Name, strings.Join(columnNames(r.spec), ","))
+					names[i], std[k].Name, strings.Join(r.spec.Columns.Names(), ","))
 				break
 			}
 		}
@@ -649,14 +649,6 @@ func (r *Reader) readHeader() {
 	if len(r.meta) > 0 {
 		r.metadata = make(map[string]string, len(r.meta))
 	}
-}
-
-func columnNames(spec *FileSpec) []string {
-	out := make([]string, len(spec.Columns))
-	for i, c := range spec.Columns {
-		out[i] = c.Name
-	}
-	return out
 }
 
 // unknownColumn words the problem for a header cell that is not a column

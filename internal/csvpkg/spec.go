@@ -11,22 +11,7 @@ type FileSpec struct {
 	ManifestKey string // property in manifest.csv, e.g. "file.users"
 	Service     string // OneRoster service: Rostering, Gradebook or Resources
 	Table       string // the table its rows go to, e.g. "users"
-	Columns     []schema.Column
-}
-
-// Index returns the position of the named standard column, or -1.
-func (s *FileSpec) Index(col string) int {
-	for i := range s.Columns {
-		if s.Columns[i].Name == col {
-			return i
-		}
-	}
-	return -1
-}
-
-// fileOf is the CSV face of a table.
-func fileOf(t *schema.Table) *FileSpec {
-	return &FileSpec{Name: t.Name + ".csv", ManifestKey: "file." + t.Name, Service: t.Service, Table: t.Name, Columns: t.Columns}
+	Columns     schema.Columns
 }
 
 // Files lists the 21 data files in the catalogue's order, where every file
@@ -37,7 +22,7 @@ var Files = func() []*FileSpec {
 	var out []*FileSpec
 	for _, t := range schema.Tables {
 		if !t.NoCSV {
-			out = append(out, fileOf(t))
+			out = append(out, &FileSpec{Name: t.Name + ".csv", ManifestKey: "file." + t.Name, Service: t.Service, Table: t.Name, Columns: t.Columns})
 		}
 	}
 	return out
@@ -64,11 +49,8 @@ func fileByManifestKey(key string) *FileSpec {
 	return nil
 }
 
-// The files whose layouts the 1.1 reader and the converter start from.
-var (
-	rolesFile = FileByName("roles.csv")
-	usersFile = FileByName("users.csv")
-)
+// rolesFile is the layout the 1.1 reader derives roles rows in.
+var rolesFile = FileByName("roles.csv")
 
 // legacyHints explains header names that older layouts used, so a user who
 // sends a 1.1 or 2022-era 1.2 file learns what changed instead of only

@@ -46,12 +46,13 @@ func closed11(name string) *FileSpec {
 // vocabularies closed) or a column 1.1 alone has. required names the 1.2
 // columns that 1.1 requires although 1.2 does not.
 func layout11(name string, cols []any, required ...string) *FileSpec {
+	full := closed11(name)
 	out := closed11(name)
 	out.Columns = out.Columns[:3:3]
 	for _, c := range cols {
 		switch c := c.(type) {
 		case string:
-			col := closed11(name).Columns[closed11(name).Index(c)]
+			col := full.Columns[full.Columns.Index(c)]
 			if slices.Contains(required, c) {
 				col.Required = schema.ReqYes
 			}
@@ -74,7 +75,7 @@ var (
 	courseResources11  = closed11("courseResources.csv")
 	demographics11     = func() *FileSpec {
 		f := closed11("demographics.csv")
-		f.Columns[f.Index("sex")].Values = []string{"male", "female"}
+		f.Columns[f.Columns.Index("sex")].Values = []string{"male", "female"}
 		return f
 	}()
 	users11 = layout11("users.csv", []any{
@@ -135,7 +136,7 @@ func hint11(spec *FileSpec, n string) string {
 	if spec.Name == "lineItems.csv" && n == "academicSessionSourcedId" {
 		return "OneRoster 1.1 calls it gradingPeriodSourcedId, and manifest.csv declares oneroster.version 1.1"
 	}
-	if f := FileByName(spec.Name); f != nil && f.Index(n) >= 0 {
+	if f := FileByName(spec.Name); f != nil && f.Columns.Index(n) >= 0 {
 		return "it is a OneRoster 1.2 column, but manifest.csv declares oneroster.version 1.1 (if the package is 1.2, say so in manifest.csv)"
 	}
 	return ""
@@ -149,10 +150,10 @@ func enumHint11(spec *FileSpec, col *schema.Column, v string) string {
 	if spec.Name == "users.csv" && col.Name == "role" {
 		f = rolesFile // 1.2 keeps a user's roles in roles.csv
 	}
-	if f == nil || f.Index(name) < 0 {
+	if f == nil || f.Columns.Index(name) < 0 {
 		return ""
 	}
-	c12 := &f.Columns[f.Index(name)]
+	c12 := &f.Columns[f.Columns.Index(name)]
 	if (c12.Format != schema.Enum && c12.Format != schema.EnumList) || enumProblem(c12, v) != "" {
 		return ""
 	}

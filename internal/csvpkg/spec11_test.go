@@ -37,7 +37,7 @@ func TestFiles11(t *testing.T) {
 	got := map[string]string{}
 	var keys []string
 	for _, f := range Files11 {
-		got[f.Name] = strings.Join(columnNames(f), ",")
+		got[f.Name] = strings.Join(f.Columns.Names(), ",")
 		keys = append(keys, f.ManifestKey)
 		if file11ByName(f.Name) != f || !is11(f) || is11(FileByName(f.Name)) {
 			t.Errorf("lookup of %s fails", f.Name)

@@ -40,7 +40,7 @@ func TestFileHeaders(t *testing.T) {
 	t.Parallel()
 	got := map[string]string{}
 	for _, f := range Files {
-		got[f.Name] = strings.Join(columnNames(f), ",")
+		got[f.Name] = strings.Join(f.Columns.Names(), ",")
 	}
 	if diff := cmp.Diff(bindingHeaders, got); diff != "" {
 		t.Errorf("headers (-binding +Files):\n%s", diff)
@@ -62,8 +62,8 @@ func TestFilesOrderAndShape(t *testing.T) {
 			t.Errorf("lookup of %s fails", f.Name)
 		}
 		for i, c := range f.Columns {
-			if f.Index(c.Name) != i {
-				t.Errorf("%s.Index(%s) = %d, want %d", f.Name, c.Name, f.Index(c.Name), i)
+			if f.Columns.Index(c.Name) != i {
+				t.Errorf("%s.Index(%s) = %d, want %d", f.Name, c.Name, f.Columns.Index(c.Name), i)
 			}
 			isRef := c.Format == schema.GUIDRef || c.Format == schema.GUIDRefList
 			if isRef != (c.Ref != "") {
@@ -94,7 +94,7 @@ func TestFilesOrderAndShape(t *testing.T) {
 	if FileByName("Users.csv") != nil || FileByName("manifest.csv") != nil {
 		t.Error("FileByName must be exact and cover data files only")
 	}
-	if FileByName("orgs.csv").Index("nope") != -1 {
+	if FileByName("orgs.csv").Columns.Index("nope") != -1 {
 		t.Error("Index of an unknown column must be -1")
 	}
 }

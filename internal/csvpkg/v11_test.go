@@ -187,7 +187,7 @@ func readAll(t *testing.T, dir string, rowsOf map[string][]string) (probs []stri
 			if keep {
 				g := gotRow{Line: row.Line, Values: strings.Join(row.Values, "|"), Pos: map[string][2]int{}}
 				for _, c := range posCols {
-					l, _, col := r.Pos(spec.Index(c)) // the byte offset in the 1.1 file
+					l, _, col := r.Pos(spec.Columns.Index(c)) // the byte offset in the 1.1 file
 					g.Pos[c] = [2]int{l, col}
 				}
 				rows[spec.Name] = append(rows[spec.Name], g)
@@ -313,7 +313,7 @@ func TestManifest11(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer li.Close()
-	school := li.Spec().Columns[li.Spec().Index("schoolSourcedId")]
+	school := li.Spec().Columns[li.Spec().Columns.Index("schoolSourcedId")]
 	if school.Required != schema.ReqNo || csvpkg.FileByName("lineItems.csv").Columns[12].Required != schema.ReqYes {
 		t.Errorf("lineItems schoolSourcedId: Spec says %v; Files must still say Yes", school.Required)
 	}

@@ -383,4 +383,4 @@ func WriteZip(w io.Writer, o Options) (Summary, error) {
 }
 
 // header is the header row of a table's file.
-func header(table string) []string { return schema.ByName(table).Names() }
+func header(table string) []string { return schema.ByName(table).Columns.Names() }

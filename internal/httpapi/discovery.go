@@ -666,7 +666,7 @@ func (g *docGen) property(e *oneroster.Entity, f oneroster.Field) object {
 func enumOf(e *oneroster.Entity, f oneroster.Field) []member {
 	var col *schema.Column
 	if t := schema.ByName(e.Table); t != nil {
-		col = t.Column(f.Col)
+		col = t.Columns.Column(f.Col)
 	}
 	if col == nil || len(col.Values) == 0 {
 		return []member{{"description", "Token of a OneRoster vocabulary."}}

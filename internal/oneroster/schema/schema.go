@@ -93,20 +93,13 @@ type Column struct {
 	Ref string
 }
 
-// Table describes one table: the rows of one CSV data file (or, NoCSV,
-// of an entity that only the REST binding writes).
-type Table struct {
-	Name    string // e.g. "users" (the CSV file is users.csv)
-	Service string // OneRoster service: Rostering, Gradebook or Resources
-	Columns []Column
-	// NoCSV tables have no CSV file: the Assessment Results Profile's.
-	NoCSV bool
-}
+// Columns is a table's (or a file layout's) columns in order.
+type Columns []Column
 
 // Index returns the position of the named column, or -1.
-func (t *Table) Index(col string) int {
-	for i := range t.Columns {
-		if t.Columns[i].Name == col {
+func (cs Columns) Index(name string) int {
+	for i := range cs {
+		if cs[i].Name == name {
 			return i
 		}
 	}
@@ -114,20 +107,30 @@ func (t *Table) Index(col string) int {
 }
 
 // Column returns the named column, or nil.
-func (t *Table) Column(name string) *Column {
-	if i := t.Index(name); i >= 0 {
-		return &t.Columns[i]
+func (cs Columns) Column(name string) *Column {
+	if i := cs.Index(name); i >= 0 {
+		return &cs[i]
 	}
 	return nil
 }
 
 // Names returns the column names in order (a CSV file's header).
-func (t *Table) Names() []string {
-	out := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
+func (cs Columns) Names() []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// Table describes one table: the rows of one CSV data file (or, NoCSV,
+// of an entity that only the REST binding writes).
+type Table struct {
+	Name    string // e.g. "users" (the CSV file is users.csv)
+	Service string // OneRoster service: Rostering, Gradebook or Resources
+	Columns Columns
+	// NoCSV tables have no CSV file: the Assessment Results Profile's.
+	NoCSV bool
 }
 
 // Tables lists every table in an order where each comes after the tables

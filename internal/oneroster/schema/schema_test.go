@@ -41,7 +41,7 @@ func TestEntitiesReadTheTables(t *testing.T) {
 			if f.Col == "" || f.Col == "metadata" {
 				continue
 			}
-			c := tb.Column(f.Col)
+			c := tb.Columns.Column(f.Col)
 			if c == nil {
 				t.Errorf("%s.%s: table %s has no column %s", e.Name, f.Name, tb.Name, f.Col)
 				continue
