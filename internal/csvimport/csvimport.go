@@ -661,7 +661,7 @@ func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error 
 		b.warnings = append(b.warnings, rw.Warnings...)
 		if len(rw.Problems) > 0 {
 			b.problems = append(b.problems, rw.Problems...)
-			if !csvpkg.ValidGUID(rw.Values[0]) {
+			if !oneroster.ValidGUID(rw.Values[0]) {
 				continue
 			}
 			_, c, o := r.Pos(0)
@@ -937,7 +937,7 @@ func idsOf(v string, list bool) []string {
 		return nil
 	}
 	if list {
-		return csvpkg.SplitList(v)
+		return oneroster.SplitList(v)
 	}
 	return []string{v}
 }

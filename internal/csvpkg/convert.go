@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
 )
 
@@ -196,11 +197,11 @@ func (d *derivedRoles) row(org string) Row {
 		d.vals[i] = v
 	}
 	d.probs = d.probs[:0]
-	if len(id) > MaxGUIDLength {
+	if len(id) > oneroster.MaxGUIDLength {
 		line, field, off := d.users.Pos(u11ID)
 		d.probs = append(d.probs, Problem{File: users11.Name, Line: line, Column: field, Header: d.users.Header(u11ID), Offset: off, Code: CodeSourcedID, Message: fmt.Sprintf(
 			"the roles.csv sourcedId %s derived from this OneRoster 1.1 user (its sourcedId, /role/ and the position %d of the org in orgSourcedIds) is %d characters long; the limit is %d, so shorten the user's sourcedId",
-			show(id), d.n, len(id), MaxGUIDLength)})
+			oneroster.Quote(id), d.n, len(id), oneroster.MaxGUIDLength)})
 	}
 	return Row{Line: d.line, Values: d.vals, Problems: d.probs}
 }

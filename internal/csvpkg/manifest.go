@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // Mode is how a package supplies one data file.
@@ -116,7 +118,7 @@ func parseManifest(rd io.Reader, maxRecord int64) (*Manifest, []Problem) {
 			s.add(line, 0, CodeManifestInvalid, "the header row propertyName,value is missing")
 			m.row(s, rec)
 		default:
-			s.add(line, 0, CodeManifestInvalid, "the header must be exactly propertyName,value; got %s", show(strings.Join(rec, ",")))
+			s.add(line, 0, CodeManifestInvalid, "the header must be exactly propertyName,value; got %s", oneroster.Quote(strings.Join(rec, ",")))
 		}
 	}
 	for rec := s.read(); rec != nil; rec = s.read() {
@@ -179,12 +181,12 @@ func (m *Manifest) row(s *stream, rec []string) {
 			_, field, off := s.cell(1)
 			m.warns = append(m.warns, Problem{File: ManifestName, Line: line, Column: field, Header: "value", Offset: off, Code: CodeManifestVersion, Message: `manifest.version "1" read as 1.0`})
 		default:
-			bad("manifest.version must be 1.0; got %s", show(value))
+			bad("manifest.version must be 1.0; got %s", oneroster.Quote(value))
 		}
 	case propVersion:
 		m.Version = value
 		if value != Version12 && value != Version11 {
-			bad("oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got %s", show(value))
+			bad("oneroster.version must be 1.2 (or 1.1 for a OneRoster 1.1 package); got %s", oneroster.Quote(value))
 		}
 	case propSystemName:
 		m.SystemName = value
@@ -193,7 +195,7 @@ func (m *Manifest) row(s *stream, rec []string) {
 	default:
 		spec := fileByManifestKey(name)
 		if spec == nil {
-			msg := fmt.Sprintf("unknown property %s", show(name))
+			msg := fmt.Sprintf("unknown property %s", oneroster.Quote(name))
 			if name == "" {
 				msg = "blank property name"
 			} else if sug := suggest(name, knownProperties); sug != "" {
@@ -210,7 +212,7 @@ func (m *Manifest) row(s *stream, rec []string) {
 		case "delta":
 			m.modes[spec.Name] = Delta
 		default:
-			bad("%s", vocabProblem(value, "mode for "+name, []string{"absent", "bulk", "delta"}, false))
+			bad("%s", vocabProblem(value, "mode for "+name, oneroster.Vocabulary{Values: []string{"absent", "bulk", "delta"}}))
 		}
 	}
 	m.lines[name] = line

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
 )
 
 // DefaultMaxEntrySize caps the decompressed size of one zip entry. It is far
@@ -138,7 +140,7 @@ var knownFileNames = func() []string {
 func isKnownFile(name string) bool { return name == ManifestName || FileByName(name) != nil }
 
 func (p *Package) unknownFile(name, why string) {
-	msg := fmt.Sprintf("unknown file %s", show(name))
+	msg := fmt.Sprintf("unknown file %s", oneroster.Quote(name))
 	switch sug := suggest(name, knownFileNames); {
 	case why != "":
 		msg += "; " + why
@@ -199,7 +201,7 @@ func (p *Package) scanZip() {
 		name := strings.ReplaceAll(raw, `\`, "/")
 		if why := unsafePath(name); why != "" {
 			p.layout = append(p.layout, Problem{File: raw, Code: CodePackageUnsafe,
-				Message: fmt.Sprintf("zip entry %s %s; it is not read", show(raw), why)})
+				Message: fmt.Sprintf("zip entry %s %s; it is not read", oneroster.Quote(raw), why)})
 			continue
 		}
 		if isJunk(name) {

@@ -279,7 +279,7 @@ func (r *Reader) src(i int) int {
 func (r *Reader) checkRow(vals []string) {
 	if i, j := r.pairs[0], r.pairs[1]; i >= 0 && j >= 0 && vals[i] == "case" {
 		if _, ok := oneroster.UUIDURN(vals[j]); !ok {
-			r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", show(vals[j]))
+			r.add(j, CodeCaseID, "%s is not a UUID URN (urn:uuid:<uuid>), which a learningObjectiveId of source case must be", oneroster.Quote(vals[j]))
 		}
 	}
 	if i, j := r.pairs[2], r.pairs[3]; i >= 0 && j >= 0 && vals[i] != "" && vals[j] != "" {
@@ -321,7 +321,7 @@ func (r *Reader) checkValue(i int, v string) string {
 		switch {
 		case v == "":
 		case name == "dateLastModified":
-			r.warn(i, CodeStatusInBulk, "dateLastModified is filled (%s) in a bulk file; bulk rows take the import's time, so it is ignored", show(v))
+			r.warn(i, CodeStatusInBulk, "dateLastModified is filled (%s) in a bulk file; bulk rows take the import's time, so it is ignored", oneroster.Quote(v))
 			v = ""
 		default:
 			if f := foldValue(col.Values, v); f != "" {
@@ -335,7 +335,7 @@ func (r *Reader) checkValue(i int, v string) string {
 			if v == "tobedeleted" {
 				what = "the row marks its record deleted, as a delta row would"
 			}
-			r.warn(i, CodeStatusInBulk, "status is filled (%s) in a bulk file; bulk semantics apply: %s", show(v), what)
+			r.warn(i, CodeStatusInBulk, "status is filled (%s) in a bulk file; bulk semantics apply: %s", oneroster.Quote(v), what)
 		}
 		return v
 	case col.Required == schema.ReqDelta && v == "":
@@ -354,7 +354,7 @@ func (r *Reader) checkValue(i int, v string) string {
 			values = booleans
 		}
 		if f := foldValue(values, v); f != "" {
-			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), f)
+			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, oneroster.Quote(v), f)
 			v = f
 		}
 	case schema.EnumList:
@@ -371,7 +371,7 @@ func (r *Reader) checkValue(i int, v string) string {
 				}
 			}
 			folded := strings.Join(items, ",")
-			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, show(v), folded)
+			r.warn(i, CodeCaseFolded, "%s %s read as %q (the binding's values are case-sensitive)", name, oneroster.Quote(v), folded)
 			v = folded
 		}
 	}
@@ -404,13 +404,13 @@ func (r *Reader) checkFormat(i int, col *schema.Column, v string) {
 	name := col.Name
 	switch col.Format {
 	case schema.GUID, schema.GUIDRef:
-		if why := guidProblem(v); why != "" {
-			r.add(i, CodeSourcedID, "%s %s %s", name, show(v), why)
+		if why := oneroster.GUIDProblem(v); why != "" {
+			r.add(i, CodeSourcedID, "%s %s %s", name, oneroster.Quote(v), why)
 		}
 	case schema.GUIDRefList:
 		r.eachItem(i, name, v, func(item string) bool {
-			if why := guidProblem(item); why != "" {
-				r.add(i, CodeSourcedID, "%s item %s %s", name, show(item), why)
+			if why := oneroster.GUIDProblem(item); why != "" {
+				r.add(i, CodeSourcedID, "%s item %s %s", name, oneroster.Quote(item), why)
 				return false
 			}
 			return true
@@ -431,35 +431,35 @@ func (r *Reader) checkFormat(i int, col *schema.Column, v string) {
 		})
 	case schema.Boolean:
 		if v != "true" && v != "false" {
-			r.add(i, CodeBoolean, "%s", vocabProblem(v, name, []string{"true", "false"}, false))
+			r.add(i, CodeBoolean, "%s", vocabProblem(v, name, oneroster.Vocabulary{Values: []string{"true", "false"}}))
 		}
 	case schema.Integer:
 		if !validInteger(v) {
-			r.add(i, CodeInteger, "%s is not a valid %s; expected a whole number", show(v), name)
+			r.add(i, CodeInteger, "%s is not a valid %s; expected a whole number", oneroster.Quote(v), name)
 		}
 	case schema.Float:
 		if !validFloat(v) {
-			r.add(i, CodeNumber, "%s is not a valid %s; expected a decimal number such as 87.5", show(v), name)
+			r.add(i, CodeNumber, "%s is not a valid %s; expected a decimal number such as 87.5", oneroster.Quote(v), name)
 		}
 	case schema.Date:
 		if why := oneroster.DateProblem(v); why != "" {
-			r.add(i, CodeDate, "%s is not a valid %s: %s", show(v), name, why)
+			r.add(i, CodeDate, "%s is not a valid %s: %s", oneroster.Quote(v), name, why)
 		}
 	case schema.DateTime:
 		if why := dateTimeProblem(v); why != "" {
-			r.add(i, CodeDateTime, "%s is not a valid %s: %s", show(v), name, why)
+			r.add(i, CodeDateTime, "%s is not a valid %s: %s", oneroster.Quote(v), name, why)
 		}
 	case schema.Year:
 		if len(v) != 4 || !digits(v) {
-			r.add(i, CodeYear, "%s is not a valid %s; expected four digits (YYYY)", show(v), name)
+			r.add(i, CodeYear, "%s is not a valid %s; expected four digits (YYYY)", oneroster.Quote(v), name)
 		}
 	case schema.UserIDList, schema.ScoreScaleValueList:
-		shape := "{type:identifier}"
+		parse := func(v string) error { _, err := oneroster.ParseUserIDs(v); return err }
 		if col.Format == schema.ScoreScaleValueList {
-			shape = "{LHS:RHS}"
+			parse = func(v string) error { _, err := oneroster.ParseScoreScaleValues(v); return err }
 		}
-		if err := eachPair(v, shape, func(string, string) {}); err != nil {
-			r.add(i, CodeList, "%s is not a valid %s: %v", show(v), name, err)
+		if err := parse(v); err != nil {
+			r.add(i, CodeList, "%s is not a valid %s: %v", oneroster.Quote(v), name, err)
 		}
 	}
 }
@@ -496,64 +496,29 @@ func (r *Reader) eachItem(i int, name, v string, fn func(string) bool) {
 
 // enumProblem explains why v is not a token of col's vocabulary, or "".
 func enumProblem(col *schema.Column, v string) string {
-	if slices.Contains(col.Values, v) {
+	voc := oneroster.Vocabulary{Values: col.Values, Extensible: col.Extensible}
+	if voc.Has(v) {
 		return ""
 	}
 	if rest, ok := strings.CutPrefix(v, "ext:"); ok {
 		if !col.Extensible {
-			return fmt.Sprintf("%s is not a valid %s; this vocabulary is closed, so ext: values are not allowed (expected %s)", show(v), col.Name, orList(col.Values))
+			return fmt.Sprintf("%s is not a valid %s; this vocabulary is closed, so ext: values are not allowed (expected %s)", oneroster.Quote(v), col.Name, voc.List())
 		}
-		if oneroster.ValidExtName(rest) {
-			return ""
+		if !oneroster.ValidExtName(rest) {
+			return fmt.Sprintf("%s is not a valid %s; an ext: value must match ext:[A-Za-z0-9._-]+", oneroster.Quote(v), col.Name)
 		}
-		return fmt.Sprintf("%s is not a valid %s; an ext: value must match ext:[A-Za-z0-9._-]+", show(v), col.Name)
 	}
-	return vocabProblem(v, col.Name, col.Values, col.Extensible)
+	return vocabProblem(v, col.Name, voc)
 }
 
 // vocabProblem builds the message for a token outside a vocabulary, with a
-// suggestion when the token differs only in case or surrounding spaces —
-// by far the most common mistake, since the binding is case-sensitive.
-func vocabProblem(v, name string, values []string, extensible bool) string {
-	t := strings.TrimSpace(v)
-	for _, w := range values {
-		if strings.EqualFold(t, w) {
-			return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, w)
-		}
+// suggestion when there is one (oneroster.Vocabulary.Suggest).
+func vocabProblem(v, name string, voc oneroster.Vocabulary) string {
+	if w := voc.Suggest(v); w != "" {
+		return fmt.Sprintf("%s is not a valid %s; did you mean %q?", oneroster.Quote(v), name, w)
 	}
-	if extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && oneroster.ValidExtName(t[4:]) {
-		return fmt.Sprintf("%s is not a valid %s; did you mean %q?", show(v), name, "ext:"+t[4:])
-	}
-	exp := orList(values)
-	if extensible {
-		exp = strings.Join(values, ", ") + " or ext:<name>"
-	}
-	return fmt.Sprintf("%s is not a valid %s; expected %s", show(v), name, exp)
+	return fmt.Sprintf("%s is not a valid %s; expected %s", oneroster.Quote(v), name, voc.List())
 }
-
-// orList writes "a, b or c".
-func orList(values []string) string {
-	if len(values) < 2 {
-		return strings.Join(values, "")
-	}
-	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
-}
-
-// show quotes a cell for a message, shortening long ones so that a runaway
-// cell cannot flood a report.
-func show(v string) string {
-	const limit = 40
-	if len(v) <= limit {
-		return fmt.Sprintf("%q", v)
-	}
-	cut := limit
-	for cut > 0 && !utf8RuneStart(v[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%q…", v[:cut])
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // readHeader checks the header row. Rows are only read when it is right:
 // with a column missing or shifted, every row would report noise.

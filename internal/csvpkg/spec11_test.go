@@ -136,7 +136,7 @@ func FuzzReader11(f *testing.F) {
 						}
 					}
 					if out == roles && len(row.Problems) == 0 {
-						if !ValidGUID(row.Values[0]) || !slices.Contains(oneroster.Roles, row.Values[5]) || !ValidGUID(row.Values[8]) {
+						if !oneroster.ValidGUID(row.Values[0]) || !slices.Contains(oneroster.Roles, row.Values[5]) || !oneroster.ValidGUID(row.Values[8]) {
 							t.Fatalf("bad derived role %q", row.Values)
 						}
 					}

@@ -18,10 +18,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oneroster/oneroster/internal/csvimport/importtest"
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oastest"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
@@ -107,7 +107,7 @@ func TestGeneratedDistrict(t *testing.T) {
 	}
 	for _, c := range readCSV(t, dir, "classes.csv") {
 		classesOfSchool.add(c["schoolSourcedId"], c["sourcedId"])
-		for _, term := range csvpkg.SplitList(c["termSourcedIds"]) {
+		for _, term := range oneroster.SplitList(c["termSourcedIds"]) {
 			termsOfSchool.add(c["schoolSourcedId"], term)
 		}
 	}

@@ -71,19 +71,6 @@ func withFrontPath(r *http.Request) *http.Request {
 	return r2
 }
 
-// escapeID is the path segment of a sourcedId in an href: escaped like
-// any segment, and "." and ".." as %2E and %2E%2E, which url.PathEscape
-// leaves as they are and a client resolving the URL would remove.
-func escapeID(id string) string {
-	switch id {
-	case ".":
-		return "%2E"
-	case "..":
-		return "%2E%2E"
-	}
-	return url.PathEscape(id)
-}
-
 // Listener returns ln with one change to its connections: the error
 // answers net/http writes itself, before any handler runs (400 for a
 // request line or header it cannot parse, 431, 501, 505), say what they

@@ -7,10 +7,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/jsonbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -116,11 +115,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if err != nil {
 		return err
 	}
-	objs, err := decodeWrapper(rt.Entity, body, false, r.PathValue("sourcedId"))
+	obj, err := jsonbind.DecodePut(rt.Entity, body, r.PathValue("sourcedId"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.store().Put(r.Context(), rt.Entity, toObjects(rt.Entity, objs, false), s.now()); err != nil {
+	if _, err := s.store().Put(r.Context(), rt.Entity, []store.Object{obj}, s.now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusCreated)
@@ -147,7 +146,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	for prop, param := range rt.fixedRefs {
 		fixed[prop] = r.PathValue(param)
 	}
-	objs, err := decodeBody(rt.Entity, body, true, "", fixed)
+	objs, err := jsonbind.DecodePost(rt.Entity, body, fixed)
 	if err != nil {
 		return err
 	}
@@ -161,11 +160,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 		pairs[i] = pair{objs[i].Vals["sourcedId"], id}
 		objs[i].Vals["sourcedId"] = id
 	}
-	stored := toObjects(rt.Entity, objs, true)
 	if rt.Entity == oneroster.Result && r.PathValue("classSourcedId") != "" {
-		resultsBelong(r, stored)
+		resultsBelong(r, objs)
 	}
-	if _, err := s.store().Put(r.Context(), rt.Entity, stored, s.now()); err != nil {
+	if _, err := s.store().Put(r.Context(), rt.Entity, objs, s.now()); err != nil {
 		return err
 	}
 	out, _ := json.Marshal(map[string]any{"sourcedIdPairs": pairs})
@@ -193,36 +191,6 @@ func resultsBelong(r *http.Request, objs []store.Object) {
 			}
 		}
 	}
-}
-
-// toObjects turns decoded bodies into what the store writes, with the
-// references the store checks in the write's transaction.
-func toObjects(e *oneroster.Entity, ws []written, plural bool) []store.Object {
-	out := make([]store.Object, len(ws))
-	for i, w := range ws {
-		path := e.Name
-		if plural {
-			path = e.Plural + "[" + strconv.Itoa(i) + "]"
-		}
-		out[i] = store.Object{Path: path, Vals: w.Vals, Links: w.LinkRefs}
-		for _, o := range w.Objectives {
-			out[i].Objectives = append(out[i].Objectives, store.Objective{Source: o.Source, ID: o.ID, Score: o.Score, TextScore: o.TextScore})
-		}
-		for _, ref := range w.Refs {
-			// The column decides the reference-type rule of the CSV
-			// binding; the path ends with the property (or its 1.1 alias).
-			prop := ref.Path[strings.LastIndexByte(ref.Path, '.')+1:]
-			if target, ok := legacyAliases[e][prop]; ok {
-				prop = target
-			}
-			col := ""
-			if f := e.Field(prop); f != nil && f.Kind == oneroster.Ref {
-				col = f.Col
-			}
-			out[i].Refs = append(out[i].Refs, store.Ref{Path: ref.Path, Entity: ref.Entity, Col: col, ID: ref.ID})
-		}
-	}
-	return out
 }
 
 // newID allocates a sourcedId for a POSTed object: a random UUID.

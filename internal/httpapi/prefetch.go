@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/jsonbind"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -140,26 +141,24 @@ func (s *Server) renderPage(ctx context.Context, rt *Route, sc []store.Subset, p
 	if err != nil {
 		return nil, page, err
 	}
-	var b buf
-	b.raw(`{`)
-	b.str(rt.Entity.Plural)
-	b.raw(`:[`)
+	b := append([]byte{'{'}, jsonbind.AppendString(nil, rt.Entity.Plural)...)
+	b = append(b, ":["...)
 	recs := page.Records
 	if len(recs) >= 2000 {
 		half := len(recs) / 2
-		var b2 buf
+		var b2 []byte
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			s.renderAll(&b2, rt.Entity, recs[half:], base, fields)
+			b2 = s.enc.AppendList(nil, rt.Entity, recs[half:], base, fields)
 		}()
-		s.renderAll(&b, rt.Entity, recs[:half], base, fields)
+		b = s.enc.AppendList(b, rt.Entity, recs[:half], base, fields)
 		<-done
-		b.raw(",")
+		b = append(b, ',')
 		b = append(b, b2...)
 	} else {
-		s.renderAll(&b, rt.Entity, recs, base, fields)
+		b = s.enc.AppendList(b, rt.Entity, recs, base, fields)
 	}
-	b.raw(`]}`)
+	b = append(b, "]}"...)
 	return b, page, nil
 }

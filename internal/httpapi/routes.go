@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/jsonbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/store"
@@ -87,7 +88,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	}
 	base := s.baseURL(r)
 	view := viewOf(ctx)
-	render := view.fields(rt.Entity, fields)
+	render := view.Fields(rt.Entity, fields)
 	b := getBuf()
 	defer putBuf(b)
 	if !rt.Collection {
@@ -114,11 +115,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		if err != nil {
 			return err
 		}
-		b.raw(`{`)
-		b.str(rt.Entity.Name)
-		b.raw(`:`)
-		s.render.object(b, rt.Entity, rec, base, render)
-		b.raw(`}`)
+		*b = append(*b, '{')
+		*b = jsonbind.AppendString(*b, rt.Entity.Name)
+		*b = append(*b, ':')
+		*b = s.enc.Append(*b, rt.Entity, rec, base, render)
+		*b = append(*b, '}')
 		if cache {
 			s.objects.put(key, version, append([]byte(nil), *b...))
 		}
@@ -157,9 +158,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	// with one call: written one by one, each filled the connection's
 	// 4 kB buffer and cost a system call (an 88 kB page of 100 users made
 	// about 20).
-	b.raw(`{`)
-	b.str(rt.Entity.Plural)
-	b.raw(`:[`)
+	*b = append(*b, '{')
+	*b = jsonbind.AppendString(*b, rt.Entity.Plural)
+	*b = append(*b, ":["...)
 	n := len(*b) + 2
 	for _, o := range objs {
 		n += len(o) + 1
@@ -171,33 +172,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		}
 		*b = append(*b, o...)
 	}
-	b.raw(`]}`)
+	*b = append(*b, "]}"...)
 	writeJSON(w, *b)
 	return nil
-}
-
-// renderAll writes records as a comma-separated list of JSON objects.
-func (s *Server) renderAll(b *buf, e *oneroster.Entity, recs []store.Record, base string, fields map[string]bool) {
-	for i, rec := range recs {
-		if i > 0 {
-			b.raw(",")
-		}
-		s.render.object(b, e, rec, base, fields)
-	}
 }
 
 // bufs recycles response buffers: a page is tens of kilobytes to
 // megabytes, and allocating it anew for every request fed the garbage
 // collector most of what it did.
-var bufs = sync.Pool{New: func() any { b := make(buf, 0, 64<<10); return &b }}
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
-func getBuf() *buf {
-	b := bufs.Get().(*buf)
+func getBuf() *[]byte {
+	b := bufs.Get().(*[]byte)
 	*b = (*b)[:0]
 	return b
 }
 
-func putBuf(b *buf) {
+func putBuf(b *[]byte) {
 	if cap(*b) <= 16<<20 {
 		bufs.Put(b)
 	}
@@ -205,10 +196,10 @@ func putBuf(b *buf) {
 
 // cachedObjects returns the rendered objects of a page of ids, in order,
 // rendering and caching those the cache lacks.
-func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page store.Page, base string, view View) ([][]byte, error) {
+func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page store.Page, base string, view jsonbind.View) ([][]byte, error) {
 	objs := make([][]byte, len(page.Records))
 	key := func(id string) objectKey { return objectKey{e.Name, base, id, view.Key} }
-	render := view.fields(e, nil)
+	render := view.Fields(e, nil)
 	var missing []string
 	at := map[string]int{}
 	for i, r := range page.Records {
@@ -226,8 +217,7 @@ func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page st
 			return nil, err
 		}
 		for _, rec := range recs {
-			var ob buf
-			s.render.object(&ob, e, rec, base, render)
+			ob := s.enc.Append(nil, e, rec, base, render)
 			objs[at[rec.Vals[0]]] = ob
 			s.objects.put(key(rec.Vals[0]), page.Version, ob)
 		}
@@ -241,7 +231,7 @@ func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page st
 	return out, nil
 }
 
-func writeJSON(w http.ResponseWriter, b buf) {
+func writeJSON(w http.ResponseWriter, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(b)))

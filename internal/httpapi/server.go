@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/jsonbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -40,7 +41,7 @@ type Config struct {
 	CacheBytes int
 	// ViewFor, when set, gives the view of an authenticated client (see
 	// View); unset, every client has the full view.
-	ViewFor func(clientID string) View
+	ViewFor func(clientID string) jsonbind.View
 }
 
 // Server is the HTTP face of a store.
@@ -48,7 +49,7 @@ type Server struct {
 	st      store.Store
 	cfg     Config
 	log     *slog.Logger
-	render  *renderer
+	enc     *jsonbind.Encoder
 	mux     *http.ServeMux
 	routes  []Route
 	limits  *limiter
@@ -71,7 +72,7 @@ func New(st store.Store, cfg Config) *Server {
 	if cfg.Auth == nil && !cfg.NoAuth {
 		panic("httpapi: Config.Auth is required")
 	}
-	s := &Server{st: st, cfg: cfg, log: cfg.Logger, render: newRenderer(st), mux: http.NewServeMux(),
+	s := &Server{st: st, cfg: cfg, log: cfg.Logger, enc: jsonbind.NewEncoder(st), mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst), prefetch: prefetcher{m: map[string]*prefetched{}}}
 	switch {
 	case cfg.CacheBytes == 0:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/jsonbind"
 )
 
 // TestViewsKeepCachesApart: two clients with different views (a stand-in
@@ -31,11 +32,11 @@ func TestViewsKeepCachesApart(t *testing.T) {
 	}
 	fullID, fullTok := token("full")
 	_, hiddenTok := token("no usernames")
-	cfg := httpapi.Config{Auth: svc, RateLimit: -1, ViewFor: func(clientID string) httpapi.View {
+	cfg := httpapi.Config{Auth: svc, RateLimit: -1, ViewFor: func(clientID string) jsonbind.View {
 		if clientID == fullID {
-			return httpapi.View{}
+			return jsonbind.View{}
 		}
-		return httpapi.View{Key: "no-username", Hide: map[string]bool{"user.username": true}}
+		return jsonbind.View{Key: "no-username", Hide: map[string]bool{"user.username": true}}
 	}}
 	srv := httptest.NewServer(httpapi.New(st, cfg))
 	t.Cleanup(srv.Close)

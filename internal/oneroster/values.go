@@ -95,3 +95,61 @@ func allDigits(s string) bool {
 }
 
 func twoDigits(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
+// ParseDateTime reads an RFC 3339 date-time, the one form both bindings
+// take: YYYY-MM-DDTHH:MM:SS, an optional fraction of 1 to 9 digits, then
+// Z or an offset ±HH:MM (T and Z in either case, as RFC 3339 allows). It
+// returns the time in the offset it was written in. When s is not one,
+// ok is false and why says what is wrong, or is "" when s does not even
+// have the shape; each binding adds the example of what it expects (the
+// CSV binding also demands UTC, see csvbind).
+func ParseDateTime(s string) (t time.Time, why string, ok bool) {
+	if len(s) < 19 || (s[10] != 'T' && s[10] != 't') {
+		return time.Time{}, "", false
+	}
+	if why := DateProblem(s[:10]); why != "" {
+		if why == "expected YYYY-MM-DD" {
+			why = ""
+		}
+		return time.Time{}, why, false
+	}
+	hh, mm, ss := s[11:13], s[14:16], s[17:19]
+	if !allDigits(hh) || s[13] != ':' || !allDigits(mm) || s[16] != ':' || !allDigits(ss) {
+		return time.Time{}, "", false
+	}
+	if twoDigits(hh) > 23 || twoDigits(mm) > 59 || twoDigits(ss) > 59 {
+		return time.Time{}, "time of day out of range", false
+	}
+	rest := s[19:]
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return time.Time{}, "the fraction of a second must have 1 to 9 digits", false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "Z" || rest == "z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' && allDigits(rest[1:3]) && allDigits(rest[4:6]):
+		if twoDigits(rest[1:3]) > 23 || twoDigits(rest[4:6]) > 59 {
+			return time.Time{}, "offset out of range", false
+		}
+	case rest == "":
+		return time.Time{}, "no time zone", false
+	default:
+		return time.Time{}, "", false
+	}
+	norm := []byte(s)
+	norm[10] = 'T'
+	if rest == "z" {
+		norm[len(norm)-1] = 'Z'
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(norm))
+	if err != nil { // unreachable after the checks above; a safety net
+		return time.Time{}, "", false
+	}
+	return t, "", true
+}

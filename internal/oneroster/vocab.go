@@ -1,5 +1,12 @@
 package oneroster
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
 // The vocabularies of the binding's enumerations (data-model.md §1.3),
 // one list each, in the information model's order; the CSV binding, the
 // JSON binding and the generator read them. They are shared slices:
@@ -20,3 +27,62 @@ var (
 	ResourceRoles   = []string{"administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"}
 	Importances     = []string{"primary", "secondary"}
 )
+
+// Vocabulary is the set of tokens an enumerated value takes: Values, and
+// when Extensible also ext:<name> (ValidExtName).
+type Vocabulary struct {
+	Values     []string
+	Extensible bool
+}
+
+// Has reports whether s is a token of v.
+func (v Vocabulary) Has(s string) bool {
+	if slices.Contains(v.Values, s) {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "ext:")
+	return ok && v.Extensible && ValidExtName(rest)
+}
+
+// List writes v for a message: "a, b or c", with ext:<name> last when v
+// is extensible.
+func (v Vocabulary) List() string {
+	items := v.Values
+	if v.Extensible {
+		items = append(slices.Clip(items), "ext:<name>")
+	}
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// Suggest returns the token s most probably meant, or "": the values are
+// case-sensitive, and a token in another case or with surrounding spaces
+// is by far the most common mistake.
+func (v Vocabulary) Suggest(s string) string {
+	t := strings.TrimSpace(s)
+	for _, w := range v.Values {
+		if strings.EqualFold(t, w) {
+			return w
+		}
+	}
+	if v.Extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && ValidExtName(t[4:]) {
+		return "ext:" + t[4:]
+	}
+	return ""
+}
+
+// Quote quotes a value for a message, shortened to about 40 bytes (on a
+// character boundary) so that a runaway value cannot flood a report.
+func Quote(s string) string {
+	const limit = 40
+	if len(s) <= limit {
+		return strconv.Quote(s)
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}

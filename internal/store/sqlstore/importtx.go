@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -353,7 +352,7 @@ func (t *importTx) syncClassTerms(ctx context.Context, cols []string, rows [][]s
 	var classes, terms []string
 	for i, r := range rows {
 		ids[i] = r[0]
-		for _, term := range csvpkg.SplitList(r[ti]) {
+		for _, term := range oneroster.SplitList(r[ti]) {
 			classes, terms = append(classes, r[0]), append(terms, term)
 		}
 	}

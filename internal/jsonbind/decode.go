@@ -1,4 +1,4 @@
-package httpapi
+package jsonbind
 
 import (
 	"bytes"
@@ -13,8 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/schema"
+	"github.com/oneroster/oneroster/internal/store"
 )
 
 // Request bodies of the gradebook's write operations (PUT of one object,
@@ -43,34 +44,6 @@ const maxPostItems = 1000
 // maxProblems is the most problems one error message lists.
 const maxProblems = 10
 
-// written is one object decoded from a request body, in stored form.
-type written struct {
-	// Vals maps each CSV column of the entity (every Field.Col except
-	// dateLastModified, which the server sets) to its stored text; absent
-	// optional values are "" (numbers too, stored as NULL). status
-	// defaults to "active".
-	Vals map[string]string
-	// Refs lists every reference to check for existence, in body order.
-	Refs []writtenRef
-	// LinkRefs maps each LinkRef property to the referenced sourcedId ("").
-	LinkRefs map[string]string
-	// Objectives holds the rows of an Objectives property, in body order.
-	Objectives []objective
-}
-
-// writtenRef is one GUIDRef of a body.
-type writtenRef struct {
-	Path   string            // JSON path of the GUIDRef, e.g. "lineItem.class"
-	Entity *oneroster.Entity // the entity it points at
-	ID     string            // the referenced sourcedId
-}
-
-// objective is one learning objective of a body (with, for results, its
-// score: Score in strconv 'g' form, "" when absent).
-type objective struct {
-	Source, ID, Score, TextScore string
-}
-
 // refEntities maps a GUIDRef type to the entity it points at.
 var refEntities = func() map[string]*oneroster.Entity {
 	m := map[string]*oneroster.Entity{}
@@ -80,16 +53,18 @@ var refEntities = func() map[string]*oneroster.Entity {
 	return m
 }()
 
-// vocabulary is the set of tokens an Enum property takes.
-type vocabulary struct {
-	values     []string
-	extensible bool // also ext:[A-Za-z0-9._-]+
-}
-
-// vocabularies holds the Enum properties a body may carry, by name.
-var vocabularies = map[string]vocabulary{
-	"status":      {values: oneroster.StatusValues},
-	"scoreStatus": {values: oneroster.ScoreStatuses, extensible: true},
+// vocabulary is the vocabulary of e's Enum property f, from the schema
+// catalogue (the CSV binding reads the same column).
+func vocabulary(e *oneroster.Entity, f *oneroster.Field) (oneroster.Vocabulary, bool) {
+	t := schema.ByName(e.Table)
+	if t == nil {
+		return oneroster.Vocabulary{}, false
+	}
+	c := t.Columns.Column(f.Col)
+	if c == nil || c.Values == nil {
+		return oneroster.Vocabulary{}, false
+	}
+	return oneroster.Vocabulary{Values: c.Values, Extensible: c.Extensible}, true
 }
 
 // legacyAliases are properties of the OpenAPI that the catalogue keeps
@@ -241,21 +216,31 @@ func hex4(b []byte) int {
 	return n
 }
 
-// decodeWrapper reads a whole body {"<key>": …}: for a PUT (plural false)
-// the key is e.Name and its value one object; for a POST the key is
-// e.Plural and its value a non-empty array of at most maxPostItems objects,
-// whose sourcedIds (the client's temporary ids) are required and distinct.
-// It returns one written per object. pathID is the sourcedId of a PUT path
-// ("" for a POST).
-func decodeWrapper(e *oneroster.Entity, body []byte, plural bool, pathID string) ([]written, error) {
-	return decodeBody(e, body, plural, pathID, nil)
+// DecodePut reads the body of a PUT of one object of e, {"<e.Name>": {…}},
+// into the form the store writes. id is the sourcedId of the path: a
+// body sourcedId that differs is refused, a missing one takes it.
+func DecodePut(e *oneroster.Entity, body []byte, id string) (store.Object, error) {
+	objs, err := decode(e, body, false, id, nil)
+	if err != nil {
+		return store.Object{}, err
+	}
+	return objs[0], nil
 }
 
-// decodeBody is decodeWrapper with references fixed by the path: fixed maps
-// a reference property to the sourcedId the path gives it (the class of
-// line items posted to /classes/{id}/lineItems). An object that omits the
-// property takes it; one that names another sourcedId is refused.
-func decodeBody(e *oneroster.Entity, body []byte, plural bool, pathID string, fixed map[string]string) ([]written, error) {
+// DecodePost reads the body of a POST of objects of e,
+// {"<e.Plural>": [{…}, …]}: a non-empty array of at most maxPostItems
+// objects, whose sourcedIds (the client's temporary ids) are required and
+// distinct. fixed maps a reference property to the sourcedId the path
+// gives it (the class of line items posted to /classes/{id}/lineItems):
+// an object that omits the property takes it, as a reference the store
+// checks like any other; one that names another sourcedId is refused.
+func DecodePost(e *oneroster.Entity, body []byte, fixed map[string]string) ([]store.Object, error) {
+	return decode(e, body, true, "", fixed)
+}
+
+// decode reads a whole body {"<key>": …}: for a PUT (plural false) the
+// key is e.Name and its value one object; for a POST the key is e.Plural.
+func decode(e *oneroster.Entity, body []byte, plural bool, pathID string, fixed map[string]string) ([]store.Object, error) {
 	key, shape := e.Name, `{"`+e.Name+`": {…}}`
 	if plural {
 		key, shape = e.Plural, `{"`+e.Plural+`": [{…}, …]}`
@@ -299,7 +284,7 @@ func decodeBody(e *oneroster.Entity, body []byte, plural bool, pathID string, fi
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		return []written{w}, nil
+		return []store.Object{w}, nil
 	}
 	if t := jsonType(val); t != "array" {
 		p.add(key, "must be an array of %s objects, got %s", e.Name, describeJSON(val))
@@ -315,7 +300,7 @@ func decodeBody(e *oneroster.Entity, body []byte, plural bool, pathID string, fi
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	out := make([]written, len(items))
+	out := make([]store.Object, len(items))
 	first := map[string]int{}
 	for i, item := range items {
 		path := key + "[" + strconv.Itoa(i) + "]"
@@ -338,40 +323,20 @@ func decodeBody(e *oneroster.Entity, body []byte, plural bool, pathID string, fi
 	return out, nil
 }
 
-// decodeObject validates raw (one JSON object) against e and returns it in
-// stored form. pathID, when not "", is the sourcedId of the PUT path: a
-// body sourcedId that differs gives 422; a missing body sourcedId takes
-// pathID. For a POST (pathID == "") the body's sourcedId is required. The
-// JSON paths of messages start with e.Name.
-func decodeObject(e *oneroster.Entity, raw json.RawMessage, pathID string) (written, error) {
-	if err := checkSyntax(raw); err != nil {
-		return written{}, err
-	}
-	var p problems
-	w, err := (&bodyDecoder{p: &p}).object(e, raw, pathID, e.Name)
-	if err != nil {
-		return written{}, err
-	}
-	if err := p.err(); err != nil {
-		return written{}, err
-	}
-	return w, nil
-}
-
 // bodyDecoder decodes well-formed JSON, recording problems in p. Its
 // methods return an error only for a catalogue it cannot handle (a bug).
 type bodyDecoder struct {
 	p     *problems
-	fixed map[string]string // see decodeBody
+	fixed map[string]string // see DecodePost
 }
 
 // object decodes one object of entity e found at path.
-func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, path string) (written, error) {
-	w := written{Vals: map[string]string{}, LinkRefs: map[string]string{}}
+func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, path string) (store.Object, error) {
+	w := store.Object{Path: path, Vals: map[string]string{}, Links: map[string]string{}}
 	for _, f := range e.Fields {
 		switch {
 		case f.Kind == oneroster.LinkRef:
-			w.LinkRefs[f.Name] = ""
+			w.Links[f.Name] = ""
 		case f.Col != "" && f.Name != "dateLastModified":
 			w.Vals[f.Col] = ""
 		}
@@ -404,7 +369,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 			d.sourcedID(&w, m.val, fp, pathID)
 			continue
 		case "status":
-			if s, ok := d.enum(f, m.val, fp); ok {
+			if s, ok := d.enum(oneroster.Vocabulary{Values: oneroster.StatusValues}, m.val, fp); ok {
 				w.Vals[f.Col] = s
 			}
 			continue
@@ -422,7 +387,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 		switch {
 		case pathID == "":
 			d.p.add(joinPath(path, "sourcedId"), "required")
-		case !csvpkg.ValidGUID(pathID):
+		case !oneroster.ValidGUID(pathID):
 			d.p.add(joinPath(path, "sourcedId"), "the sourcedId of the path, %q, is not a valid sourcedId (1 to 255 characters from 0-9 A-Z a-z . - _ / @)", pathID)
 		default:
 			w.Vals["sourcedId"] = pathID
@@ -444,7 +409,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 			// The path's parent: a reference like any, which the store
 			// checks (status, type) in the write's transaction.
 			w.Vals[f.Col] = id
-			w.Refs = append(w.Refs, writtenRef{Path: joinPath(path, prop), Entity: refEntities[f.RefType], ID: id})
+			w.Refs = append(w.Refs, store.Ref{Path: joinPath(path, prop), Entity: refEntities[f.RefType], Col: f.Col, ID: id})
 		case cur != "" && cur != id:
 			d.p.add(joinPath(joinPath(path, prop), "sourcedId"), "must be %s, the %s of the path", id, prop)
 		}
@@ -456,7 +421,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 			d.p.add(a.path, "%q differs from %s.sourcedId %q (gradingPeriod is the 1.1 name of academicSession; send only academicSession)", a.id, joinPath(path, a.target), cur)
 		case cur == "" && !seen[a.target]:
 			w.Vals[f.Col] = a.id
-			w.Refs = append(w.Refs, writtenRef{Path: a.path, Entity: refEntities[f.RefType], ID: a.id})
+			w.Refs = append(w.Refs, store.Ref{Path: a.path, Entity: refEntities[f.RefType], Col: f.Col, ID: a.id})
 		}
 	}
 	lo, okLo := nums["resultValueMin"]
@@ -468,7 +433,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 }
 
 // field decodes one property of kind other than the base fields'.
-func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.RawMessage, path string, w *written, nums map[string]float64) error {
+func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.RawMessage, path string, w *store.Object, nums map[string]float64) error {
 	switch f.Kind {
 	case oneroster.String:
 		s, ok := d.str(raw, path)
@@ -478,10 +443,11 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		}
 		w.Vals[f.Col] = s
 	case oneroster.Enum:
-		if _, known := vocabularies[f.Name]; !known {
-			return fmt.Errorf("httpapi: no vocabulary for %s.%s", e.Name, f.Name)
+		v, known := vocabulary(e, f)
+		if !known {
+			return fmt.Errorf("jsonbind: no vocabulary for %s.%s", e.Name, f.Name)
 		}
-		if s, ok := d.enum(f, raw, path); ok {
+		if s, ok := d.enum(v, raw, path); ok {
 			w.Vals[f.Col] = s
 		}
 	case oneroster.Date:
@@ -504,7 +470,7 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		}
 		s, _ := d.str(raw, path)
 		if s != "true" && s != "false" {
-			d.p.add(path, `must be the string "true" or "false", got %s`, quoteShort(s))
+			d.p.add(path, `must be the string "true" or "false", got %s`, oneroster.Quote(s))
 			return nil
 		}
 		w.Vals[f.Col] = s
@@ -517,7 +483,7 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		dec.UseNumber()
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil {
-			return fmt.Errorf("httpapi: decoding metadata: %w", err)
+			return fmt.Errorf("jsonbind: decoding metadata: %w", err)
 		}
 		if len(m) == 0 {
 			w.Vals[f.Col] = ""
@@ -525,13 +491,13 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		}
 		b, err := json.Marshal(m) // map keys are sorted, as the CSV import's
 		if err != nil {
-			return fmt.Errorf("httpapi: encoding metadata: %w", err)
+			return fmt.Errorf("jsonbind: encoding metadata: %w", err)
 		}
 		w.Vals[f.Col] = string(b)
 	case oneroster.Ref, oneroster.LinkRef:
 		target := refEntities[f.RefType]
 		if target == nil {
-			return fmt.Errorf("httpapi: unknown GUIDRef type %q of %s.%s", f.RefType, e.Name, f.Name)
+			return fmt.Errorf("jsonbind: unknown GUIDRef type %q of %s.%s", f.RefType, e.Name, f.Name)
 		}
 		id, ok := d.guidRef(raw, path, f.RefType)
 		if !ok {
@@ -540,16 +506,20 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		if f.Kind == oneroster.Ref {
 			w.Vals[f.Col] = id
 		} else {
-			w.LinkRefs[f.Name] = id
+			w.Links[f.Name] = id
 		}
-		w.Refs = append(w.Refs, writtenRef{Path: path, Entity: target, ID: id})
+		ref := store.Ref{Path: path, Entity: target, ID: id}
+		if f.Kind == oneroster.Ref {
+			ref.Col = f.Col // the column decides the CSV binding's reference-type rule
+		}
+		w.Refs = append(w.Refs, ref)
 	case oneroster.ScoreScaleValues:
 		if s, ok := d.scoreScaleValues(raw, path, f.Required); ok {
 			w.Vals[f.Col] = s
 		}
 	case oneroster.Objectives:
 		if f.Link == nil {
-			return fmt.Errorf("httpapi: %s.%s has no link table", e.Name, f.Name)
+			return fmt.Errorf("jsonbind: %s.%s has no link table", e.Name, f.Name)
 		}
 		sets, ok := d.objectives(raw, path, f.Scores)
 		if !ok {
@@ -565,7 +535,7 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 			w.Vals[f.Col] = objectivesJSON(sets, scores)
 		}
 	default:
-		return fmt.Errorf("httpapi: property %s.%s of kind %d cannot be written", e.Name, f.Name, f.Kind)
+		return fmt.Errorf("jsonbind: property %s.%s of kind %d cannot be written", e.Name, f.Name, f.Kind)
 	}
 	return nil
 }
@@ -582,13 +552,13 @@ func (d *bodyDecoder) date(raw json.RawMessage, path string) (string, bool) {
 	}
 	if len(s) > 10 && (s[10] == 'T' || s[10] == 't') {
 		if _, why := parseDateTime(s); why != "" {
-			d.p.add(path, "%s is not a valid date (YYYY-MM-DD) or date-time: %s", quoteShort(s), why)
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD) or date-time: %s", oneroster.Quote(s), why)
 			return "", false
 		}
 		return s[:10], true
 	}
 	if why := oneroster.DateProblem(s); why != "" {
-		d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+		d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", oneroster.Quote(s), why)
 		return "", false
 	}
 	return s, true
@@ -607,7 +577,7 @@ func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (s
 	}
 	if len(s) == 10 {
 		if why := oneroster.DateProblem(s); why != "" {
-			d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", quoteShort(s), why)
+			d.p.add(path, "%s is not a valid date (YYYY-MM-DD): %s", oneroster.Quote(s), why)
 			return "", false
 		}
 		if asDate {
@@ -617,7 +587,7 @@ func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (s
 	}
 	t, why := parseDateTime(s)
 	if why != "" {
-		d.p.add(path, "%s is not a valid date-time: %s", quoteShort(s), why)
+		d.p.add(path, "%s is not a valid date-time: %s", oneroster.Quote(s), why)
 		return "", false
 	}
 	if asDate {
@@ -625,14 +595,14 @@ func (d *bodyDecoder) dateTime(raw json.RawMessage, path string, asDate bool) (s
 	}
 	t = t.UTC()
 	if y := t.Year(); y < 1 || y > 9999 {
-		d.p.add(path, "%s is not a valid date-time: the year is out of range once converted to UTC", quoteShort(s))
+		d.p.add(path, "%s is not a valid date-time: the year is out of range once converted to UTC", oneroster.Quote(s))
 		return "", false
 	}
 	return oneroster.FormatTime(t), true
 }
 
 // sourcedID decodes the object's own sourcedId.
-func (d *bodyDecoder) sourcedID(w *written, raw json.RawMessage, path, pathID string) {
+func (d *bodyDecoder) sourcedID(w *store.Object, raw json.RawMessage, path, pathID string) {
 	id, ok := d.guid(raw, path)
 	if !ok {
 		return
@@ -655,8 +625,8 @@ func (d *bodyDecoder) guid(raw json.RawMessage, path string) (string, bool) {
 	case s == "":
 		d.p.add(path, "must not be empty")
 		return "", false
-	case !csvpkg.ValidGUID(s):
-		d.p.add(path, "%s is not a valid sourcedId (1 to 255 characters from 0-9 A-Z a-z . - _ / @)", quoteShort(s))
+	case !oneroster.ValidGUID(s):
+		d.p.add(path, "%s is not a valid sourcedId (1 to 255 characters from 0-9 A-Z a-z . - _ / @)", oneroster.Quote(s))
 		return "", false
 	}
 	return s, true
@@ -689,14 +659,14 @@ func (d *bodyDecoder) guidRef(raw json.RawMessage, path, refType string) (string
 			if s, good := d.str(m.val, fp); !good {
 				ok = false
 			} else if s != refType {
-				d.p.add(fp, "must be %q, got %s", refType, quoteShort(s))
+				d.p.add(fp, "must be %q, got %s", refType, oneroster.Quote(s))
 				ok = false
 			}
 		case "href":
 			s, good := d.nonEmpty(m.val, fp)
 			if good {
 				if why := uriProblem(s); why != "" {
-					d.p.add(fp, "%s is not a URI: %s", quoteShort(s), why)
+					d.p.add(fp, "%s is not a URI: %s", oneroster.Quote(s), why)
 					good = false
 				}
 			}
@@ -744,24 +714,20 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// enum decodes a token of f's vocabulary.
-func (d *bodyDecoder) enum(f *oneroster.Field, raw json.RawMessage, path string) (string, bool) {
+// enum decodes a token of v.
+func (d *bodyDecoder) enum(v oneroster.Vocabulary, raw json.RawMessage, path string) (string, bool) {
 	s, ok := d.str(raw, path)
 	if !ok {
 		return "", false
 	}
-	v := vocabularies[f.Name]
-	for _, t := range v.values {
-		if s == t {
-			return s, true
-		}
+	if v.Has(s) {
+		return s, true
 	}
-	if v.extensible {
-		if rest, ok := strings.CutPrefix(s, "ext:"); ok && oneroster.ValidExtName(rest) {
-			return s, true
-		}
+	hint := ""
+	if w := v.Suggest(s); w != "" {
+		hint = fmt.Sprintf("; did you mean %q?", w)
 	}
-	d.p.add(path, "%s is not one of %s%s", quoteShort(s), vocabList(v), suggestToken(s, v))
+	d.p.add(path, "%s is not one of %s%s", oneroster.Quote(s), v.List(), hint)
 	return "", false
 }
 
@@ -872,7 +838,7 @@ func (d *bodyDecoder) scoreScaleValues(raw json.RawMessage, path string, require
 					continue
 				}
 				if why := scaleValueProblem(s, m.key == "itemValueLHS"); why != "" {
-					d.p.add(fp, "%s %s, which the CSV form {LHS:RHS},… cannot carry", quoteShort(s), why)
+					d.p.add(fp, "%s %s, which the CSV form {LHS:RHS},… cannot carry", oneroster.Quote(s), why)
 					ok = false
 					continue
 				}
@@ -903,7 +869,7 @@ func (d *bodyDecoder) scoreScaleValues(raw json.RawMessage, path string, require
 		return "", false
 	}
 	s := strings.Join(parts, ",")
-	if _, err := csvpkg.ParseScoreScaleValues(s); err != nil { // a safety net: the checks above make this unreachable
+	if _, err := oneroster.ParseScoreScaleValues(s); err != nil { // a safety net: the checks above make this unreachable
 		d.p.add(path, "cannot be stored: %v", err)
 		return "", false
 	}
@@ -936,7 +902,7 @@ func seenKey(ms []jsonMember, key string) bool {
 // objectiveSet is one item of a learningObjectiveSet, in stored form.
 type objectiveSet struct {
 	source string
-	rows   []objective
+	rows   []store.Objective
 }
 
 // objectives decodes a learningObjectiveSet: an array of
@@ -1015,7 +981,7 @@ func (d *bodyDecoder) objectives(raw json.RawMessage, path string, scores bool) 
 		}
 		for j, el := range ids {
 			ep := lp + "[" + strconv.Itoa(j) + "]"
-			var o objective
+			var o store.Objective
 			idPath := ep
 			if scores {
 				r, good := d.objectiveResult(el, ep)
@@ -1033,14 +999,14 @@ func (d *bodyDecoder) objectives(raw json.RawMessage, path string, scores bool) 
 				o.ID = id
 			}
 			if set.source == "case" && !validCaseID(o.ID) {
-				d.p.add(idPath, "%s is not a CASE identifier (a UUID, bare or as urn:uuid:…), which source \"case\" requires", quoteShort(o.ID))
+				d.p.add(idPath, "%s is not a CASE identifier (a UUID, bare or as urn:uuid:…), which source \"case\" requires", oneroster.Quote(o.ID))
 				ok = false
 				continue
 			}
 			if set.source != "" {
 				k := [2]string{set.source, o.ID}
 				if prev, dup := first[k]; dup {
-					d.p.add(idPath, "%s is already listed at %s", quoteShort(o.ID), prev)
+					d.p.add(idPath, "%s is already listed at %s", oneroster.Quote(o.ID), prev)
 					ok = false
 					continue
 				}
@@ -1055,8 +1021,8 @@ func (d *bodyDecoder) objectives(raw json.RawMessage, path string, scores bool) 
 }
 
 // objectiveResult decodes one LearningObjectiveResult.
-func (d *bodyDecoder) objectiveResult(raw json.RawMessage, path string) (objective, bool) {
-	var o objective
+func (d *bodyDecoder) objectiveResult(raw json.RawMessage, path string) (store.Objective, bool) {
+	var o store.Objective
 	ms, ok := d.props(raw, path)
 	if !ok {
 		return o, false
@@ -1133,7 +1099,7 @@ func normSource(s string) (string, string) {
 	case strings.HasPrefix(t, "/") && oneroster.ValidExtName(t[1:]):
 		hint = fmt.Sprintf("; send %q for a name with other characters", "ext:"+t[1:])
 	}
-	return "", fmt.Sprintf("%s is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits)%s", quoteShort(s), hint)
+	return "", fmt.Sprintf("%s is not one of case, unknown, ext:<name> or /<name> (lower-case letters and digits)%s", oneroster.Quote(s), hint)
 }
 
 // validCaseID reports whether s is a UUID, bare or as a urn:uuid: URN.
@@ -1142,55 +1108,19 @@ func validCaseID(s string) bool {
 	return urn || oneroster.IsUUID(s)
 }
 
-// parseDateTime parses an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS, an
-// optional fraction of 1 to 9 digits, then Z or an offset ±HH:MM) and
-// returns it in the offset it was written in, or explains why s is not one.
+// parseDateTime parses a date-time property (oneroster.ParseDateTime),
+// returning it in the offset it was written in, or explains why s is not
+// one, with an example of what is expected.
 func parseDateTime(s string) (time.Time, string) {
 	const shape = "expected an RFC 3339 date-time such as 2024-09-01T08:00:00.000Z"
-	if len(s) < 19 || (s[10] != 'T' && s[10] != 't') {
-		return time.Time{}, shape
-	}
-	norm := []byte(s)
-	norm[10] = 'T'
-	rest := norm[19:]
-	if len(rest) > 0 && rest[0] == '.' {
-		n := 1
-		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
-			n++
-		}
-		if n == 1 || n > 10 {
-			return time.Time{}, "the fraction of a second must have 1 to 9 digits; " + shape
-		}
-		rest = rest[n:]
-	}
+	t, why, ok := oneroster.ParseDateTime(s)
 	switch {
-	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
-		rest[0] = 'Z'
-	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
-		allDigits(rest[1:3]) && allDigits(rest[4:6]) && string(rest[1:3]) <= "23" && string(rest[4:6]) <= "59":
-	case len(rest) == 0:
-		return time.Time{}, "no time zone; " + shape
-	default:
+	case ok:
+		return t, ""
+	case why == "":
 		return time.Time{}, shape
 	}
-	t, err := time.Parse(time.RFC3339Nano, string(norm))
-	if err != nil {
-		var pe *time.ParseError
-		if errors.As(err, &pe) && pe.Message != "" {
-			return time.Time{}, strings.TrimPrefix(pe.Message, ": ") + "; " + shape
-		}
-		return time.Time{}, shape
-	}
-	return t, ""
-}
-
-func allDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return len(b) > 0
+	return time.Time{}, why + "; " + shape
 }
 
 func fmtNum(n float64) string { return strconv.FormatFloat(n, 'g', -1, 64) }
@@ -1259,7 +1189,7 @@ func describeJSON(raw []byte) string {
 	case "string":
 		var s string
 		json.Unmarshal(raw, &s)
-		return "string " + quoteShort(s)
+		return "string " + oneroster.Quote(s)
 	case "number", "boolean":
 		lit := string(bytes.TrimSpace(raw))
 		if len(lit) > 40 {
@@ -1268,15 +1198,6 @@ func describeJSON(raw []byte) string {
 		return t + " " + lit
 	}
 	return t
-}
-
-// quote writes s as a Go-quoted string for a message, shortened if long.
-func quoteShort(s string) string {
-	if utf8.RuneCountInString(s) > 60 {
-		r := []rune(s)
-		return strconv.Quote(string(r[:60])) + "…"
-	}
-	return strconv.Quote(s)
 }
 
 // joinPath appends a property name to a JSON path: .name when it is a
@@ -1292,37 +1213,11 @@ func joinPath(path, key string) string {
 	}
 	switch {
 	case !plain:
-		return path + "[" + quoteShort(key) + "]"
+		return path + "[" + oneroster.Quote(key) + "]"
 	case path == "":
 		return key
 	}
 	return path + "." + key
-}
-
-// vocabList lists a vocabulary for a message: "a, b or c".
-func vocabList(v vocabulary) string {
-	items := append([]string(nil), v.values...)
-	if v.extensible {
-		items = append(items, "ext:<name>")
-	}
-	if len(items) == 1 {
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
-// suggestToken proposes the token s probably meant (wrong case, spaces).
-func suggestToken(s string, v vocabulary) string {
-	t := strings.TrimSpace(s)
-	for _, w := range v.values {
-		if strings.EqualFold(t, w) {
-			return fmt.Sprintf("; did you mean %q?", w)
-		}
-	}
-	if v.extensible && len(t) > 4 && strings.EqualFold(t[:4], "ext:") && oneroster.ValidExtName(t[4:]) {
-		return fmt.Sprintf("; did you mean %q?", "ext:"+t[4:])
-	}
-	return ""
 }
 
 // suggestField proposes the property an unknown name probably meant.

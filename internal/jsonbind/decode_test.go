@@ -1,4 +1,4 @@
-package httpapi
+package jsonbind
 
 import (
 	"encoding/json"
@@ -15,9 +15,77 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
+// writtenOpts compares decoded objects on what the tables below give:
+// the JSON path of an object and the column of a reference are checked
+// by TestDecodePathsAndColumns.
 var writtenOpts = cmp.Options{
 	cmp.Comparer(func(a, b *oneroster.Entity) bool { return a == b }),
 	cmpopts.EquateEmpty(),
+	cmpopts.IgnoreFields(store.Object{}, "Path"),
+	cmpopts.IgnoreFields(store.Ref{}, "Col"),
+}
+
+// decodeWrapper decodes a PUT body (plural false) or a POST body.
+func decodeWrapper(e *oneroster.Entity, body []byte, plural bool, pathID string) ([]store.Object, error) {
+	if plural {
+		return DecodePost(e, body, nil)
+	}
+	o, err := DecodePut(e, body, pathID)
+	if err != nil {
+		return nil, err
+	}
+	return []store.Object{o}, nil
+}
+
+// decodeObject decodes one object (no wrapper) as the decoder does each
+// object of a body, its messages' paths starting with e.Name; pathID ""
+// requires a sourcedId, as a POST does.
+func decodeObject(e *oneroster.Entity, raw []byte, pathID string) (store.Object, error) {
+	if err := checkSyntax(raw); err != nil {
+		return store.Object{}, err
+	}
+	var p problems
+	w, err := (&bodyDecoder{p: &p}).object(e, raw, pathID, e.Name)
+	if err != nil {
+		return store.Object{}, err
+	}
+	return w, p.err()
+}
+
+// TestDecodePathsAndColumns: each decoded object carries its JSON path,
+// and each reference the path of its property and, for a reference held
+// in a column, that column (which decides the CSV binding's type rule).
+func TestDecodePathsAndColumns(t *testing.T) {
+	put, err := DecodePut(oneroster.LineItem, []byte(`{"lineItem": {"title": "Essay", "assignDate": "2024-09-01", "dueDate": "2024-09-15",
+		"class": {"sourcedId": "c-1"}, "school": {"sourcedId": "s-1"}, "gradingPeriod": {"sourcedId": "t-1"}, "category": {"sourcedId": "cat-1"},
+		"scoreScale": {"sourcedId": "ss-1"}}}`), "li-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Object{Path: "lineItem", Refs: []store.Ref{
+		{Path: "lineItem.class", Entity: oneroster.Class, Col: "classSourcedId", ID: "c-1"},
+		{Path: "lineItem.school", Entity: oneroster.Org, Col: "schoolSourcedId", ID: "s-1"},
+		{Path: "lineItem.category", Entity: oneroster.Category, Col: "categorySourcedId", ID: "cat-1"},
+		{Path: "lineItem.scoreScale", Entity: oneroster.ScoreScale, ID: "ss-1"},
+		{Path: "lineItem.gradingPeriod", Entity: oneroster.AcademicSession, Col: "academicSessionSourcedId", ID: "t-1"},
+	}}
+	opts := cmp.Options{cmp.Comparer(func(a, b *oneroster.Entity) bool { return a == b }), cmpopts.IgnoreFields(store.Object{}, "Vals", "Links")}
+	if diff := cmp.Diff(want, put, opts); diff != "" {
+		t.Errorf("PUT (-want +got):\n%s", diff)
+	}
+	posted, err := DecodePost(oneroster.Result, []byte(`{"results": [`+obj(resultBase)+`, `+obj(resultBase, kv{"sourcedId", `"tmp-2"`})+`]}`),
+		map[string]string{"lineItem": "li-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(posted) != 2 || posted[1].Path != "results[1]" {
+		t.Fatalf("POST: %d objects, the second at %q; want 2, at results[1]", len(posted), posted[1].Path)
+	}
+	for _, ref := range posted[1].Refs {
+		if ref.Path == "results[1].lineItem" && ref.Col != "lineItemSourcedId" {
+			t.Errorf("the line item's reference is in column %q, want lineItemSourcedId", ref.Col)
+		}
+	}
 }
 
 const (
@@ -31,12 +99,12 @@ func TestDecodeBodyValid(t *testing.T) {
 		e      *oneroster.Entity
 		pathID string
 		body   string
-		want   written
+		want   store.Object
 	}{{
 		name: "category", e: oneroster.Category, pathID: "cat-1",
 		body: `{"category": {"sourcedId": "cat-1", "status": "active", "dateLastModified": "2024-09-01T00:00:00.000Z",
 			"metadata": {"z": 1.50, "a": {"y": "b", "x": true}, "acme:room": "12B"}, "title": "Homework", "weight": 25.5}}`,
-		want: written{Vals: map[string]string{
+		want: store.Object{Vals: map[string]string{
 			"sourcedId": "cat-1", "status": "active", "metadata": `{"a":{"x":true,"y":"b"},"acme:room":"12B","z":1.50}`,
 			"title": "Homework", "weight": "25.5",
 		}},
@@ -53,22 +121,22 @@ func TestDecodeBodyValid(t *testing.T) {
 			"learningObjectiveSet": [
 				{"source": "case", "learningObjectiveIds": ["` + caseID1 + `", "` + caseID2 + `"]},
 				{"learningObjectiveIds": ["MATH.1"], "source": "/state"}]}}`,
-		want: written{
+		want: store.Object{
 			Vals: map[string]string{
 				"sourcedId": "li-1", "status": "tobedeleted", "metadata": "", "title": "Essay", "description": "Write 500 words",
 				"assignDate": "2024-09-01", "dueDate": "2024-09-15",
 				"classSourcedId": "c-1", "schoolSourcedId": "s-1", "categorySourcedId": "cat-1",
 				"academicSessionSourcedId": "t-1", "resultValueMin": "0", "resultValueMax": "100",
 			},
-			Refs: []writtenRef{
-				{"lineItem.class", oneroster.Class, "c-1"},
-				{"lineItem.school", oneroster.Org, "s-1"},
-				{"lineItem.category", oneroster.Category, "cat-1"},
-				{"lineItem.academicSession", oneroster.AcademicSession, "t-1"},
-				{"lineItem.scoreScale", oneroster.ScoreScale, "ss-1"},
+			Refs: []store.Ref{
+				{Path: "lineItem.class", Entity: oneroster.Class, ID: "c-1"},
+				{Path: "lineItem.school", Entity: oneroster.Org, ID: "s-1"},
+				{Path: "lineItem.category", Entity: oneroster.Category, ID: "cat-1"},
+				{Path: "lineItem.academicSession", Entity: oneroster.AcademicSession, ID: "t-1"},
+				{Path: "lineItem.scoreScale", Entity: oneroster.ScoreScale, ID: "ss-1"},
 			},
-			LinkRefs: map[string]string{"scoreScale": "ss-1"},
-			Objectives: []objective{
+			Links: map[string]string{"scoreScale": "ss-1"},
+			Objectives: []store.Objective{
 				{Source: "case", ID: caseID1},
 				{Source: "case", ID: caseID2},
 				{Source: "ext:state", ID: "MATH.1"},
@@ -82,20 +150,20 @@ func TestDecodeBodyValid(t *testing.T) {
 			"learningObjectiveSet": [{"source": "unknown", "learningObjectiveResults": [
 				{"learningObjectiveId": "LO-1", "score": 3.5, "textScore": "mastered"}, {"learningObjectiveId": "LO-2"}]}],
 			"inProgress": "false", "incomplete": "false", "late": "true", "missing": "false"}}`,
-		want: written{
+		want: store.Object{
 			Vals: map[string]string{
 				"sourcedId": "r-1", "status": "active", "metadata": "",
 				"lineItemSourcedId": "li-1", "studentSourcedId": "u-1", "classSourcedId": "c-1",
 				"scoreStatus": "fully graded", "score": "105", "textScore": "A+", "scoreDate": "2024-09-20", "comment": "Extra credit",
 				"inProgress": "false", "incomplete": "false", "late": "true", "missing": "false",
 			},
-			Refs: []writtenRef{
-				{"result.lineItem", oneroster.LineItem, "li-1"},
-				{"result.student", oneroster.User, "u-1"},
-				{"result.class", oneroster.Class, "c-1"},
+			Refs: []store.Ref{
+				{Path: "result.lineItem", Entity: oneroster.LineItem, ID: "li-1"},
+				{Path: "result.student", Entity: oneroster.User, ID: "u-1"},
+				{Path: "result.class", Entity: oneroster.Class, ID: "c-1"},
 			},
-			LinkRefs: map[string]string{"scoreScale": ""},
-			Objectives: []objective{
+			Links: map[string]string{"scoreScale": ""},
+			Objectives: []store.Objective{
 				{Source: "unknown", ID: "LO-1", Score: "3.5", TextScore: "mastered"},
 				{Source: "unknown", ID: "LO-2"},
 			},
@@ -105,14 +173,14 @@ func TestDecodeBodyValid(t *testing.T) {
 		body: `{"scoreScale": {"sourcedId": "ss-1", "status": "active", "title": "Letters", "type": "letter",
 			"course": {"sourcedId": "co-1", "type": "course"}, "class": {"sourcedId": "c-1", "type": "class"},
 			"scoreScaleValue": [{"itemValueLHS": "90-100", "itemValueRHS": "A"}, {"itemValueRHS": "B: good", "itemValueLHS": "80"}]}}`,
-		want: written{
+		want: store.Object{
 			Vals: map[string]string{
 				"sourcedId": "ss-1", "status": "active", "metadata": "", "title": "Letters", "type": "letter",
 				"courseSourcedId": "co-1", "classSourcedId": "c-1", "scoreScaleValue": "{90-100:A},{80:B: good}",
 			},
-			Refs: []writtenRef{
-				{"scoreScale.course", oneroster.Course, "co-1"},
-				{"scoreScale.class", oneroster.Class, "c-1"},
+			Refs: []store.Ref{
+				{Path: "scoreScale.course", Entity: oneroster.Course, ID: "co-1"},
+				{Path: "scoreScale.class", Entity: oneroster.Class, ID: "c-1"},
 			},
 		},
 	}, {
@@ -122,17 +190,17 @@ func TestDecodeBodyValid(t *testing.T) {
 			"scoreScale": {"sourcedId": "ss-1"}, "resultValueMin": -5, "resultValueMax": 1.5e2,
 			"learningObjectiveSet": [{"learningObjectiveIds": ["A.1", "A.2"], "source": "/state"},
 				{"source": "case", "learningObjectiveIds": ["` + caseID2 + `"]}]}}`,
-		want: written{
+		want: store.Object{
 			Vals: map[string]string{
 				"sourcedId": "ali-2", "status": "active", "metadata": "", "title": "Unit test, part 2", "description": "",
 				"classSourcedId": "c-1", "parentAssessmentLineItemSourcedId": "ali-1", "scoreScaleSourcedId": "ss-1",
 				"resultValueMin": "-5", "resultValueMax": "150",
 				"learningObjectiveSet": `[{"source":"ext:state","learningObjectiveIds":["A.1","A.2"]},{"source":"case","learningObjectiveIds":["` + caseID2 + `"]}]`,
 			},
-			Refs: []writtenRef{
-				{"assessmentLineItem.class", oneroster.Class, "c-1"},
-				{"assessmentLineItem.parentAssessmentLineItem", oneroster.AssessmentLineItem, "ali-1"},
-				{"assessmentLineItem.scoreScale", oneroster.ScoreScale, "ss-1"},
+			Refs: []store.Ref{
+				{Path: "assessmentLineItem.class", Entity: oneroster.Class, ID: "c-1"},
+				{Path: "assessmentLineItem.parentAssessmentLineItem", Entity: oneroster.AssessmentLineItem, ID: "ali-1"},
+				{Path: "assessmentLineItem.scoreScale", Entity: oneroster.ScoreScale, ID: "ss-1"},
 			},
 		},
 	}, {
@@ -145,7 +213,7 @@ func TestDecodeBodyValid(t *testing.T) {
 			"learningObjectiveSet": [{"source": "case", "learningObjectiveResults": [
 				{"textScore": "B", "score": 2, "learningObjectiveId": "` + caseID1 + `"}]}],
 			"incomplete": "true"}}`,
-		want: written{
+		want: store.Object{
 			Vals: map[string]string{
 				"sourcedId": "ar-1", "status": "active", "metadata": "",
 				"assessmentLineItemSourcedId": "ali-1", "studentSourcedId": "u-1", "score": "0.1", "textScore": "",
@@ -154,10 +222,10 @@ func TestDecodeBodyValid(t *testing.T) {
 				"learningObjectiveSet": `[{"source":"case","learningObjectiveResults":[{"learningObjectiveId":"` + caseID1 + `","score":2,"textScore":"B"}]}]`,
 				"inProgress":           "", "incomplete": "true", "late": "", "missing": "",
 			},
-			Refs: []writtenRef{
-				{"assessmentResult.assessmentLineItem", oneroster.AssessmentLineItem, "ali-1"},
-				{"assessmentResult.student", oneroster.User, "u-1"},
-				{"assessmentResult.scoreScale", oneroster.ScoreScale, "ss-1"},
+			Refs: []store.Ref{
+				{Path: "assessmentResult.assessmentLineItem", Entity: oneroster.AssessmentLineItem, ID: "ali-1"},
+				{Path: "assessmentResult.student", Entity: oneroster.User, ID: "u-1"},
+				{Path: "assessmentResult.scoreScale", Entity: oneroster.ScoreScale, ID: "ss-1"},
 			},
 		},
 	}}
@@ -171,8 +239,8 @@ func TestDecodeBodyValid(t *testing.T) {
 				t.Fatalf("got %d objects, want 1", len(got))
 			}
 			want := tt.want
-			if want.LinkRefs == nil {
-				want.LinkRefs = map[string]string{}
+			if want.Links == nil {
+				want.Links = map[string]string{}
 			}
 			if diff := cmp.Diff(want, got[0], writtenOpts); diff != "" {
 				t.Errorf("decoded object (-want +got):\n%s", diff)
@@ -390,12 +458,12 @@ func TestDecodeBodyErrors(t *testing.T) {
 			status: 422, want: `result.scoreDate: "2024-02-30" is not a valid date (YYYY-MM-DD): February 2024 has no day 30`},
 		{name: "date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2026-12-02T13:41:05.474Z"`})},
 		{name: "bad date-time for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T24:00:00Z"`}),
-			status: 422, want: `result.scoreDate: "2024-09-20T24:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: hour out of range`},
+			status: 422, want: `result.scoreDate: "2024-09-20T24:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: time of day out of range`},
 		{name: "date-time without zone for a date", e: oneroster.AssessmentResult, pathID: "ar-1",
 			body:   wrap("assessmentResult", obj(assessmentResultBase, kv{"scoreDate", `"2024-09-20T10:00:00"`})),
 			status: 422, want: `assessmentResult.scoreDate: "2024-09-20T10:00:00" is not a valid date (YYYY-MM-DD) or date-time: no time zone`},
 		{name: "date-time with an impossible date for a date", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2023-02-29T10:00:00Z"`}),
-			status: 422, want: `result.scoreDate: "2023-02-29T10:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: day out of range`},
+			status: 422, want: `result.scoreDate: "2023-02-29T10:00:00Z" is not a valid date (YYYY-MM-DD) or date-time: February 2023 has no day 29`},
 		{name: "date with a space before the time", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20 10:00:00Z"`}),
 			status: 422, want: `result.scoreDate: "2024-09-20 10:00:00Z" is not a valid date (YYYY-MM-DD): expected YYYY-MM-DD`},
 		{name: "date-time with only a T", e: oneroster.Result, pathID: "r-1", body: result(kv{"scoreDate", `"2024-09-20T"`}),
@@ -407,7 +475,7 @@ func TestDecodeBodyErrors(t *testing.T) {
 		{name: "date-time without zone", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"assignDate", `"2024-09-01T08:00:00"`}),
 			status: 422, want: `lineItem.assignDate: "2024-09-01T08:00:00" is not a valid date-time: no time zone`},
 		{name: "date-time out of range", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"dueDate", `"2024-09-01T25:00:00Z"`}),
-			status: 422, want: `lineItem.dueDate: "2024-09-01T25:00:00Z" is not a valid date-time: hour out of range`},
+			status: 422, want: `lineItem.dueDate: "2024-09-01T25:00:00Z" is not a valid date-time: time of day out of range`},
 		{name: "date-time bad offset", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"dueDate", `"2024-09-01T20:00:00+24:00"`}),
 			status: 422, want: `lineItem.dueDate: "2024-09-01T20:00:00+24:00" is not a valid date-time`},
 		{name: "date-time long fraction", e: oneroster.LineItem, pathID: "li-1", body: lineItem(kv{"dueDate", `"2024-09-01T20:00:00.1234567890Z"`}),
@@ -603,7 +671,7 @@ func TestDecodeBodyErrors(t *testing.T) {
 }
 
 func TestDecodeBodyAcceptedValues(t *testing.T) {
-	one := func(t *testing.T, e *oneroster.Entity, body, pathID string) written {
+	one := func(t *testing.T, e *oneroster.Entity, body, pathID string) store.Object {
 		t.Helper()
 		ws, err := decodeWrapper(e, []byte(body), false, pathID)
 		if err != nil {
@@ -671,7 +739,7 @@ func TestDecodeBodyAcceptedValues(t *testing.T) {
 		if w.Vals["academicSessionSourcedId"] != "gp-1" {
 			t.Errorf("academicSessionSourcedId = %q", w.Vals["academicSessionSourcedId"])
 		}
-		want := writtenRef{"lineItem.gradingPeriod", oneroster.AcademicSession, "gp-1"}
+		want := store.Ref{Path: "lineItem.gradingPeriod", Entity: oneroster.AcademicSession, ID: "gp-1"}
 		if diff := cmp.Diff(want, w.Refs[len(w.Refs)-1], writtenOpts); diff != "" {
 			t.Errorf("last ref (-want +got):\n%s", diff)
 		}
@@ -898,7 +966,7 @@ func TestDecodeObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := written{Vals: map[string]string{"sourcedId": "cat-1", "status": "active", "metadata": "", "title": "Quizzes", "weight": ""}, LinkRefs: map[string]string{}}
+	want := store.Object{Vals: map[string]string{"sourcedId": "cat-1", "status": "active", "metadata": "", "title": "Quizzes", "weight": ""}, Links: map[string]string{}}
 	if diff := cmp.Diff(want, w, writtenOpts); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -924,7 +992,7 @@ func TestDecodeBodyPOST(t *testing.T) {
 	if len(ws) != 2 || ws[0].Vals["sourcedId"] != "r-1" || ws[1].Vals["sourcedId"] != "tmp-2" {
 		t.Fatalf("got %+v", ws)
 	}
-	want := []writtenRef{{"results[1].lineItem", oneroster.LineItem, "li-1"}, {"results[1].student", oneroster.User, "u-2"}}
+	want := []store.Ref{{Path: "results[1].lineItem", Entity: oneroster.LineItem, ID: "li-1"}, {Path: "results[1].student", Entity: oneroster.User, ID: "u-2"}}
 	if diff := cmp.Diff(want, ws[1].Refs, writtenOpts); diff != "" {
 		t.Errorf("refs of the second item (-want +got):\n%s", diff)
 	}
@@ -940,7 +1008,7 @@ func TestDecodeBodyKinds(t *testing.T) {
 			case oneroster.Embedded, oneroster.Children, oneroster.RefList, oneroster.StringList, oneroster.UserIDs, oneroster.ProfileID:
 				t.Errorf("%s.%s has kind %d, which the body decoder does not handle", e.Name, f.Name, f.Kind)
 			case oneroster.Enum:
-				if _, ok := vocabularies[f.Name]; !ok {
+				if _, ok := vocabulary(e, &f); !ok {
 					t.Errorf("%s.%s: no vocabulary", e.Name, f.Name)
 				}
 			case oneroster.Ref, oneroster.LinkRef:
@@ -976,7 +1044,7 @@ func (colsOnly) Columns(e *oneroster.Entity) []string {
 // stored record (with its link-table rows in Sub) decodes to values that
 // render to the same JSON.
 func TestDecodeBodyRoundTrip(t *testing.T) {
-	rd := newRenderer(colsOnly{})
+	rd := NewEncoder(colsOnly{})
 	sub := func(rows ...[]string) []store.Record {
 		var out []store.Record
 		for _, r := range rows {
@@ -1034,7 +1102,7 @@ func TestDecodeBodyRoundTrip(t *testing.T) {
 				t.Fatalf("decoding %s: %v", first, err)
 			}
 			again := store.Record{Vals: make([]string, len(cols)), Sub: map[string][]store.Record{}}
-			for prop, id := range ws[0].LinkRefs {
+			for prop, id := range ws[0].Links {
 				if id != "" {
 					again.Sub[prop] = sub([]string{id})
 				}

@@ -1,14 +1,21 @@
-package httpapi
+// Package jsonbind is the REST binding's JSON: it encodes the store's
+// records as OneRoster 1.2 objects (Encoder, a pure function of entity,
+// record and the client's View) and decodes request bodies straight into
+// the store's objects (DecodePut, DecodePost). It does no transport (its
+// errors only carry the status the standard gives them), so anything that
+// must show an object as an app sees it (a response, a webhook, an export
+// per client) renders it the same way.
+package jsonbind
 
 import (
 	"encoding/json"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -95,32 +102,66 @@ func (b *buf) strBody(s string) {
 	*b = out
 }
 
-// renderer writes records of the store as OneRoster JSON objects. The
-// column positions of every entity are worked out once, at start-up, so
-// rendering takes no lock.
-type renderer struct {
+// AppendString appends s to dst as a JSON string. Invalid UTF-8 becomes
+// U+FFFD; U+2028 and U+2029 are escaped so the output is also safe to
+// embed in JavaScript.
+func AppendString(dst []byte, s string) []byte {
+	b := buf(dst)
+	b.str(s)
+	return b
+}
+
+// Columns gives the stored column names of an entity in the order of a
+// record's Vals (store.Reader does).
+type Columns interface {
+	Columns(e *oneroster.Entity) []string
+}
+
+// Encoder writes records of the store as OneRoster JSON objects. The
+// column positions of every entity are worked out once, when it is made,
+// so encoding takes no lock and an Encoder may be shared.
+type Encoder struct {
 	index map[*oneroster.Entity]map[string]int
 }
 
-func newRenderer(cols store.Reader) *renderer {
-	rd := &renderer{index: map[*oneroster.Entity]map[string]int{}}
+// NewEncoder builds an Encoder for records whose Vals follow cols.
+func NewEncoder(cols Columns) *Encoder {
+	enc := &Encoder{index: map[*oneroster.Entity]map[string]int{}}
 	for _, e := range append(slices.Clone(oneroster.Entities), oneroster.Role, oneroster.UserProfile) {
 		m := map[string]int{}
 		for i, c := range cols.Columns(e) {
 			m[c] = i
 		}
-		rd.index[e] = m
+		enc.index[e] = m
 	}
-	return rd
+	return enc
 }
 
-// colIndex maps an entity's CSV column names to positions in Record.Vals.
-func (rd *renderer) colIndex(e *oneroster.Entity) map[string]int { return rd.index[e] }
+// Append appends rec, an object of e, to dst. base is the absolute URL
+// prefix (scheme and host) of GUIDRef hrefs; fields, when non-nil, selects
+// the properties (View.Fields gives it for a client's view).
+func (enc *Encoder) Append(dst []byte, e *oneroster.Entity, rec store.Record, base string, fields map[string]bool) []byte {
+	b := buf(dst)
+	enc.object(&b, e, rec, base, fields)
+	return b
+}
 
-// object writes one record. base is the absolute URL prefix (scheme and
-// host) for GUIDRef hrefs; fields, when non-nil, selects the properties.
-func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base string, fields map[string]bool) {
-	idx := rd.colIndex(e)
+// AppendList appends recs as a comma-separated list of objects (the items
+// of a collection's array).
+func (enc *Encoder) AppendList(dst []byte, e *oneroster.Entity, recs []store.Record, base string, fields map[string]bool) []byte {
+	b := buf(dst)
+	for i, rec := range recs {
+		if i > 0 {
+			b.raw(",")
+		}
+		enc.object(&b, e, rec, base, fields)
+	}
+	return b
+}
+
+// object writes one record (see Append).
+func (enc *Encoder) object(b *buf, e *oneroster.Entity, rec store.Record, base string, fields map[string]bool) {
+	idx := enc.index[e]
 	b.raw("{")
 	first := true
 	key := func(name string) {
@@ -185,14 +226,14 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			key(f.Name)
 			guidRef(b, base, f.RefType, v)
 		case oneroster.RefList:
-			ids := csvpkg.SplitList(v)
+			ids := oneroster.SplitList(v)
 			if len(ids) == 0 && !f.Required {
 				continue
 			}
 			key(f.Name)
 			refArray(b, base, f.RefType, len(ids), func(j int) string { return ids[j] })
 		case oneroster.StringList:
-			items := csvpkg.SplitList(v)
+			items := oneroster.SplitList(v)
 			if len(items) == 0 {
 				continue
 			}
@@ -206,7 +247,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			}
 			b.raw("]")
 		case oneroster.UserIDs:
-			ids, err := csvpkg.ParseUserIDs(v)
+			ids, err := oneroster.ParseUserIDs(v)
 			if err != nil || len(ids) == 0 {
 				continue
 			}
@@ -240,7 +281,7 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 			key(f.Name)
 			storedObjectives(b, v, f.Scores)
 		case oneroster.ScoreScaleValues:
-			items, err := csvpkg.ParseScoreScaleValues(v)
+			items, err := oneroster.ParseScoreScaleValues(v)
 			if err != nil || (len(items) == 0 && !f.Required) {
 				continue
 			}
@@ -258,9 +299,9 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 					b.raw(",")
 				}
 				if f.Name == "userProfiles" {
-					rd.userProfile(b, s)
+					enc.userProfile(b, s)
 				} else {
-					rd.object(b, oneroster.Role, s, base, nil)
+					enc.object(b, oneroster.Role, s, base, nil)
 				}
 			}
 			b.raw("]")
@@ -271,9 +312,9 @@ func (rd *renderer) object(b *buf, e *oneroster.Entity, rec store.Record, base s
 
 // userProfile writes a profile; the CSV binding flattens its one
 // credential into the profile row, the JSON nests it.
-func (rd *renderer) userProfile(b *buf, s store.Record) {
-	idx := rd.colIndex(oneroster.UserProfile)
-	rd.object(b, oneroster.UserProfile, s, "", nil)
+func (enc *Encoder) userProfile(b *buf, s store.Record) {
+	idx := enc.index[oneroster.UserProfile]
+	enc.object(b, oneroster.UserProfile, s, "", nil)
 	*b = (*b)[:len(*b)-1] // reopen the object to append credentials
 	ct, user, pw := s.Vals[idx["credentialType"]], s.Vals[idx["username"]], s.Vals[idx["password"]]
 	if ct != "" || user != "" {
@@ -302,7 +343,7 @@ func objectives(b *buf, rows []store.Record, scores bool) {
 			at[r.Vals[0]] = k
 			sets = append(sets, objectiveSet{source: r.Vals[0]})
 		}
-		o := objective{ID: r.Vals[1]}
+		o := store.Objective{ID: r.Vals[1]}
 		if scores {
 			if n, err := strconv.ParseFloat(r.Vals[2], 64); err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
 				o.Score = strconv.FormatFloat(n, 'g', -1, 64)
@@ -341,10 +382,10 @@ func storedObjectives(b *buf, v string, scores bool) {
 	for i, s := range stored {
 		sets[i].source = s.Source
 		for _, id := range s.IDs {
-			sets[i].rows = append(sets[i].rows, objective{ID: id})
+			sets[i].rows = append(sets[i].rows, store.Objective{ID: id})
 		}
 		for _, r := range s.Results {
-			sets[i].rows = append(sets[i].rows, objective{ID: r.ID, Score: string(r.Score), TextScore: r.TextScore})
+			sets[i].rows = append(sets[i].rows, store.Objective{ID: r.ID, Score: string(r.Score), TextScore: r.TextScore})
 		}
 	}
 	writeObjectiveSets(b, sets, scores, oneroster.SourceToJSON)
@@ -427,4 +468,17 @@ func guidRef(b *buf, base, typ, id string) {
 	b.raw(`,"type":`)
 	b.str(typ)
 	b.raw("}")
+}
+
+// escapeID is the path segment of a sourcedId in an href: escaped like
+// any segment, and "." and ".." as %2E and %2E%2E, which url.PathEscape
+// leaves as they are and a client resolving the URL would remove.
+func escapeID(id string) string {
+	switch id {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return url.PathEscape(id)
 }
