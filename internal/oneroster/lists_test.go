@@ -103,3 +103,15 @@ func TestValidGUID(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteCutsOnRuneBoundary: a long value is cut before the character
+// that straddles the limit, never inside it.
+func TestQuoteCutsOnRuneBoundary(t *testing.T) {
+	s := strings.Repeat("a", QuoteLimit-1) + "é"
+	if got, want := Quote(s), `"`+strings.Repeat("a", QuoteLimit-1)+`"…`; got != want {
+		t.Errorf("Quote = %s, want %s", got, want)
+	}
+	if got := Quote("short"); got != `"short"` {
+		t.Errorf("Quote(short) = %s", got)
+	}
+}

@@ -73,14 +73,16 @@ func (v Vocabulary) Suggest(s string) string {
 	return ""
 }
 
-// Quote quotes a value for a message, shortened to about 40 bytes (on a
+// QuoteLimit is how many bytes of a value a message repeats (Quote).
+const QuoteLimit = 40
+
+// Quote quotes a value for a message, shortened to QuoteLimit bytes (on a
 // character boundary) so that a runaway value cannot flood a report.
 func Quote(s string) string {
-	const limit = 40
-	if len(s) <= limit {
+	if len(s) <= QuoteLimit {
 		return strconv.Quote(s)
 	}
-	cut := limit
+	cut := QuoteLimit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

@@ -50,9 +50,9 @@ func FuzzParseFilter(f *testing.F) {
 			if !errors.As(err, &oe) || oe.Code != oneroster.CodeInvalidFilterField {
 				t.Fatalf("error %#v is not an invalid_filter_field *oneroster.Error", err)
 			}
-			// Two echoes of at most maxEcho input bytes, each of which
+			// Two echoes of at most oneroster.QuoteLimit input bytes, each of which
 			// strconv.Quote may grow fourfold, plus the fixed text.
-			if len(oe.Message) > 2*4*maxEcho+200 {
+			if len(oe.Message) > 2*4*oneroster.QuoteLimit+200 {
 				t.Fatalf("message of %d bytes: %s", len(oe.Message), oe.Message)
 			}
 			return

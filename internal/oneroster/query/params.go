@@ -106,7 +106,7 @@ func parseCollection(q url.Values, o Options, p *Params) error {
 		case "desc":
 			p.Desc = true
 		default:
-			return invalidData("orderBy must be asc or desc, got %s", echo(v))
+			return invalidData("orderBy must be asc or desc, got %s", oneroster.Quote(v))
 		}
 	}
 
@@ -150,10 +150,10 @@ func int32Param(name, v string, least int) (int, error) {
 		if least > 0 {
 			want = "a positive integer"
 		}
-		return 0, invalidData("%s must be %s, got %s", name, want, echo(v))
+		return 0, invalidData("%s must be %s, got %s", name, want, oneroster.Quote(v))
 	}
 	if n > math.MaxInt32 {
-		return 0, invalidData("%s must be at most %d, got %s", name, math.MaxInt32, echo(v))
+		return 0, invalidData("%s must be at most %d, got %s", name, math.MaxInt32, oneroster.Quote(v))
 	}
 	return n, nil
 }
@@ -180,10 +180,10 @@ func parseSort(v string) ([]string, error) {
 	for i, s := range parts {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return nil, invalidData("sort has a blank field name in %s", echo(v))
+			return nil, invalidData("sort has a blank field name in %s", oneroster.Quote(v))
 		}
 		if !validPath(s) {
-			return nil, invalidData("sort field %s is not a valid name", echo(s))
+			return nil, invalidData("sort field %s is not a valid name", oneroster.Quote(s))
 		}
 		parts[i] = s
 	}
@@ -205,7 +205,7 @@ func parseFields(vs []string) ([]string, error) {
 			}
 			if !validName(s) {
 				return nil, oneroster.Errorf(oneroster.CodeInvalidSelectionField,
-					"fields: %s is not a valid field name", echo(s))
+					"fields: %s is not a valid field name", oneroster.Quote(s))
 			}
 			out = append(out, s)
 		}

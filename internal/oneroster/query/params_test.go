@@ -140,7 +140,7 @@ func TestParseErrors(t *testing.T) {
 		{"fields bad name", "fields=given-name", coll, oneroster.CodeInvalidSelectionField, `fields: "given-name" is not a valid field name`},
 		{"fields dotted", "fields=course.sourcedId", coll, oneroster.CodeInvalidSelectionField, `fields: "course.sourcedId" is not a valid field name`},
 		{"fields digit first", "fields=1st", coll, oneroster.CodeInvalidSelectionField, `fields: "1st" is not a valid field name`},
-		{"fields long name is cut", "fields=" + strings.Repeat("%21", 200), coll, oneroster.CodeInvalidSelectionField, `"...`},
+		{"fields long name is cut", "fields=" + strings.Repeat("%21", 200), coll, oneroster.CodeInvalidSelectionField, `"…`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,10 +16,6 @@ const (
 	MaxComparisons  = 32
 	MaxNesting      = 16 // depth of parentheses
 )
-
-// maxEcho bounds how much of the input an error message repeats, so that a
-// hostile filter is not reflected back at length.
-const maxEcho = 64
 
 const predicateList = "=, !=, >, >=, <, <=, ~"
 
@@ -150,7 +145,7 @@ func (p *parser) scanName(start int) (int, error) {
 	for {
 		if i == len(p.src) || !isNameStart(p.src[i]) {
 			return 0, filterErr("expected a name after %q in field %s at offset %d",
-				".", echo(p.src[start:i]), i)
+				".", oneroster.Quote(p.src[start:i]), i)
 		}
 		i++
 		for i < len(p.src) && isNameChar(p.src[i]) {
@@ -274,7 +269,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 	// such as "a='1' AND OR b='2'", and the message is clearer this way.
 	after := ""
 	if p.prev.kind == tName || p.prev.kind == tLParen {
-		after = " after " + echo(p.prev.text)
+		after = " after " + oneroster.Quote(p.prev.text)
 	}
 	return nil, filterErr("expected a field name%s at offset %d, got %s", after, p.tok.off, describe(p.tok))
 }
@@ -286,21 +281,21 @@ func (p *parser) parseComparison() (Expr, error) {
 	}
 	if p.tok.kind != tOp {
 		return nil, filterErr("expected a predicate (%s) after %s at offset %d, got %s",
-			predicateList, echo(field.text), p.tok.off, describe(p.tok))
+			predicateList, oneroster.Quote(field.text), p.tok.off, describe(p.tok))
 	}
 	op := Op(p.tok.text)
 	switch op {
 	case OpEq, OpNe, OpGt, OpGe, OpLt, OpLe, OpContains:
 	default:
 		return nil, filterErr("unknown predicate %s at offset %d; use one of %s",
-			echo(p.tok.text), p.tok.off, predicateList)
+			oneroster.Quote(p.tok.text), p.tok.off, predicateList)
 	}
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
 	if p.tok.kind != tValue {
 		return nil, filterErr("expected a value in single quotes after %s at offset %d, got %s",
-			echo(field.text+string(op)), p.tok.off, describe(p.tok))
+			oneroster.Quote(field.text+string(op)), p.tok.off, describe(p.tok))
 	}
 	p.count++
 	if p.count > MaxComparisons {
@@ -330,19 +325,7 @@ func describe(t token) string {
 	if t.kind == tEOF {
 		return "end of input"
 	}
-	return echo(t.text)
-}
-
-// echo quotes s for a message, cut to maxEcho bytes on a rune boundary.
-func echo(s string) string {
-	if len(s) <= maxEcho {
-		return strconv.Quote(s)
-	}
-	cut := maxEcho
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "..."
+	return oneroster.Quote(t.text)
 }
 
 func invalidUTF8At(s string) int {
