@@ -20,7 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store/postgres"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
@@ -39,7 +39,7 @@ const floorDLM = "'2026-11-27T00:00:00.000Z'"
 // floorBases lists the package's data files in dependency order, the order
 // the importer writes them in, with their CSV headers.
 func floorBases(pkg string) (bases []string, headers [][]string, err error) {
-	for _, f := range csvpkg.Files {
+	for _, f := range csvbind.Files {
 		path := filepath.Join(pkg, f.Name)
 		if _, err := os.Stat(path); err != nil {
 			continue // an absent file: the ceiling has no table for it either

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -68,7 +68,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 		}
 		sink = &dirSink{dir: out}
 	}
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		table := spec.Table
 		n, keys, err := survey(ctx, st, table, since)
 		if err != nil {
@@ -90,7 +90,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 		}
 		sum.Files[spec.Name] = rows
 	}
-	w, err := sink.create(csvpkg.ManifestName)
+	w, err := sink.create(csvbind.ManifestName)
 	if err != nil {
 		return sum, err
 	}
@@ -128,7 +128,7 @@ func survey(ctx context.Context, st store.Exporter, table string, since time.Tim
 	return n, out, err
 }
 
-func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvpkg.FileSpec, table string, since time.Time, keys []string,
+func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvbind.FileSpec, table string, since time.Time, keys []string,
 	progress func(string, int)) (int, error) {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
@@ -193,12 +193,12 @@ func writeManifest(w io.Writer, sum Summary) error {
 	cw.UseCRLF = true
 	rows := [][]string{{"propertyName", "value"}, {"manifest.version", "1.0"}, {"oneroster.version", "1.2"}}
 	modes := map[string]string{}
-	for _, f := range csvpkg.Files {
+	for _, f := range csvbind.Files {
 		if _, ok := sum.Files[f.Name]; ok {
 			modes[f.ManifestKey] = sum.Mode
 		}
 	}
-	for _, k := range csvpkg.ManifestOrder {
+	for _, k := range csvbind.ManifestOrder {
 		mode := modes[k]
 		if mode == "" {
 			mode = "absent"
@@ -242,7 +242,7 @@ func (d *dirSink) create(name string) (io.WriteCloser, error) {
 }
 
 func (d *dirSink) finish(sum Summary) error {
-	for _, f := range csvpkg.Files {
+	for _, f := range csvbind.Files {
 		if _, ok := sum.Files[f.Name]; ok {
 			continue
 		}

@@ -24,14 +24,14 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
 // CodeMassDelete is the importer's own problem code, beside those of
-// csvpkg and those of the cross-row checks of the store (store.Finding).
+// csvbind and those of the cross-row checks of the store (store.Finding).
 const CodeMassDelete = "MASS_DELETE"
 
 // Options tune an import.
@@ -82,14 +82,14 @@ type FileStats struct {
 
 // Report is the outcome of an import.
 type Report struct {
-	ImportID int64            `json:"importId,omitempty"`
-	OK       bool             `json:"ok"`
-	Files    []FileStats      `json:"files"`
-	Problems []csvpkg.Problem `json:"problems"`
-	Dropped  int              `json:"problemsNotShown"`
-	// Warnings say what was read and normalised (see csvpkg.Codes): one
+	ImportID int64             `json:"importId,omitempty"`
+	OK       bool              `json:"ok"`
+	Files    []FileStats       `json:"files"`
+	Problems []csvbind.Problem `json:"problems"`
+	Dropped  int               `json:"problemsNotShown"`
+	// Warnings say what was read and normalised (see csvbind.Codes): one
 	// per file, code and column, at its first place, counting the others.
-	Warnings []csvpkg.Problem `json:"warnings"`
+	Warnings []csvbind.Problem `json:"warnings"`
 	// Unresolved counts the references a standalone validate left to the
 	// import (see Options.Standalone); ChecksLeft names the checks it
 	// skipped, "results.csv NOT_ENROLLED".
@@ -102,7 +102,7 @@ type Report struct {
 	byFile     map[string]*FileStats
 }
 
-func (r *Report) add(max int, p csvpkg.Problem) {
+func (r *Report) add(max int, p csvbind.Problem) {
 	if len(r.Problems) < max {
 		r.Problems = append(r.Problems, p)
 	} else {
@@ -113,7 +113,7 @@ func (r *Report) add(max int, p csvpkg.Problem) {
 // warn records a warning, or, with strict, a problem. Warnings of one
 // kind (file, code, column) are one entry that counts the others; they
 // reach Warnings, in line and column order, at flushWarnings.
-func (r *Report) warn(max int, strict bool, p csvpkg.Problem) {
+func (r *Report) warn(max int, strict bool, p csvbind.Problem) {
 	if strict {
 		p.Message += " (a warning, refused by --strict)"
 		r.add(max, p)
@@ -133,7 +133,7 @@ func (r *Report) warn(max int, strict bool, p csvpkg.Problem) {
 }
 
 type warning struct {
-	p    csvpkg.Problem
+	p    csvbind.Problem
 	more int
 }
 
@@ -218,9 +218,9 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	rep := &Report{byFile: map[string]*FileStats{}}
 	defer func() { rep.Elapsed = time.Since(start) }()
 
-	pkg, err := csvpkg.Open(path)
+	pkg, err := csvbind.Open(path)
 	if err != nil {
-		var p csvpkg.Problem
+		var p csvbind.Problem
 		if errors.As(err, &p) {
 			rep.add(o.MaxProblems, p)
 			return rep, nil
@@ -252,9 +252,9 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	at := o.Now()
 	im := &importer{tx: tx, rep: rep, o: o, at: at, now: oneroster.FormatTime(at), pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
 	tx.SetComplete(func(table string) bool { return !im.broken[table] && (!o.Standalone || im.whole(table)) })
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		mode := man.Mode(spec.Name)
-		if mode == csvpkg.Absent {
+		if mode == csvbind.Absent {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -269,11 +269,11 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		if err != nil {
 			return nil, err
 		}
-		if err := im.place(findings, csvpkg.FileByName("users.csv")); err != nil {
+		if err := im.place(findings, csvbind.FileByName("users.csv")); err != nil {
 			return nil, err
 		}
 		for _, f := range findings {
-			rep.add(o.MaxProblems, csvpkg.Problem{File: "users.csv", Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
+			rep.add(o.MaxProblems, csvbind.Problem{File: "users.csv", Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
 		}
 	}
 	if o.Standalone {
@@ -317,15 +317,15 @@ type importer struct {
 	// package's roles, derived from users.csv, that is users.csv, whose
 	// lines and columns they carry.
 	curFile string
-	curMode csvpkg.Mode
+	curMode csvbind.Mode
 	headers []string // of the current file, indexed like Row.Values
 	// broken marks the tables whose file could not be read whole (header,
 	// syntax, size): references into them are not each reported as
 	// dangling, but counted in unchecked, by target, for one line.
 	broken    map[string]bool
 	unchecked map[string]int
-	pkg       *csvpkg.Package
-	man       *csvpkg.Manifest
+	pkg       *csvbind.Package
+	man       *csvbind.Manifest
 }
 
 type row struct {
@@ -347,12 +347,12 @@ type row struct {
 // thousand rows; the batch is the only per-row state held in memory.
 const batchSize = 5000
 
-func (im *importer) problem(p csvpkg.Problem) { im.rep.add(im.o.MaxProblems, p) }
+func (im *importer) problem(p csvbind.Problem) { im.rep.add(im.o.MaxProblems, p) }
 
 // reportUnchecked says, in one problem per file that could not be read,
 // how many references into it and which checks were left unchecked.
 func (im *importer) reportUnchecked(skipped []string) {
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		table := spec.Table
 		if !im.broken[table] {
 			continue
@@ -372,12 +372,12 @@ func (im *importer) reportUnchecked(skipped []string) {
 		if len(checks) > 0 {
 			msg += "; nor were the checks " + strings.Join(checks, ", ")
 		}
-		im.problem(csvpkg.Problem{File: spec.Name, Code: csvpkg.CodeUnchecked, Message: msg})
+		im.problem(csvbind.Problem{File: spec.Name, Code: csvbind.CodeUnchecked, Message: msg})
 	}
 }
 
 // whole reports whether the package carries table whole: a bulk file.
-func (im *importer) whole(table string) bool { return im.man.Mode(table+".csv") == csvpkg.Bulk }
+func (im *importer) whole(table string) bool { return im.man.Mode(table+".csv") == csvbind.Bulk }
 
 // leftToStore reports, for a standalone validate, whether a reference
 // from the current file to a record of target that is not in the package
@@ -388,13 +388,13 @@ func (im *importer) leftToStore(target string) bool {
 
 // cellProblem is a problem about cell i (indexed like Row.Values) of a
 // row of the current file, at the place the reader gave it.
-func (im *importer) cellProblem(r row, i int, code, msg string) csvpkg.Problem {
-	return csvpkg.Problem{File: im.curFile, Line: r.line, Column: r.cols[i], Offset: r.offs[i], Header: im.headers[i], Code: code, Message: msg}
+func (im *importer) cellProblem(r row, i int, code, msg string) csvbind.Problem {
+	return csvbind.Problem{File: im.curFile, Line: r.line, Column: r.cols[i], Offset: r.offs[i], Header: im.headers[i], Code: code, Message: msg}
 }
 
-func (im *importer) warning(p csvpkg.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
+func (im *importer) warning(p csvbind.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
-func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.FileSpec, mode csvpkg.Mode) error {
+func (im *importer) file(ctx context.Context, pkg *csvbind.Package, spec *csvbind.FileSpec, mode csvbind.Mode) error {
 	table := spec.Table
 	stats := &FileStats{File: spec.Name, Mode: mode.String()}
 	problemsBefore := len(im.rep.Problems) + im.rep.Dropped
@@ -418,7 +418,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 
 	r, err := pkg.OpenFile(spec, mode)
 	if err != nil {
-		var p csvpkg.Problem
+		var p csvbind.Problem
 		if errors.As(err, &p) {
 			im.problem(p)
 			im.broken[table] = true
@@ -499,7 +499,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 	for _, p := range r.Problems() {
 		im.problem(p)
 		switch p.Code {
-		case csvpkg.CodeHeader, csvpkg.CodeCSVSyntax, csvpkg.CodeEncoding, csvpkg.CodePackageUnsafe, csvpkg.CodePackageUnreadable:
+		case csvbind.CodeHeader, csvbind.CodeCSVSyntax, csvbind.CodeEncoding, csvbind.CodePackageUnsafe, csvbind.CodePackageUnreadable:
 			// The rest of the file (or all of it) was not read.
 			im.broken[table] = true
 		}
@@ -528,7 +528,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			if m.Deleted {
 				msg = fmt.Sprintf("%s %q refers to a record of %s that is tobedeleted", selfRefName(spec, table), m.ID, spec.Name)
 			}
-			im.problem(csvpkg.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Header: selfRefName(spec, table), Code: csvpkg.CodeDanglingRef, Message: msg})
+			im.problem(csvbind.Problem{File: im.curFile, Line: m.Line, Column: m.Column, Header: selfRefName(spec, table), Code: csvbind.CodeDanglingRef, Message: msg})
 		}
 		break
 	}
@@ -540,9 +540,9 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 		return err
 	}
 	for _, f := range findings {
-		im.problem(csvpkg.Problem{File: im.curFile, Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
+		im.problem(csvbind.Problem{File: im.curFile, Line: f.Line, Column: 1, Header: "sourcedId", Offset: 1, Code: f.Code, Message: f.Message})
 	}
-	if mode == csvpkg.Bulk && !empty {
+	if mode == csvbind.Bulk && !empty {
 		missing, active, err := im.tx.CountMissing(ctx, table)
 		if err != nil {
 			return err
@@ -553,7 +553,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 			// The package is refused anyway; a deletion count computed
 			// from a file with bad rows would only add noise.
 		case !im.o.AllowMassDelete && missing > 0 && float64(missing) > im.o.MaxDeleteShare*float64(active):
-			im.problem(csvpkg.Problem{File: im.curFile, Code: CodeMassDelete,
+			im.problem(csvbind.Problem{File: im.curFile, Code: CodeMassDelete,
 				Message: fmt.Sprintf("this bulk file would turn %d of the %d stored %s (%.0f%%) into tobedeleted, more than the %.0f%% allowed; "+
 					"if the file really is complete, import with --allow-mass-delete", missing, active, table,
 					100*float64(missing)/float64(active), 100*im.o.MaxDeleteShare)})
@@ -572,7 +572,7 @@ func (im *importer) file(ctx context.Context, pkg *csvpkg.Package, spec *csvpkg.
 // spec's file that has it. The store does not keep the lines of a first
 // load (store.ImportTx.Seen): the file is read again, on the error path
 // only, for the few ids a problem names.
-func (im *importer) firstLines(spec *csvpkg.FileSpec, lines map[string]int) error {
+func (im *importer) firstLines(spec *csvbind.FileSpec, lines map[string]int) error {
 	r, err := im.pkg.OpenFile(spec, im.man.Mode(spec.Name))
 	if err != nil {
 		return err
@@ -597,7 +597,7 @@ func (im *importer) firstLines(spec *csvpkg.FileSpec, lines map[string]int) erro
 
 // place gives findings of spec's file without a line (after a first
 // load) their line, and keeps each check's findings in line order.
-func (im *importer) place(findings []store.Finding, spec *csvpkg.FileSpec) error {
+func (im *importer) place(findings []store.Finding, spec *csvbind.FileSpec) error {
 	unknown := map[string]int{}
 	for _, f := range findings {
 		if f.Line == 0 {
@@ -632,13 +632,13 @@ func (im *importer) place(findings []store.Finding, spec *csvpkg.FileSpec) error
 // sourcedId are counted but not kept).
 type batch struct {
 	rows     []row
-	problems []csvpkg.Problem
-	warnings []csvpkg.Problem
+	problems []csvbind.Problem
+	warnings []csvbind.Problem
 	read     int
 }
 
 // readBatches reads r to its end and sends its rows in batches.
-func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error {
+func readBatches(ctx context.Context, r *csvbind.Reader, out chan<- batch) error {
 	b := batch{rows: make([]row, 0, batchSize)}
 	send := func() error {
 		select {
@@ -685,7 +685,7 @@ func readBatches(ctx context.Context, r *csvpkg.Reader, out chan<- batch) error 
 }
 
 // selfRefName names the column of a file that refers to its own file.
-func selfRefName(spec *csvpkg.FileSpec, table string) string {
+func selfRefName(spec *csvbind.FileSpec, table string) string {
 	for _, c := range spec.Columns {
 		if c.Ref == table {
 			return c.Name
@@ -713,7 +713,7 @@ func metadataJSON(m map[string]string) string {
 
 // flush writes one batch: duplicate check, reference check, then an
 // upsert of the rows that are new or changed.
-func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table string, mode csvpkg.Mode, empty bool, refs []refSpec, batch []row, stats *FileStats) error {
+func (im *importer) flush(ctx context.Context, spec *csvbind.FileSpec, table string, mode csvbind.Mode, empty bool, refs []refSpec, batch []row, stats *FileStats) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -762,7 +762,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 			continue
 		}
 		bad[i] = true
-		im.problem(im.cellProblem(batch[i], 0, csvpkg.CodeDuplicateID, fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)))
+		im.problem(im.cellProblem(batch[i], 0, csvbind.CodeDuplicateID, fmt.Sprintf("sourcedId %q already appears on line %d", ids[i], first)))
 	}
 	if err := im.checkRefs(ctx, spec, table, refs, batch, bad); err != nil {
 		return err
@@ -802,7 +802,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 		old, exists := existing[r.vals[0]]
 		status, dlm := "active", im.now
 		switch {
-		case mode == csvpkg.Delta:
+		case mode == csvbind.Delta:
 			status, dlm = r.vals[1], normTime(r.vals[2])
 		case r.vals[1] == "tobedeleted":
 			// A bulk row marked so (STATUS_IN_BULK) marks its record
@@ -834,7 +834,7 @@ func (im *importer) flush(ctx context.Context, spec *csvpkg.FileSpec, table stri
 
 // checkRefs resolves the batch's references against the store (which,
 // inside the transaction, already holds the earlier files and batches).
-func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table string, refs []refSpec, batch []row, bad []bool) error {
+func (im *importer) checkRefs(ctx context.Context, spec *csvbind.FileSpec, table string, refs []refSpec, batch []row, bad []bool) error {
 	inBatch := map[string]bool{}
 	for _, r := range batch {
 		inBatch[r.vals[0]] = true
@@ -887,7 +887,7 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					if active || !inBatch[id] {
 						pending = append(pending, store.PendingRef{Line: r.line, Column: r.cols[rs.col], ID: id, Active: active})
 					}
-				case active && rs.target == table && (t.Status == "tobedeleted" || im.curMode == csvpkg.Delta):
+				case active && rs.target == table && (t.Status == "tobedeleted" || im.curMode == csvbind.Delta):
 					// A later row of this file may list it again (a
 					// guardian a delta removed, back in the next bulk),
 					// or, in a delta, delete it: the file's rows decide,
@@ -906,19 +906,19 @@ func (im *importer) checkRefs(ctx context.Context, spec *csvpkg.FileSpec, table 
 					im.unchecked[rs.target]++
 				case !ok:
 					bad[i] = true
-					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeDanglingRef,
+					im.problem(im.cellProblem(r, rs.col, csvbind.CodeDanglingRef,
 						fmt.Sprintf("%s %q does not match any row of %s.csv or any stored record", col, id, rs.target)))
 				case active && t.Status == "tobedeleted":
 					bad[i] = true
-					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeDanglingRef,
+					im.problem(im.cellProblem(r, rs.col, csvbind.CodeDanglingRef,
 						fmt.Sprintf("%s %q refers to a record of %s.csv that is tobedeleted", col, id, rs.target)))
 				case !schema.RefTypeOK(rs.typ, t.Type):
 					bad[i] = true
-					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeRefType,
+					im.problem(im.cellProblem(r, rs.col, csvbind.CodeRefType,
 						fmt.Sprintf("%s %q is of type %q, not %q", col, id, t.Type, rs.typ)))
 				case rs.notTyp != "" && t.Type == rs.notTyp:
 					bad[i] = true
-					im.problem(im.cellProblem(r, rs.col, csvpkg.CodeRefType,
+					im.problem(im.cellProblem(r, rs.col, csvbind.CodeRefType,
 						fmt.Sprintf("%s %q is a %s; a line item belongs to a term or grading period", col, id, t.Type)))
 				}
 			}
@@ -954,7 +954,7 @@ func contentHash(vals []string, meta string) string {
 
 // normTime renders a valid CSV date-time in the stored form.
 func normTime(s string) string {
-	t, err := csvpkg.ParseDateTime(s)
+	t, err := csvbind.ParseDateTime(s)
 	if err != nil {
 		return s
 	}

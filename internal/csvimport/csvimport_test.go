@@ -15,9 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oneroster/oneroster/internal/auth"
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/csvimport/importtest"
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
@@ -520,7 +520,7 @@ func TestRootCauseFirst(t *testing.T) {
 }
 
 // lines formats problems (or warnings) one per string, as reports print them.
-func lines(ps []csvpkg.Problem) []string {
+func lines(ps []csvbind.Problem) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.String())

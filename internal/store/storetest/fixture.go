@@ -5,7 +5,7 @@ import (
 
 	"os"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"path/filepath"
@@ -83,7 +83,7 @@ func Manifest(files map[string]string, mode string) string {
 	}
 	var m strings.Builder
 	m.WriteString("propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n")
-	for _, k := range csvpkg.ManifestOrder {
+	for _, k := range csvbind.ManifestOrder {
 		v := "absent"
 		if _, ok := files[strings.TrimPrefix(k, "file.")+".csv"]; ok {
 			v = mode

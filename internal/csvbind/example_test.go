@@ -1,4 +1,4 @@
-package csvpkg_test
+package csvbind_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/oneroster/oneroster/internal/csvpkg"
+	"github.com/oneroster/oneroster/internal/csvbind"
 )
 
 // The importer's loop: package problems first, then each file the manifest
@@ -16,7 +16,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "pkg")
 	defer os.RemoveAll(dir)
 	manifest := "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		mode := "absent"
 		if spec.Name == "orgs.csv" {
 			mode = "bulk"
@@ -30,7 +30,7 @@ func Example() {
 			"s1,,,Lincoln High,School,,d1,N\n"+
 			"s2,,,Adams Middle,academy,,d1,N\n"), 0o644)
 
-	pkg, err := csvpkg.Open(dir)
+	pkg, err := csvbind.Open(dir)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,9 +40,9 @@ func Example() {
 	for _, p := range probs {
 		fmt.Println(p)
 	}
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		mode := man.Mode(spec.Name)
-		if mode == csvpkg.Absent {
+		if mode == csvbind.Absent {
 			continue
 		}
 		r, err := pkg.OpenFile(spec, mode)

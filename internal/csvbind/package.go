@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"archive/zip"
@@ -371,12 +371,12 @@ func (p *Package) loadManifest() (*Manifest, []Problem) {
 func (p *Package) open(e *entry) (io.ReadCloser, error) {
 	if e.zf == nil {
 		if p.root == nil {
-			return nil, errors.New("csvpkg: package is closed")
+			return nil, errors.New("csvbind: package is closed")
 		}
 		return p.root.Open(e.name)
 	}
 	if p.zr == nil {
-		return nil, errors.New("csvpkg: package is closed")
+		return nil, errors.New("csvbind: package is closed")
 	}
 	rc, err := e.zf.Open()
 	if err != nil {
@@ -424,10 +424,10 @@ func (p *Package) open(e *entry) (io.ReadCloser, error) {
 // learn the version.
 func (p *Package) OpenFile(spec *FileSpec, mode Mode) (*Reader, error) {
 	if spec == nil {
-		return nil, errors.New("csvpkg: OpenFile: nil spec")
+		return nil, errors.New("csvbind: OpenFile: nil spec")
 	}
 	if mode != Bulk && mode != Delta {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: mode must be bulk or delta, not %v", spec.Name, mode)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: mode must be bulk or delta, not %v", spec.Name, mode)
 	}
 	if !p.manDone {
 		p.Manifest()
@@ -437,11 +437,11 @@ func (p *Package) OpenFile(spec *FileSpec, mode Mode) (*Reader, error) {
 	}
 	e := p.entries[spec.Name]
 	if e == nil {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", spec.Name, fs.ErrNotExist)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: %w", spec.Name, fs.ErrNotExist)
 	}
 	rc, err := p.open(e)
 	if err != nil {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", spec.Name, err)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: %w", spec.Name, err)
 	}
 	return newReader(rc, rc.Close, spec, mode, p.opts.MaxRecordSize, p.opts.MaxEntrySize), nil
 }
@@ -454,15 +454,15 @@ func (p *Package) openFile11(spec *FileSpec, mode Mode) (*Reader, error) {
 		src = users11
 	}
 	if src == nil {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: a OneRoster 1.1 package has no such file: %w", spec.Name, fs.ErrNotExist)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: a OneRoster 1.1 package has no such file: %w", spec.Name, fs.ErrNotExist)
 	}
 	e := p.entries[src.Name]
 	if e == nil {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", src.Name, fs.ErrNotExist)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: %w", src.Name, fs.ErrNotExist)
 	}
 	rc, err := p.open(e)
 	if err != nil {
-		return nil, fmt.Errorf("csvpkg: OpenFile %s: %w", src.Name, err)
+		return nil, fmt.Errorf("csvbind: OpenFile %s: %w", src.Name, err)
 	}
 	return newReader11(rc, rc.Close, src, spec, mode, p.opts.MaxRecordSize, p.opts.MaxEntrySize), nil
 }

@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"fmt"
@@ -84,7 +84,7 @@ func NewReader(rd io.Reader, spec *FileSpec, mode Mode) *Reader {
 
 func newReader(rd io.Reader, closeFn func() error, spec *FileSpec, mode Mode, maxRecord, maxEntry int64) *Reader {
 	if mode != Bulk && mode != Delta {
-		panic(fmt.Sprintf("csvpkg: reader for %s needs mode bulk or delta, not %v", spec.Name, mode))
+		panic(fmt.Sprintf("csvbind: reader for %s needs mode bulk or delta, not %v", spec.Name, mode))
 	}
 	s := newStream(spec.Name, rd, maxRecord)
 	s.maxEntry = maxEntry

@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"fmt"
@@ -30,11 +30,11 @@ func listProblem(s string) string {
 // would be ambiguous. The result is in UTC.
 func ParseDateTime(s string) (time.Time, error) {
 	if why := dateTimeProblem(s); why != "" {
-		return time.Time{}, fmt.Errorf("csvpkg: invalid date-time %q: %s", s, why)
+		return time.Time{}, fmt.Errorf("csvbind: invalid date-time %q: %s", s, why)
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil { // unreachable after dateTimeProblem; kept as a safety net
-		return time.Time{}, fmt.Errorf("csvpkg: invalid date-time %q: %w", s, err)
+		return time.Time{}, fmt.Errorf("csvbind: invalid date-time %q: %w", s, err)
 	}
 	return t.UTC(), nil
 }

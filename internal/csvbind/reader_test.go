@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"bytes"
@@ -532,7 +532,7 @@ func FuzzReader(f *testing.F) {
 }
 
 // BenchmarkReader reads a 100k-row enrollments.csv; run with
-// go test -bench Reader -run '^$' ./internal/csvpkg/ to see ns/row and allocs/row.
+// go test -bench Reader -run '^$' ./internal/csvbind/ to see ns/row and allocs/row.
 func BenchmarkReader(b *testing.B) {
 	const rows = 100_000
 	var buf bytes.Buffer

@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"bufio"
@@ -20,8 +20,8 @@ const DefaultMaxRecordSize = 1 << 20
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 var (
-	errRecordTooLong = errors.New("csvpkg: record too long")
-	errEntryTooLarge = errors.New("csvpkg: entry too large")
+	errRecordTooLong = errors.New("csvbind: record too long")
+	errEntryTooLarge = errors.New("csvbind: entry too large")
 )
 
 // recordGuard sits under the CSV parser and fails the stream as soon as one

@@ -1,4 +1,4 @@
-package csvpkg
+package csvbind
 
 import (
 	"fmt"

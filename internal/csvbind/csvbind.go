@@ -1,4 +1,4 @@
-// Package csvpkg is the low-level OneRoster 1.2.1 CSV binding: it opens a
+// Package csvbind is the low-level OneRoster 1.2.1 CSV binding: it opens a
 // package (a zip archive or a folder), parses manifest.csv, and streams the
 // 21 data files row by row, checking everything that can be checked one row
 // at a time — layout, encoding, CSV syntax, headers, required values,
@@ -16,7 +16,7 @@
 // Input is treated as hostile: zip entries are streamed, never extracted, and
 // every entry and every record has a size cap, so memory use stays constant
 // whatever the package holds.
-package csvpkg
+package csvbind
 
 import "fmt"
 

@@ -1,4 +1,4 @@
-package csvpkg_test
+package csvbind_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/csvimport"
-	"github.com/oneroster/oneroster/internal/csvpkg"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
@@ -147,7 +147,7 @@ type gotRow struct {
 // and, for the files in rowsOf, the rows with the positions of posCols.
 func readAll(t *testing.T, dir string, rowsOf map[string][]string) (probs []string, rows map[string][]gotRow) {
 	t.Helper()
-	pkg, err := csvpkg.Open(dir)
+	pkg, err := csvbind.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +157,9 @@ func readAll(t *testing.T, dir string, rowsOf map[string][]string) (probs []stri
 		probs = append(probs, p.String())
 	}
 	rows = map[string][]gotRow{}
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		mode := man.Mode(spec.Name)
-		if mode == csvpkg.Absent {
+		if mode == csvbind.Absent {
 			continue
 		}
 		r, err := pkg.OpenFile(spec, mode)
@@ -281,7 +281,7 @@ u-a1,tobedeleted,2026-02-01T11:00:00Z,true,sch-2,administrator,skinner,,Seymour,
 
 func TestManifest11(t *testing.T) {
 	t.Parallel()
-	pkg, err := csvpkg.Open(write11(t, "bulk", nil))
+	pkg, err := csvbind.Open(write11(t, "bulk", nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestManifest11(t *testing.T) {
 		t.Fatalf("problems: %v", probs)
 	}
 	got := map[string]string{"version": man.Version}
-	for _, spec := range csvpkg.Files {
+	for _, spec := range csvbind.Files {
 		got[spec.Name] = man.Mode(spec.Name).String()
 	}
 	want := map[string]string{
@@ -308,27 +308,27 @@ func TestManifest11(t *testing.T) {
 	}
 
 	// The layouts the rows follow, and the files they come from.
-	li, err := pkg.OpenFile(csvpkg.FileByName("lineItems.csv"), csvpkg.Bulk)
+	li, err := pkg.OpenFile(csvbind.FileByName("lineItems.csv"), csvbind.Bulk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer li.Close()
 	school := li.Spec().Columns[li.Spec().Columns.Index("schoolSourcedId")]
-	if school.Required != schema.ReqNo || csvpkg.FileByName("lineItems.csv").Columns[12].Required != schema.ReqYes {
+	if school.Required != schema.ReqNo || csvbind.FileByName("lineItems.csv").Columns[12].Required != schema.ReqYes {
 		t.Errorf("lineItems schoolSourcedId: Spec says %v; Files must still say Yes", school.Required)
 	}
 	if li.File() != "lineItems.csv" {
 		t.Errorf("lineItems File() = %q", li.File())
 	}
-	roles, err := pkg.OpenFile(csvpkg.FileByName("roles.csv"), csvpkg.Bulk)
+	roles, err := pkg.OpenFile(csvbind.FileByName("roles.csv"), csvbind.Bulk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer roles.Close()
-	if roles.File() != "users.csv" || roles.Spec() != csvpkg.FileByName("roles.csv") {
+	if roles.File() != "users.csv" || roles.Spec() != csvbind.FileByName("roles.csv") {
 		t.Errorf("roles: File() = %q, Spec() = %v", roles.File(), roles.Spec().Name)
 	}
-	if _, err := pkg.OpenFile(csvpkg.FileByName("scoreScales.csv"), csvpkg.Bulk); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := pkg.OpenFile(csvbind.FileByName("scoreScales.csv"), csvbind.Bulk); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("OpenFile(scoreScales.csv) in a 1.1 package = %v, want fs.ErrNotExist", err)
 	}
 }
