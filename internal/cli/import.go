@@ -39,6 +39,13 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		return ExitUsage
 	}
 	st, err := openStore(ctx, *db)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted while opening or migrating the store: each migration
+		// runs in its own transaction, so the store is as it was or one
+		// migration further, and no import was begun.
+		fmt.Fprintln(e.stderr, cancelledBeforeImport)
+		return ExitCancelled
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster import: %v\n", err)
 		return ExitRejected
@@ -126,6 +133,10 @@ func printProblems(w io.Writer, rep *csvimport.Report) {
 		fmt.Fprintln(w, "warning: "+p.String())
 	}
 }
+
+// cancelledBeforeImport is what an import interrupted before it began
+// says (while the store was being opened).
+const cancelledBeforeImport = "oneroster import: cancelled before the import began; nothing was imported"
 
 // progressPrinter returns a progress callback when w is a terminal.
 func progressPrinter(w io.Writer) func(string, int) {
