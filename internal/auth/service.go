@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/jsonbind"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -81,6 +82,10 @@ type Grant struct {
 	ClientID string
 	Scopes   []string
 	Expires  time.Time
+	// Hide is the client's sharing rule on properties (store.Client.Hide)
+	// as of the token's last lookup: cached as the token is, so a change
+	// takes effect within CacheTTL, as a revocation does.
+	Hide string
 }
 
 // Allows reports whether the grant holds any of scopes.
@@ -98,26 +103,66 @@ func New(st store.AuthStore, cfg Config) *Service {
 	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
 }
 
-// CreateClient registers a client allowed the given scopes and returns its
-// id and secret. The secret is shown this once; only its hash is kept.
-func (s *Service) CreateClient(ctx context.Context, name string, scopes []string) (id, secret string, err error) {
+// CreateClient registers a client allowed the given scopes, that never
+// receives what hide names (jsonbind.ParseHide; "" hides nothing), and
+// returns its id and secret. The secret is shown this once; only its hash
+// is kept.
+func (s *Service) CreateClient(ctx context.Context, name string, scopes []string, hide string) (id, secret string, err error) {
 	if len(scopes) == 0 {
 		return "", "", errors.New("a client needs at least one scope")
 	}
+	hide, _, err = jsonbind.ParseHide(hide)
+	if err != nil {
+		return "", "", err
+	}
 	id, secret = "orc_"+randomString(15), randomString(32)
 	err = s.st.CreateClient(ctx, store.Client{ID: id, Name: name, SecretHash: HashSecret(secret),
-		Scopes: strings.Join(scopes, " "), CreatedAt: s.cfg.Now()})
+		Scopes: strings.Join(scopes, " "), Hide: hide, CreatedAt: s.cfg.Now()})
 	return id, secret, err
+}
+
+// SetScopes replaces the scopes of an unrevoked client; its tokens stop
+// working (each holds the scopes it was issued with), so its next token
+// has the new ones.
+func (s *Service) SetScopes(ctx context.Context, id string, scopes []string) error {
+	if len(scopes) == 0 {
+		return errors.New("a client needs at least one scope")
+	}
+	if err := s.unrevoked(ctx, id); err != nil {
+		return err
+	}
+	return s.st.SetClientScopes(ctx, id, strings.Join(scopes, " "))
+}
+
+// SetHide replaces what an unrevoked client never receives and returns the
+// rule in canonical form. Its tokens keep working and carry the new rule
+// within CacheTTL, as a revocation takes effect.
+func (s *Service) SetHide(ctx context.Context, id, hide string) (string, error) {
+	hide, _, err := jsonbind.ParseHide(hide)
+	if err != nil {
+		return "", err
+	}
+	if err := s.unrevoked(ctx, id); err != nil {
+		return "", err
+	}
+	return hide, s.st.SetClientHide(ctx, id, hide)
+}
+
+func (s *Service) unrevoked(ctx context.Context, id string) error {
+	c, err := s.st.Client(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !c.RevokedAt.IsZero() {
+		return fmt.Errorf("client %s is revoked", id)
+	}
+	return nil
 }
 
 // RotateSecret gives a client a new secret; its tokens stop working.
 func (s *Service) RotateSecret(ctx context.Context, id string) (string, error) {
-	c, err := s.st.Client(ctx, id)
-	if err != nil {
+	if err := s.unrevoked(ctx, id); err != nil {
 		return "", err
-	}
-	if !c.RevokedAt.IsZero() {
-		return "", fmt.Errorf("client %s is revoked", id)
 	}
 	secret := randomString(32)
 	return secret, s.st.SetClientSecret(ctx, id, HashSecret(secret), s.cfg.Now())
@@ -255,7 +300,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: t.ExpiresAt}
+	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: t.ExpiresAt, Hide: t.Hide}
 	s.mu.Lock()
 	if len(s.cache) > 100000 {
 		clear(s.cache) // a crude bound; valid tokens are simply checked again

@@ -64,7 +64,7 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	}
 	switch sub {
 	case "create":
-		id, secret, err := svc.CreateClient(ctx, *name, scopes)
+		id, secret, err := svc.CreateClient(ctx, *name, scopes, "")
 		if err != nil {
 			return fail(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/oneroster/oneroster/internal/jsonbind"
@@ -25,6 +26,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		return err
 	}
 	ctx := r.Context()
+	view := viewOf(ctx)
+	if err := hiddenUse(view, rt.Entity, params); err != nil {
+		return err
+	}
+	if view.HidesEntity(rt.Entity) {
+		// Outside the client's view is indistinguishable from nothing.
+		if !rt.Collection {
+			return oneroster.NotFound(rt.Entity.Name, r.PathValue("sourcedId"))
+		}
+		base := s.baseURL(r)
+		h := w.Header()
+		h.Set("X-Total-Count", "0")
+		h.Set("Link", links(base, r.URL, params.Limit, params.Offset, 0))
+		writeJSON(w, append(jsonbind.AppendString([]byte{'{'}, rt.Entity.Plural), ":[]}"...))
+		return nil
+	}
 	for _, p := range rt.parents {
 		var sc []store.Subset
 		if p.within != nil {
@@ -39,7 +56,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		sc = rt.within(r.PathValue)
 	}
 	base := s.baseURL(r)
-	view := viewOf(ctx)
 	render := view.Fields(rt.Entity, fields)
 	b := getBuf()
 	defer putBuf(b)
@@ -227,4 +243,36 @@ func links(base string, u *url.URL, limit, offset, total int) string {
 	}
 	out += ", " + at((total-1)/limit*limit, "last")
 	return out
+}
+
+// hiddenUse refuses a filter or a sort on a property the client's view
+// hides, with the answer an unknown property gets, so that a hidden value
+// can be neither read through the order of a page nor probed by a filter.
+// (A fields selection of a hidden property is not refused: the property
+// is simply left out, as the view leaves it out of every object.)
+func hiddenUse(view jsonbind.View, e *oneroster.Entity, p query.Params) error {
+	if len(view.Hide) == 0 {
+		return nil
+	}
+	for _, name := range p.Sort {
+		if prop, _, _ := strings.Cut(name, "."); view.Hides(e, prop) {
+			return oneroster.Errorf(oneroster.CodeInvalidSelectionField, "sort: %s is not a property of %s", oneroster.Quote(name), e.Name)
+		}
+	}
+	var err error
+	var walk func(x query.Expr)
+	walk = func(x query.Expr) {
+		switch x := x.(type) {
+		case *query.Logical:
+			walk(x.Left)
+			walk(x.Right)
+		case *query.Comparison:
+			prop, _, _ := strings.Cut(x.Field, ".")
+			if err == nil && view.Hides(e, prop) {
+				err = oneroster.Errorf(oneroster.CodeInvalidFilterField, "filter: %s: unknown field for %s", x.Field, e.Name)
+			}
+		}
+	}
+	walk(p.Filter)
+	return err
 }

@@ -141,7 +141,7 @@ func (s *Server) renderPage(ctx context.Context, rt *Route, sc []store.Subset, p
 	if err != nil {
 		return nil, page, err
 	}
-	b := append([]byte{'{'}, jsonbind.AppendString(nil, rt.Entity.Plural)...)
+	b := jsonbind.AppendString([]byte{'{'}, rt.Entity.Plural)
 	b = append(b, ":["...)
 	recs := page.Records
 	if len(recs) >= 2000 {

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -56,6 +57,8 @@ type Server struct {
 	objects *objectCache
 	// prefetch holds the next pages of bulk pulls (prefetch.go).
 	prefetch prefetcher
+	// views holds the parsed sharing rules of clients, by rule text.
+	views sync.Map
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -228,10 +231,34 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
 		return r, false
 	}
-	if s.cfg.ViewFor != nil {
-		r = withView(r, s.cfg.ViewFor(g.ClientID))
+	view, err := s.viewFor(g)
+	if err != nil {
+		s.writeError(w, r, err)
+		return r, false
 	}
-	return r, true
+	return withView(r, view), true
+}
+
+// viewFor returns the view of a client: its sharing rule on properties
+// (parsed once per distinct rule), else what Config.ViewFor gives (tests'
+// stand-in views), else the full view. A stored rule this build cannot
+// read fails closed: an internal error, never the full view.
+func (s *Server) viewFor(g auth.Grant) (jsonbind.View, error) {
+	if g.Hide == "" {
+		if s.cfg.ViewFor != nil {
+			return s.cfg.ViewFor(g.ClientID), nil
+		}
+		return jsonbind.View{}, nil
+	}
+	if v, ok := s.views.Load(g.Hide); ok {
+		return v.(jsonbind.View), nil
+	}
+	_, v, err := jsonbind.ParseHide(g.Hide)
+	if err != nil {
+		return jsonbind.View{}, fmt.Errorf("client %s: stored sharing rule: %w", g.ClientID, err)
+	}
+	s.views.Store(g.Hide, v)
+	return v, nil
 }
 
 func (s *Server) store() store.Writer { return s.st }

@@ -261,9 +261,13 @@ type Client struct {
 	Name       string
 	SecretHash string
 	Scopes     string // space-separated scope URIs
-	CreatedAt  time.Time
-	RotatedAt  time.Time // zero: never rotated
-	RevokedAt  time.Time // zero: not revoked
+	// Hide is the client's sharing rule on properties: space-separated
+	// "entity.property" paths and whole entities it never receives
+	// (jsonbind.ParseHide checks them); "" hides nothing.
+	Hide      string
+	CreatedAt time.Time
+	RotatedAt time.Time // zero: never rotated
+	RevokedAt time.Time // zero: not revoked
 }
 
 // Token is an issued access token, known by the hash of its value.
@@ -271,6 +275,9 @@ type Token struct {
 	ClientID  string
 	Scopes    string
 	ExpiresAt time.Time
+	// Hide is the client's Hide as it stands when the token is read (not
+	// when it was issued), so a rule change reaches existing tokens.
+	Hide string
 }
 
 // AuthStore keeps OAuth clients, tokens and failed attempts.
@@ -286,6 +293,12 @@ type AuthStore interface {
 	RevokeClient(ctx context.Context, id string, now time.Time) error
 	// SetClientSecret replaces the secret hash and deletes the client's tokens.
 	SetClientSecret(ctx context.Context, id, hash string, now time.Time) error
+	// SetClientScopes replaces the client's scopes and deletes its tokens
+	// (a token holds the scopes it was issued with).
+	SetClientScopes(ctx context.Context, id, scopes string) error
+	// SetClientHide replaces the client's Hide rule; its tokens stay and
+	// carry the new rule from their next lookup.
+	SetClientHide(ctx context.Context, id, hide string) error
 	// CreateToken stores a token and deletes tokens that expired before now.
 	CreateToken(ctx context.Context, hash string, t Token, now time.Time) error
 	// Token returns the token with that hash if it has not expired at now

@@ -13,8 +13,8 @@ import (
 
 func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`),
-			c.ID, c.Name, c.SecretHash, c.Scopes, oneroster.FormatTime(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, hide, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Name, c.SecretHash, c.Scopes, c.Hide, oneroster.FormatTime(c.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -23,11 +23,11 @@ func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	return nil
 }
 
-const clientCols = `client_id, name, secret_hash, scopes, created_at, rotated_at, revoked_at`
+const clientCols = `client_id, name, secret_hash, scopes, hide, created_at, rotated_at, revoked_at`
 
 func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
 	var c store.Client
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
 	return c, err
 }
 
@@ -59,7 +59,9 @@ func (db *DB) Clients(ctx context.Context) ([]store.Client, error) {
 	return out, rows.Err()
 }
 
-func (db *DB) updateClient(ctx context.Context, id, set string, args ...any) error {
+// updateClient changes a client; with endTokens it
+// also deletes the client's tokens, in the same transaction.
+func (db *DB) updateClient(ctx context.Context, id string, endTokens bool, set string, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE oauth_clients SET `+set+` WHERE client_id = ?`), append(args, id)...)
 		if err != nil {
@@ -68,17 +70,28 @@ func (db *DB) updateClient(ctx context.Context, id, set string, args ...any) err
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound("client", id)
 		}
+		if !endTokens {
+			return nil
+		}
 		_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE client_id = ?`), id)
 		return err
 	})
 }
 
 func (db *DB) RevokeClient(ctx context.Context, id string, now time.Time) error {
-	return db.updateClient(ctx, id, `revoked_at = ?`, oneroster.FormatTime(now))
+	return db.updateClient(ctx, id, true, `revoked_at = ?`, oneroster.FormatTime(now))
 }
 
 func (db *DB) SetClientSecret(ctx context.Context, id, hash string, now time.Time) error {
-	return db.updateClient(ctx, id, `secret_hash = ?, rotated_at = ?`, hash, oneroster.FormatTime(now))
+	return db.updateClient(ctx, id, true, `secret_hash = ?, rotated_at = ?`, hash, oneroster.FormatTime(now))
+}
+
+func (db *DB) SetClientScopes(ctx context.Context, id, scopes string) error {
+	return db.updateClient(ctx, id, true, `scopes = ?`, scopes)
+}
+
+func (db *DB) SetClientHide(ctx context.Context, id, hide string) error {
+	return db.updateClient(ctx, id, false, `hide = ?`, hide)
 }
 
 func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at time.Time) error {
@@ -95,9 +108,9 @@ func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at ti
 
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var t store.Token
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at FROM oauth_tokens t
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide FROM oauth_tokens t
 		JOIN oauth_clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt})
+		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, oneroster.ErrNotFound
 	}

@@ -21,7 +21,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	ctx := context.Background()
 	at := func(s string) time.Time { t, _ := oneroster.ParseTime("2026-03-01T" + s + ".000Z"); return t }
 	for _, c := range []store.Client{
-		{ID: "c-b", Name: "Reading app", SecretHash: "h1", Scopes: "s1 s2", CreatedAt: at("10:00:00")},
+		{ID: "c-b", Name: "Reading app", SecretHash: "h1", Scopes: "s1 s2", Hide: "user.phone demographics", CreatedAt: at("10:00:00")},
 		{ID: "c-a", Name: "Gradebook", SecretHash: "h2", Scopes: "s3", CreatedAt: at("10:00:00")},
 	} {
 		if err := st.CreateClient(ctx, c); err != nil {
@@ -31,7 +31,7 @@ func testAuthStore(t *testing.T, open Opener) {
 	if err := st.CreateClient(ctx, store.Client{ID: "c-a", Name: "again", CreatedAt: at("10:00:01")}); err == nil {
 		t.Error("a second client with the same id was created")
 	}
-	if c, err := st.Client(ctx, "c-b"); err != nil || c.Name != "Reading app" || c.SecretHash != "h1" || c.Scopes != "s1 s2" || !c.RevokedAt.IsZero() {
+	if c, err := st.Client(ctx, "c-b"); err != nil || c.Name != "Reading app" || c.SecretHash != "h1" || c.Scopes != "s1 s2" || c.Hide != "user.phone demographics" || !c.RevokedAt.IsZero() {
 		t.Errorf("Client(c-b) = %+v, %v", c, err)
 	}
 	if _, err := st.Client(ctx, "nope"); !errors.Is(err, oneroster.ErrNotFound) {
@@ -63,6 +63,31 @@ func testAuthStore(t *testing.T, open Opener) {
 	if _, err := st.Token(ctx, "t1", at("12:00:00")); !errors.Is(err, oneroster.ErrNotFound) {
 		t.Errorf("an expired token: %v", err)
 	}
+	// The client's Hide rule is read with the token: a change reaches the
+	// tokens already issued, which stay valid.
+	if got, _ := st.Token(ctx, "t1", at("11:30:00")); got.Hide != "user.phone demographics" {
+		t.Errorf("Token(t1).Hide = %q", got.Hide)
+	}
+	if err := st.SetClientHide(ctx, "c-b", "user.sms"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.Hide != "user.sms" {
+		t.Errorf("after SetClientHide: Token(t1) = %+v, %v", got, err)
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.Hide != "user.sms" || c.Scopes != "s1 s2" {
+		t.Errorf("after SetClientHide: %+v", c)
+	}
+	// New scopes end the tokens, which hold the scopes they were issued with.
+	tok("t4", "c-b", at("12:00:00"))
+	if err := st.SetClientScopes(ctx, "c-b", "s2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Token(ctx, "t4", at("11:30:00")); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("a token issued before new scopes: %v", err)
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.Scopes != "s2" || c.Hide != "user.sms" {
+		t.Errorf("after SetClientScopes: %+v", c)
+	}
 	// A new secret ends the client's tokens; a revocation too, and the
 	// client is still listed, revoked.
 	if err := st.SetClientSecret(ctx, "c-b", "h9", at("11:40:00")); err != nil {
@@ -90,6 +115,8 @@ func testAuthStore(t *testing.T, open Opener) {
 	for _, f := range []func() error{
 		func() error { return st.RevokeClient(ctx, "nope", at("11:00:00")) },
 		func() error { return st.SetClientSecret(ctx, "nope", "h", at("11:00:00")) },
+		func() error { return st.SetClientScopes(ctx, "nope", "s1") },
+		func() error { return st.SetClientHide(ctx, "nope", "") },
 	} {
 		if err := f(); !errors.Is(err, oneroster.ErrNotFound) {
 			t.Errorf("change of an unknown client: %v", err)
