@@ -173,6 +173,11 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	return s.st.RevokeClient(ctx, id, s.cfg.Now())
 }
 
+// Client returns one registered client.
+func (s *Service) Client(ctx context.Context, id string) (store.Client, error) {
+	return s.st.Client(ctx, id)
+}
+
 // Clients lists the registered clients.
 func (s *Service) Clients(ctx context.Context) ([]store.Client, error) { return s.st.Clients(ctx) }
 

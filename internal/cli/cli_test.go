@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/cli"
+	"slices"
 )
 
 type result struct {
@@ -172,5 +173,82 @@ func TestValidateAndImports(t *testing.T) {
 	r = run(t, "imports", "--db", db)
 	if r.code != 0 || !strings.Contains(r.stdout, "rejected") || !strings.Contains(r.stdout, "pkg") {
 		t.Errorf("imports: %d %s", r.code, r.stdout)
+	}
+}
+
+// TestClientRules: a client's hide rule is set at creation, shown by list
+// (as an array in JSON, absent when the client hides nothing), changed or
+// cleared by update; a rule naming a property that does not exist, or a
+// required one, is refused naming it, and nothing changes.
+func TestClientRules(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	r := run(t, "clients", "create", "--db", db, "--name", "reading app", "--scope", "roster.readonly", "--hide", "user.sms,user.phone demographics", "--json")
+	var created struct {
+		ClientID string   `json:"client_id"`
+		Hide     []string `json:"hide"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || r.code != 0 {
+		t.Fatalf("create: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if want := []string{"demographics", "user.phone", "user.sms"}; !slices.Equal(created.Hide, want) {
+		t.Errorf("create --json hide = %v, want %v", created.Hide, want)
+	}
+	if r := run(t, "clients", "create", "--db", db, "--name", "lms", "--scope", "roster.readonly"); r.code != 0 || strings.Contains(r.stdout, "hide:") {
+		t.Errorf("create without a rule: %d %s", r.code, r.stdout)
+	}
+	list := func() map[string][]string {
+		t.Helper()
+		r := run(t, "clients", "list", "--db", db, "--json")
+		var cs []struct {
+			ID   string   `json:"client_id"`
+			Hide []string `json:"hide"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &cs); err != nil {
+			t.Fatalf("list: %v %s", err, r.stdout)
+		}
+		if strings.Count(r.stdout, `"hide"`) != 1 && len(cs) == 2 && len(cs[0].Hide)+len(cs[1].Hide) > 0 {
+			t.Errorf("an unrestricted client has a hide key: %s", r.stdout)
+		}
+		m := map[string][]string{}
+		for _, c := range cs {
+			m[c.ID] = c.Hide
+		}
+		return m
+	}
+	if got := list()[created.ClientID]; len(got) != 3 {
+		t.Errorf("list: hide %v", got)
+	}
+	if r := run(t, "clients", "list", "--db", db); !strings.Contains(r.stdout, "demographics user.phone user.sms") {
+		t.Errorf("list (table) does not show the rule: %s", r.stdout)
+	}
+	for rule, want := range map[string]string{
+		"user.givenName": "user.givenName is required by the standard",
+		"user.fax":       `user has no property "fax"`,
+	} {
+		r := run(t, "clients", "update", "--db", db, created.ClientID, "--hide", rule)
+		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, want) {
+			t.Errorf("update --hide %q: %d %s; want %q", rule, r.code, r.stderr, want)
+		}
+	}
+	if got := list()[created.ClientID]; len(got) != 3 {
+		t.Errorf("a refused update changed the rule: %v", got)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--hide", "user.email"); r.code != 0 || !strings.Contains(r.stdout, "hides user.email") {
+		t.Errorf("update --hide: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if got := list()[created.ClientID]; !slices.Equal(got, []string{"user.email"}) {
+		t.Errorf("after update: %v", got)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--hide", "", "--scope", "roster-core.readonly"); r.code != 0 || !strings.Contains(r.stdout, "hides nothing") {
+		t.Errorf("update clearing the rule: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if got := list()[created.ClientID]; got != nil {
+		t.Errorf("after clearing: %v", got)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID); r.code != cli.ExitUsage {
+		t.Errorf("update without a change: exit %d", r.code)
+	}
+	if r := run(t, "clients", "update", "--db", db, "orc_nobody", "--hide", ""); r.code != cli.ExitRejected {
+		t.Errorf("update of an unknown client: exit %d", r.code)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -12,21 +13,22 @@ import (
 )
 
 func runClients(ctx context.Context, e *env, args []string) int {
-	const usage = "create --name NAME --scope \"S1 S2 …\" [--json] | list [--json] | revoke ID | rotate ID [--json]"
+	const usage = "create --name NAME --scope \"S1 S2 …\" [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
 	fs := e.flags("clients", usage)
 	db := e.dbFlag(fs)
 	name := fs.String("name", "", "create: a name for the client (who uses it)")
-	scope := fs.String("scope", "", "create: space-separated scopes, short (roster.readonly) or full URIs")
+	scope := fs.String("scope", "", "create, update: space-separated scopes, short (roster.readonly) or full URIs")
+	hide := fs.String("hide", "", "create, update: properties the client never receives, e.g. \"user.phone user.sms demographics\" (update: \"\" hides nothing again)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
 	}
 	if len(pos) == 0 {
-		return usageErr(e, fs, fmt.Errorf("want a subcommand: create, list, revoke or rotate"))
+		return usageErr(e, fs, fmt.Errorf("want a subcommand: create, update, list, revoke or rotate"))
 	}
 	sub, rest := pos[0], pos[1:]
-	want := map[string]int{"create": 0, "list": 0, "revoke": 1, "rotate": 1}
+	want := map[string]int{"create": 0, "update": 1, "list": 0, "revoke": 1, "rotate": 1}
 	n, ok := want[sub]
 	if !ok {
 		return usageErr(e, fs, fmt.Errorf("unknown subcommand %q", sub))
@@ -34,7 +36,22 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	if len(rest) != n {
 		return usageErr(e, fs, fmt.Errorf("%s takes %d argument(s)", sub, n))
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var scopes []string
+	if sub == "update" {
+		if !set["scope"] && !set["hide"] {
+			return usageErr(e, fs, fmt.Errorf("update needs --scope or --hide (or both)"))
+		}
+		if set["scope"] {
+			if scopes, err = auth.ParseScopes(*scope); err != nil || len(scopes) == 0 {
+				if err == nil {
+					err = fmt.Errorf("--scope is empty; a client needs at least one scope")
+				}
+				return usageErr(e, fs, err)
+			}
+		}
+	}
 	if sub == "create" {
 		if *name == "" {
 			return usageErr(e, fs, fmt.Errorf("create needs --name"))
@@ -64,16 +81,45 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	}
 	switch sub {
 	case "create":
-		id, secret, err := svc.CreateClient(ctx, *name, scopes, "")
+		id, secret, err := svc.CreateClient(ctx, *name, scopes, *hide)
+		if err != nil {
+			return fail(err)
+		}
+		c, err := svc.Client(ctx, id)
 		if err != nil {
 			return fail(err)
 		}
 		if *asJSON {
-			printJSON(map[string]string{"client_id": id, "client_secret": secret, "scope": strings.Join(scopes, " ")})
+			printJSON(struct {
+				ID     string   `json:"client_id"`
+				Secret string   `json:"client_secret"`
+				Scope  string   `json:"scope"`
+				Hide   []string `json:"hide,omitempty"`
+			}{id, secret, strings.Join(scopes, " "), strings.Fields(c.Hide)})
 			return ExitOK
 		}
-		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\nscope:         %s\n\nThe secret is shown only now; store it safely.\n",
-			id, secret, strings.Join(auth.ShortNames(scopes), " "))
+		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\nscope:         %s\n", id, secret, strings.Join(auth.ShortNames(scopes), " "))
+		if c.Hide != "" {
+			fmt.Fprintf(e.stdout, "hide:          %s\n", c.Hide)
+		}
+		fmt.Fprint(e.stdout, "\nThe secret is shown only now; store it safely.\n")
+	case "update":
+		if set["scope"] {
+			if err := svc.SetScopes(ctx, rest[0], scopes); err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(e.stdout, "%s: scope %s; its tokens stopped working, the next one holds the new scopes\n", rest[0], strings.Join(auth.ShortNames(scopes), " "))
+		}
+		if set["hide"] {
+			canon, err := svc.SetHide(ctx, rest[0], *hide)
+			if err != nil {
+				return fail(err)
+			}
+			if canon == "" {
+				canon = "nothing"
+			}
+			fmt.Fprintf(e.stdout, "%s: hides %s, within %s for tokens already issued\n", rest[0], canon, "10s")
+		}
 	case "list":
 		cs, err := svc.Clients(ctx)
 		if err != nil {
@@ -81,28 +127,32 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		}
 		if *asJSON {
 			type out struct {
-				ClientID  string `json:"client_id"`
-				Name      string `json:"name"`
-				Scope     string `json:"scope"`
-				CreatedAt string `json:"created_at"`
-				RotatedAt string `json:"rotated_at,omitempty"`
-				RevokedAt string `json:"revoked_at,omitempty"`
+				ClientID  string   `json:"client_id"`
+				Name      string   `json:"name"`
+				Scope     string   `json:"scope"`
+				Hide      []string `json:"hide,omitempty"`
+				CreatedAt string   `json:"created_at"`
+				RotatedAt string   `json:"rotated_at,omitempty"`
+				RevokedAt string   `json:"revoked_at,omitempty"`
 			}
 			list := []out{}
 			for _, c := range cs {
-				list = append(list, out{c.ID, c.Name, c.Scopes, oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
+				list = append(list, out{c.ID, c.Name, c.Scopes, strings.Fields(c.Hide), oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
 			}
 			printJSON(list)
 			return ExitOK
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES")
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES\tHIDES")
 		for _, c := range cs {
-			revoked := oneroster.FormatTime(c.RevokedAt)
+			revoked, hides := oneroster.FormatTime(c.RevokedAt), c.Hide
 			if revoked == "" {
 				revoked = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "))
+			if hides == "" {
+				hides = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), hides)
 		}
 		tw.Flush()
 	case "revoke":
