@@ -49,6 +49,7 @@ func commands() []command {
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},
 		{"demo", "[--addr HOST:PORT] [--students N]", "generate a small district, import it and serve it", runDemo},
+		{"version", "[--json]", "print the version, commit and build time of this binary", runVersion},
 	}
 }
 
@@ -61,6 +62,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 		return ExitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(ctx, e, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
