@@ -56,14 +56,20 @@ func commands() []command {
 // Run executes the command line args and returns the process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
+		return ExitUsage
 	}
-	if args[0] == "--version" || args[0] == "-version" {
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		// Asked for: the usage is the answer, on stdout. "help COMMAND"
+		// is "COMMAND --help".
+		if len(args) > 1 && args[0] == "help" {
+			return Run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		usage(stdout)
+		return ExitOK
+	case "-version", "--version":
 		return runVersion(ctx, e, args[1:])
 	}
 	for _, c := range commands() {
@@ -87,12 +93,13 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'oneroster COMMAND -h' for the flags of a command.")
 }
 
-// flags makes a flag set that reports usage errors on stderr.
+// flags makes a flag set that prints nothing while it parses: usageErr
+// prints the error and the usage once, on stderr, or for -h on stdout.
 func (e *env) flags(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: oneroster %s %s\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: oneroster %s %s\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -136,10 +143,16 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// usageErr answers a command line the command cannot run: the error and
+// the command's usage on stderr, exit 2; or, for -h and --help, the usage
+// alone on stdout, exit 0.
 func usageErr(e *env, fs *flag.FlagSet, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(e.stdout)
+		fs.Usage()
 		return ExitOK
 	}
+	fs.SetOutput(e.stderr)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster %s: %v\n", fs.Name(), err)
 	}
