@@ -159,3 +159,37 @@ func usageErr(e *env, fs *flag.FlagSet, err error) int {
 	fs.Usage()
 	return ExitUsage
 }
+
+// openExisting is openStore for the commands that only read what an
+// import or a client registration stored: a SQLite path that names no
+// file is refused, where opening it would create an empty database and
+// answer as if the district had no data. The error says how to make one.
+func openExisting(ctx context.Context, dsn string) (store.Store, error) {
+	if !isPostgres(dsn) {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			return nil, &missingDB{dsn}
+		}
+	}
+	return openStore(ctx, dsn)
+}
+
+// storeErr reports an error opening the store of command cmd: exit 2 for
+// a database that does not exist (the command line named the wrong one),
+// 1 for anything else.
+func storeErr(e *env, cmd string, err error) int {
+	fmt.Fprintf(e.stderr, "oneroster %s: %v\n", cmd, err)
+	var m *missingDB
+	if errors.As(err, &m) {
+		return ExitUsage
+	}
+	return ExitRejected
+}
+
+// missingDB is openExisting's refusal.
+type missingDB struct{ path string }
+
+func (m *missingDB) Error() string {
+	return fmt.Sprintf("no database at %s (--db or $ONEROSTER_DB names it; default oneroster.db in the working directory); "+
+		"create it with \"oneroster import --db %s PACKAGE\" or \"oneroster clients create --db %s --name NAME --scope SCOPES\"",
+		m.path, m.path, m.path)
+}

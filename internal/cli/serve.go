@@ -31,10 +31,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if len(pos) != 0 {
 		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openExisting(ctx, *db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
-		return ExitRejected
+		return storeErr(e, "serve", err)
 	}
 	defer st.Close()
 	ln, err := net.Listen("tcp", *addr)
