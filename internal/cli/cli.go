@@ -49,6 +49,7 @@ func commands() []command {
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},
 		{"demo", "[--addr HOST:PORT] [--students N]", "generate a small district, import it and serve it", runDemo},
+		{"healthcheck", "[--timeout D] [URL]", "ask a running serve for /healthz (or URL); exit 0 when it answers 200", runHealthcheck},
 		{"version", "[--json]", "print the version, commit and build time of this binary", runVersion},
 	}
 }
@@ -86,7 +87,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: oneroster COMMAND [flags]")
 	fmt.Fprintln(w)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %-45s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-11s %-45s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "--db takes a SQLite file path or a postgres:// URL; default $ONEROSTER_DB, else oneroster.db.")
