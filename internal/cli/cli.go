@@ -49,18 +49,29 @@ func commands() []command {
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},
 		{"demo", "[--addr HOST:PORT] [--students N]", "generate a small district, import it and serve it", runDemo},
+		{"healthcheck", "[--timeout D] [URL]", "ask a running serve for /healthz (or URL); exit 0 when it answers 200", runHealthcheck},
+		{"version", "[--json]", "print the version, commit and build time of this binary", runVersion},
 	}
 }
 
 // Run executes the command line args and returns the process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return ExitUsage
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		// Asked for: the usage is the answer, on stdout. "help COMMAND"
+		// is "COMMAND --help".
+		if len(args) > 1 && args[0] == "help" {
+			return Run(ctx, []string{args[1], "--help"}, stdout, stderr)
 		}
+		usage(stdout)
 		return ExitOK
+	case "-version", "--version":
+		return runVersion(ctx, e, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -76,19 +87,20 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: oneroster COMMAND [flags]")
 	fmt.Fprintln(w)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %-45s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-11s %-45s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "--db takes a SQLite file path or a postgres:// URL; default $ONEROSTER_DB, else oneroster.db.")
 	fmt.Fprintln(w, "Run 'oneroster COMMAND -h' for the flags of a command.")
 }
 
-// flags makes a flag set that reports usage errors on stderr.
+// flags makes a flag set that prints nothing while it parses: usageErr
+// prints the error and the usage once, on stderr, or for -h on stdout.
 func (e *env) flags(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: oneroster %s %s\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: oneroster %s %s\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -132,13 +144,53 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// usageErr answers a command line the command cannot run: the error and
+// the command's usage on stderr, exit 2; or, for -h and --help, the usage
+// alone on stdout, exit 0.
 func usageErr(e *env, fs *flag.FlagSet, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(e.stdout)
+		fs.Usage()
 		return ExitOK
 	}
+	fs.SetOutput(e.stderr)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster %s: %v\n", fs.Name(), err)
 	}
 	fs.Usage()
 	return ExitUsage
+}
+
+// openExisting is openStore for the commands that only read what an
+// import or a client registration stored: a SQLite path that names no
+// file is refused, where opening it would create an empty database and
+// answer as if the district had no data. The error says how to make one.
+func openExisting(ctx context.Context, dsn string) (store.Store, error) {
+	if !isPostgres(dsn) {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			return nil, &missingDB{dsn}
+		}
+	}
+	return openStore(ctx, dsn)
+}
+
+// storeErr reports an error opening the store of command cmd: exit 2 for
+// a database that does not exist (the command line named the wrong one),
+// 1 for anything else.
+func storeErr(e *env, cmd string, err error) int {
+	fmt.Fprintf(e.stderr, "oneroster %s: %v\n", cmd, err)
+	var m *missingDB
+	if errors.As(err, &m) {
+		return ExitUsage
+	}
+	return ExitRejected
+}
+
+// missingDB is openExisting's refusal.
+type missingDB struct{ path string }
+
+func (m *missingDB) Error() string {
+	return fmt.Sprintf("no database at %s (--db or $ONEROSTER_DB names it; default oneroster.db in the working directory); "+
+		"create it with \"oneroster import --db %s PACKAGE\" or \"oneroster clients create --db %s --name NAME --scope SCOPES\"",
+		m.path, m.path, m.path)
 }

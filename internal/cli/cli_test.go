@@ -42,8 +42,8 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("oneroster %v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
 		}
 	}
-	if r := run(t, "help"); r.code != 0 || !strings.Contains(r.stderr, "import") {
-		t.Errorf("help: exit %d, %q", r.code, r.stderr)
+	if r := run(t, "help"); r.code != 0 || !strings.Contains(r.stdout, "import") {
+		t.Errorf("help: exit %d, %q", r.code, r.stdout)
 	}
 }
 

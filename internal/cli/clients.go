@@ -63,10 +63,15 @@ func runClients(ctx context.Context, e *env, args []string) int {
 			return usageErr(e, fs, err)
 		}
 	}
-	st, err := openStore(ctx, *db)
+	// Only create may make the database: the others read or change
+	// clients that must already be there.
+	open := openExisting
+	if sub == "create" {
+		open = openStore
+	}
+	st, err := open(ctx, *db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster clients: %v\n", err)
-		return ExitRejected
+		return storeErr(e, "clients "+sub, err)
 	}
 	defer st.Close()
 	svc := auth.New(st, auth.Config{})

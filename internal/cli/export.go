@@ -27,10 +27,9 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		}
 		o.Since = t
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openExisting(ctx, *db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster export: %v\n", err)
-		return ExitRejected
+		return storeErr(e, "export", err)
 	}
 	defer st.Close()
 	if p := progressPrinter(e.stderr); p != nil {

@@ -15,7 +15,8 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL]")
+	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M]\n\n"+
+		"Every flag may also come from the environment variable named beside it; a flag on the command line wins.")
 	db := e.dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	public := fs.String("public-url", "", "scheme://host[:port] used in href and Link URLs (default: from each request's Host)")
@@ -24,6 +25,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
+	nameEnv(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -31,10 +33,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if len(pos) != 0 {
 		return usageErr(e, fs, fmt.Errorf("unexpected argument %q", pos[0]))
 	}
-	st, err := openStore(ctx, *db)
+	if err := e.flagsFromEnv(fs); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster serve: %v (see oneroster serve --help)\n", err)
+		return ExitUsage
+	}
+	st, err := openExisting(ctx, *db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
-		return ExitRejected
+		return storeErr(e, "serve", err)
 	}
 	defer st.Close()
 	ln, err := net.Listen("tcp", *addr)

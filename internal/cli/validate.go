@@ -44,14 +44,10 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	}
 	var st store.Store
 	if *db != "" {
-		if !isPostgres(*db) {
-			// A SQLite path that names nothing would be created empty.
-			if _, err := os.Stat(*db); err != nil {
-				fmt.Fprintf(e.stderr, "oneroster validate: --db %s: %v\n", *db, err)
-				return ExitUsage
-			}
+		// A SQLite path that names nothing would be created empty.
+		if st, err = openExisting(ctx, *db); err != nil {
+			return storeErr(e, "validate", err)
 		}
-		st, err = openStore(ctx, *db)
 	} else {
 		tmp, terr := os.MkdirTemp("", "oneroster-validate-")
 		if terr != nil {
@@ -174,10 +170,9 @@ func runImports(ctx context.Context, e *env, args []string) int {
 			return usageErr(e, fs, fmt.Errorf("%q is not an import ID (the number oneroster imports lists)", pos[1]))
 		}
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openExisting(ctx, *db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "oneroster imports: %v\n", err)
-		return ExitRejected
+		return storeErr(e, "imports", err)
 	}
 	defer st.Close()
 	if show {

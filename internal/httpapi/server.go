@@ -137,10 +137,7 @@ func (s *Server) register() {
 			s.writeError(w, r, oneroster.Errorf(oneroster.CodeUnsupported, "method %s is not allowed here; allowed: %s", r.Method, allow))
 		})
 	}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"status":"ok"}`))
-	})
+	s.registerHealth()
 	if s.cfg.Auth != nil {
 		s.mux.Handle(auth.TokenPath, s.cfg.Auth.TokenHandler(s.log))
 	}

@@ -6,9 +6,9 @@
 package store
 
 import (
-	"time"
-
 	"context"
+	"errors"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
@@ -251,8 +251,18 @@ type Store interface {
 	// Import returns the history entry with that id, or an error
 	// matching oneroster.ErrNotFound.
 	Import(ctx context.Context, id int64) (ImportRecord, error)
+	// Ready reports whether the database answers, within ctx's deadline,
+	// and holds every migration this build knows: nil, an error matching
+	// ErrNotMigrated, or the error of the query (the context's when the
+	// deadline passed first). It writes nothing.
+	Ready(ctx context.Context) error
 	Close() error
 }
+
+// ErrNotMigrated is Ready's answer when the database lacks migrations this
+// build applies (another process is migrating it, or it was restored from
+// an older backup while this one ran).
+var ErrNotMigrated = errors.New("store: migrations not applied")
 
 // Client is an OAuth 2.0 client of the REST API. Its secret is never
 // stored, only SecretHash.

@@ -103,3 +103,15 @@ func TestSchemaMatchesCatalogue(t *testing.T) {
 	defer db.Close()
 	storetest.CheckSchema(t, db, "postgres")
 }
+
+// TestNotMigrated: Ready tells a database that lacks a migration.
+func TestNotMigrated(t *testing.T) {
+	t.Parallel()
+	st, schema := pgtest.OpenSchema(t)
+	db, err := sql.Open("pgx", pgtest.SchemaURL(t, pgtest.URL(t), schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.NotMigrated(t, st, db)
+}

@@ -105,3 +105,20 @@ func TestSchemaMatchesCatalogue(t *testing.T) {
 	defer db.Close()
 	storetest.CheckSchema(t, db, "sqlite")
 }
+
+// TestNotMigrated: Ready tells a database that lacks a migration.
+func TestNotMigrated(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.NotMigrated(t, st, db)
+}

@@ -129,6 +129,9 @@ type DB struct {
 	// cache keeps collection totals and the ids of pages under the data
 	// version they were read at.
 	cache *results
+	// migrations are the versions of the migration files, which Ready
+	// expects applied.
+	migrations []int
 }
 
 const maxCached = 512
@@ -327,6 +330,7 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		if err != nil {
 			return fmt.Errorf("migrate: file %s is not named NNNN_name.sql", name)
 		}
+		db.migrations = append(db.migrations, v)
 		if applied[v] {
 			continue
 		}
@@ -337,6 +341,41 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		if err := db.applyMigration(ctx, v, name, string(body)); err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// Ready implements store.Store: one read of schema_migrations on the
+// reader pool, which both proves the database answers and says what is
+// applied.
+func (db *DB) Ready(ctx context.Context) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("store: ready: %w", context.Cause(ctx))
+		}
+		return fmt.Errorf("store: ready: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("store: ready: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: ready: %w", err)
+	}
+	var missing []string
+	for _, v := range db.migrations {
+		if !applied[v] {
+			missing = append(missing, fmt.Sprintf("%04d", v))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s of %d pending", store.ErrNotMigrated, strings.Join(missing, ", "), len(db.migrations))
 	}
 	return nil
 }

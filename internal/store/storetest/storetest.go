@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener, imp Importer) {
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open, imp) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open, imp) })
+	t.Run("Ready", func(t *testing.T) { t.Parallel(); testReady(t, open) })
 }
 
 // importWithoutResults imports the fixture district without its results
