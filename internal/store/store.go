@@ -60,6 +60,27 @@ const (
 	CategoriesOfClass   SubsetName = "categoriesOfClass"   // Arg: class (categories its line items use)
 	ScoreScalesOfClass  SubsetName = "scoreScalesOfClass"  // Arg: class
 	ScoreScalesOfSchool SubsetName = "scoreScalesOfSchool" // Arg: school (the scale's org)
+
+	// Visible restricts any entity to what a client whose sharing rule
+	// lists some orgs may see (Arg: their sourcedIds, separated by
+	// spaces). Below means the listed orgs and every org under them:
+	//   - orgs: those below, and those above them (as orgs only, so that
+	//     parent references resolve);
+	//   - users and demographics: users with an active role at an org below;
+	//   - classes: of a school below; enrollments: at a school below, of a
+	//     visible user;
+	//   - courses: of an org below, or the course of a visible class;
+	//   - academicSessions: the terms of visible classes, the school years
+	//     of visible courses, the sessions of visible line items, and every
+	//     session above those;
+	//   - lineItems and assessmentLineItems: of visible classes;
+	//     categories: those their line items use; results and
+	//     assessmentResults: of those line items, for visible users;
+	//   - scoreScales: of a visible class or an org below, or used by a
+	//     visible line item, result or assessment line item;
+	//   - resources: allocated to a visible class, course or user, and the
+	//     district-wide ones, allocated to nothing.
+	Visible SubsetName = "visible"
 )
 
 // Subset is one restriction of the rows read (not an OAuth scope: those

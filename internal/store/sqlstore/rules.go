@@ -46,7 +46,7 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		if len(ref.Within) > 0 {
 			w := &where{}
 			for _, sc := range ref.Within {
-				c, a, err := subsetSQL(sc)
+				c, a, err := subsetSQL(ref.Entity, sc)
 				if err != nil {
 					return err
 				}
