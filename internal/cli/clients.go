@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -10,15 +11,18 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
 )
 
 func runClients(ctx context.Context, e *env, args []string) int {
-	const usage = "create --name NAME --scope \"S1 S2 …\" [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
+	const usage = "create --name NAME --scope \"S1 S2 …\" [--orgs \"ID …\"] [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--orgs \"ID …\" | --all-orgs] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
 	fs := e.flags("clients", usage)
 	db := e.dbFlag(fs)
 	name := fs.String("name", "", "create: a name for the client (who uses it)")
 	scope := fs.String("scope", "", "create, update: space-separated scopes, short (roster.readonly) or full URIs")
 	hide := fs.String("hide", "", "create, update: properties the client never receives, e.g. \"user.phone user.sms demographics\" (update: \"\" hides nothing again)")
+	orgs := fs.String("orgs", "", "create, update: the orgs whose data alone the client sees, with every org below them (sourcedIds separated by spaces)")
+	allOrgs := fs.Bool("all-orgs", false, "update: the client sees every org again")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -40,8 +44,14 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var scopes []string
 	if sub == "update" {
-		if !set["scope"] && !set["hide"] {
-			return usageErr(e, fs, fmt.Errorf("update needs --scope or --hide (or both)"))
+		if !set["scope"] && !set["hide"] && !set["orgs"] && !set["all-orgs"] {
+			return usageErr(e, fs, fmt.Errorf("update needs --scope, --orgs, --all-orgs or --hide"))
+		}
+		if set["orgs"] && set["all-orgs"] {
+			return usageErr(e, fs, fmt.Errorf("--orgs and --all-orgs exclude each other"))
+		}
+		if set["orgs"] && strings.TrimSpace(*orgs) == "" {
+			return usageErr(e, fs, fmt.Errorf("--orgs is empty; name at least one org, or give --all-orgs"))
 		}
 		if set["scope"] {
 			if scopes, err = auth.ParseScopes(*scope); err != nil || len(scopes) == 0 {
@@ -86,7 +96,10 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	}
 	switch sub {
 	case "create":
-		id, secret, err := svc.CreateClient(ctx, *name, scopes, *hide)
+		if err := orgsExist(ctx, st, *orgs); err != nil {
+			return fail(err)
+		}
+		id, secret, err := svc.CreateClient(ctx, *name, scopes, auth.Rules{Hide: *hide, Orgs: *orgs})
 		if err != nil {
 			return fail(err)
 		}
@@ -99,11 +112,15 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				ID     string   `json:"client_id"`
 				Secret string   `json:"client_secret"`
 				Scope  string   `json:"scope"`
+				Orgs   []string `json:"orgs,omitempty"`
 				Hide   []string `json:"hide,omitempty"`
-			}{id, secret, strings.Join(scopes, " "), strings.Fields(c.Hide)})
+			}{id, secret, strings.Join(scopes, " "), strings.Fields(c.Orgs), strings.Fields(c.Hide)})
 			return ExitOK
 		}
 		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\nscope:         %s\n", id, secret, strings.Join(auth.ShortNames(scopes), " "))
+		if c.Orgs != "" {
+			fmt.Fprintf(e.stdout, "orgs:          %s\n", c.Orgs)
+		}
 		if c.Hide != "" {
 			fmt.Fprintf(e.stdout, "hide:          %s\n", c.Hide)
 		}
@@ -114,6 +131,23 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				return fail(err)
 			}
 			fmt.Fprintf(e.stdout, "%s: scope %s; its tokens stopped working, the next one holds the new scopes\n", rest[0], strings.Join(auth.ShortNames(scopes), " "))
+		}
+		if set["orgs"] || set["all-orgs"] {
+			list := *orgs
+			if *allOrgs {
+				list = ""
+			}
+			if err := orgsExist(ctx, st, list); err != nil {
+				return fail(err)
+			}
+			canon, err := svc.SetOrgs(ctx, rest[0], list)
+			if err != nil {
+				return fail(err)
+			}
+			if canon == "" {
+				canon = "every org"
+			}
+			fmt.Fprintf(e.stdout, "%s: sees %s, within %s for tokens already issued\n", rest[0], canon, "10s")
 		}
 		if set["hide"] {
 			canon, err := svc.SetHide(ctx, rest[0], *hide)
@@ -135,6 +169,7 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				ClientID  string   `json:"client_id"`
 				Name      string   `json:"name"`
 				Scope     string   `json:"scope"`
+				Orgs      []string `json:"orgs,omitempty"`
 				Hide      []string `json:"hide,omitempty"`
 				CreatedAt string   `json:"created_at"`
 				RotatedAt string   `json:"rotated_at,omitempty"`
@@ -142,22 +177,22 @@ func runClients(ctx context.Context, e *env, args []string) int {
 			}
 			list := []out{}
 			for _, c := range cs {
-				list = append(list, out{c.ID, c.Name, c.Scopes, strings.Fields(c.Hide), oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
+				list = append(list, out{c.ID, c.Name, c.Scopes, strings.Fields(c.Orgs), strings.Fields(c.Hide), oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
 			}
 			printJSON(list)
 			return ExitOK
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES\tHIDES")
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES\tORGS\tHIDES")
+		dash := func(s string) string {
+			if s == "" {
+				return "-"
+			}
+			return s
+		}
 		for _, c := range cs {
-			revoked, hides := oneroster.FormatTime(c.RevokedAt), c.Hide
-			if revoked == "" {
-				revoked = "-"
-			}
-			if hides == "" {
-				hides = "-"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), hides)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), dash(oneroster.FormatTime(c.RevokedAt)),
+				strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), dash(c.Orgs), dash(c.Hide))
 		}
 		tw.Flush()
 	case "revoke":
@@ -177,4 +212,22 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\n\nThe old secret and its tokens no longer work.\n", rest[0], secret)
 	}
 	return ExitOK
+}
+
+// orgsExist refuses an org list that names an org the store does not hold
+// as active, naming it: a rule that lists a mistyped school would show the
+// client nothing, and nobody would know why.
+func orgsExist(ctx context.Context, st store.Store, orgs string) error {
+	for _, id := range strings.Fields(orgs) {
+		status, err := st.Status(ctx, oneroster.Org, id)
+		switch {
+		case errors.Is(err, oneroster.ErrNotFound):
+			return fmt.Errorf("--orgs: no org has sourcedId %q (oneroster export, or GET /orgs, lists them)", id)
+		case err != nil:
+			return err
+		case status != "active":
+			return fmt.Errorf("--orgs: org %q is deleted (tobedeleted)", id)
+		}
+	}
+	return nil
 }

@@ -37,7 +37,7 @@ func newServer(t testing.TB, st store.Store, cfg httpapi.Config) (*httptest.Serv
 	t.Helper()
 	ctx := context.Background()
 	cfg.Auth = auth.New(st, auth.Config{})
-	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes, "")
+	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,6 +132,10 @@ type Reader interface {
 	// GetMany returns the records with the given sourcedIds (in any
 	// order; unknown ids are left out), with their embedded arrays.
 	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)
+	// Among returns those of ids that name an object of e in every subset
+	// (whatever its status), in any order: which references a client's
+	// view may show.
+	Among(ctx context.Context, e *oneroster.Entity, ids []string, within ...Subset) ([]string, error)
 	// Version returns the data version that reads of e depend on (see
 	// Page.Version).
 	Version(ctx context.Context, e *oneroster.Entity) (int64, error)
@@ -295,7 +299,11 @@ type Client struct {
 	// Hide is the client's sharing rule on properties: space-separated
 	// "entity.property" paths and whole entities it never receives
 	// (jsonbind.ParseHide checks them); "" hides nothing.
-	Hide      string
+	Hide string
+	// Orgs is the client's sharing rule on rows: the sourcedIds of the
+	// orgs whose data it sees (see Visible), separated by spaces; "" is
+	// every org.
+	Orgs      string
 	CreatedAt time.Time
 	RotatedAt time.Time // zero: never rotated
 	RevokedAt time.Time // zero: not revoked
@@ -306,9 +314,10 @@ type Token struct {
 	ClientID  string
 	Scopes    string
 	ExpiresAt time.Time
-	// Hide is the client's Hide as it stands when the token is read (not
-	// when it was issued), so a rule change reaches existing tokens.
-	Hide string
+	// Hide and Orgs are the client's rules as they stand when the token
+	// is read (not when it was issued), so a change reaches existing
+	// tokens.
+	Hide, Orgs string
 }
 
 // AuthStore keeps OAuth clients, tokens and failed attempts.
@@ -330,6 +339,8 @@ type AuthStore interface {
 	// SetClientHide replaces the client's Hide rule; its tokens stay and
 	// carry the new rule from their next lookup.
 	SetClientHide(ctx context.Context, id, hide string) error
+	// SetClientOrgs replaces the client's Orgs rule, as SetClientHide does.
+	SetClientOrgs(ctx context.Context, id, orgs string) error
 	// CreateToken stores a token and deletes tokens that expired before now.
 	CreateToken(ctx context.Context, hash string, t Token, now time.Time) error
 	// Token returns the token with that hash if it has not expired at now
@@ -351,6 +362,10 @@ type Object struct {
 	Links      map[string]string // LinkRef property -> referenced sourcedId ("" for none)
 	Objectives []Objective       // rows of an Objectives property
 	Refs       []Ref             // every reference of the body, to check
+	// Visible, when set, is what the writing client may see: an object
+	// that exists outside it is not replaced, and the write answers as
+	// for an unknown object (ErrNotFound).
+	Visible []Subset
 }
 
 // Ref is one reference of a written object: the object it names must
@@ -365,6 +380,9 @@ type Ref struct {
 	// message for an active object outside them.
 	Within  []Subset
 	Outside string
+	// Visible, when set, is what the writing client may see: an object
+	// outside it is reported exactly as one that does not exist.
+	Visible []Subset
 }
 
 // Objective is one learning objective (and, for results, its score).
@@ -389,10 +407,11 @@ type Objective struct {
 // item's results, an assessment line item's results and children). An
 // object that active objects still refer to otherwise (a category, a
 // score scale) is not deleted: 422 naming them. Delete returns an error
-// matching oneroster.ErrNotFound when there is no active object.
+// matching oneroster.ErrNotFound when there is no active object in the
+// visible subsets.
 type Writer interface {
 	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now time.Time) ([]bool, error)
-	Delete(ctx context.Context, e *oneroster.Entity, id string, now time.Time) error
+	Delete(ctx context.Context, e *oneroster.Entity, id string, now time.Time, visible ...Subset) error
 }
 
 // Exporter streams the rows of a table for a CSV export.

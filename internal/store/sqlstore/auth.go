@@ -13,8 +13,8 @@ import (
 
 func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, hide, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-			c.ID, c.Name, c.SecretHash, c.Scopes, c.Hide, oneroster.FormatTime(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, hide, orgs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Name, c.SecretHash, c.Scopes, c.Hide, c.Orgs, oneroster.FormatTime(c.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -23,11 +23,11 @@ func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	return nil
 }
 
-const clientCols = `client_id, name, secret_hash, scopes, hide, created_at, rotated_at, revoked_at`
+const clientCols = `client_id, name, secret_hash, scopes, hide, orgs, created_at, rotated_at, revoked_at`
 
 func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
 	var c store.Client
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, &c.Orgs, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
 	return c, err
 }
 
@@ -94,6 +94,10 @@ func (db *DB) SetClientHide(ctx context.Context, id, hide string) error {
 	return db.updateClient(ctx, id, false, `hide = ?`, hide)
 }
 
+func (db *DB) SetClientOrgs(ctx context.Context, id, orgs string) error {
+	return db.updateClient(ctx, id, false, `orgs = ?`, orgs)
+}
+
 func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at time.Time) error {
 	now := oneroster.FormatTime(at)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -108,9 +112,9 @@ func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at ti
 
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var t store.Token
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide FROM oauth_tokens t
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide, c.orgs FROM oauth_tokens t
 		JOIN oauth_clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide)
+		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide, &t.Orgs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, oneroster.ErrNotFound
 	}

@@ -414,6 +414,38 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 	return recs, db.loadSubs(ctx, e, recs, false)
 }
 
+// Among returns the ids that name an object of e within the subsets.
+func (db *DB) Among(ctx context.Context, e *oneroster.Entity, ids []string, within ...store.Subset) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := db.in(ids)
+	w := &where{}
+	w.add(`t.sourced_id`+in, args...)
+	for _, s := range within {
+		c, a, err := subsetSQL(e, s)
+		if err != nil {
+			return nil, err
+		}
+		w.add(c, a...)
+	}
+	table := SQLTable(e.Table)
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT t.sourced_id FROM `+table+` t`+w.sql()), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("among %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Get returns one object by sourcedId, if it is in every subset.
 func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, within ...store.Subset) (store.Record, error) {
 	w, err := byID(e, id, within)

@@ -77,6 +77,15 @@ func testAuthStore(t *testing.T, open Opener) {
 	if c, _ := st.Client(ctx, "c-b"); c.Hide != "user.sms" || c.Scopes != "s1 s2" {
 		t.Errorf("after SetClientHide: %+v", c)
 	}
+	if err := st.SetClientOrgs(ctx, "c-b", "org-1 org-2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.Orgs != "org-1 org-2" || got.Hide != "user.sms" {
+		t.Errorf("after SetClientOrgs: Token(t1) = %+v, %v", got, err)
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.Orgs != "org-1 org-2" {
+		t.Errorf("after SetClientOrgs: %+v", c)
+	}
 	// New scopes end the tokens, which hold the scopes they were issued with.
 	tok("t4", "c-b", at("12:00:00"))
 	if err := st.SetClientScopes(ctx, "c-b", "s2"); err != nil {
@@ -117,6 +126,7 @@ func testAuthStore(t *testing.T, open Opener) {
 		func() error { return st.SetClientSecret(ctx, "nope", "h", at("11:00:00")) },
 		func() error { return st.SetClientScopes(ctx, "nope", "s1") },
 		func() error { return st.SetClientHide(ctx, "nope", "") },
+		func() error { return st.SetClientOrgs(ctx, "nope", "") },
 	} {
 		if err := f(); !errors.Is(err, oneroster.ErrNotFound) {
 			t.Errorf("change of an unknown client: %v", err)

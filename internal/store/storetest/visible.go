@@ -102,6 +102,14 @@ func minus(a, b []string) []string {
 	return out
 }
 
+// VisibleIDs works out, from the CSV rows of the package in dir alone
+// (no store, no SQL), the sourcedIds a client whose rule lists orgs may
+// see, by table (CSV base name): the oracle that tests of the REST
+// binding compare its answers with.
+func VisibleIDs(t *testing.T, dir string, orgs []string) map[string]map[string]bool {
+	return readDistrict(t, dir).visible(orgs)
+}
+
 // district holds a package's rows by table (CSV base name), each row a
 // map from column to value.
 type district struct {
