@@ -294,3 +294,98 @@ func (d district) visible(orgs []string) map[string]map[string]bool {
 	}
 	return v
 }
+
+// VisiblePackage writes, into a new folder, the package in dir as a
+// client listing orgs may see it (VisibleIDs), trimmed as the REST
+// binding trims what it sends: roles at orgs outside and link rows whose
+// ends are outside left out, optional references to outsiders blanked.
+// A store holding only it answers a full client as the main store
+// answers the restricted one: the other oracle of the sharing tests.
+func VisiblePackage(t *testing.T, dir string, orgs []string) string {
+	t.Helper()
+	d := readDistrict(t, dir)
+	vis := d.visible(orgs)
+	// Each kept file: the rows to keep, and the references to blank or
+	// filter (column -> table it points at).
+	keep := func(table string) func(map[string]string) bool {
+		return func(r map[string]string) bool { return vis[table][r["sourcedId"]] }
+	}
+	both := func(col1, table1, col2, table2 string) func(map[string]string) bool {
+		return func(r map[string]string) bool { return vis[table1][r[col1]] && vis[table2][r[col2]] }
+	}
+	rules := map[string]func(map[string]string) bool{
+		"roles":                        both("userSourcedId", "users", "orgSourcedId", "orgs"),
+		"userProfiles":                 func(r map[string]string) bool { return vis["users"][r["userSourcedId"]] },
+		"lineItemScoreScales":          both("lineItemSourcedId", "lineItems", "scoreScaleSourcedId", "scoreScales"),
+		"resultScoreScales":            both("resultSourcedId", "results", "scoreScaleSourcedId", "scoreScales"),
+		"lineItemLearningObjectiveIds": func(r map[string]string) bool { return vis["lineItems"][r["lineItemSourcedId"]] },
+		"resultLearningObjectiveIds":   func(r map[string]string) bool { return vis["results"][r["resultSourcedId"]] },
+		"classResources":               both("classSourcedId", "classes", "resourceSourcedId", "resources"),
+		"courseResources":              both("courseSourcedId", "courses", "resourceSourcedId", "resources"),
+		"userResources":                both("userSourcedId", "users", "resourceSourcedId", "resources"),
+	}
+	optional := map[string]map[string]string{ // optional references the REST binding leaves out
+		"users":         {"primaryOrgSourcedId": "orgs", "agentSourcedIds": "users"},
+		"userResources": {"orgSourcedId": "orgs", "classSourcedId": "classes"},
+	}
+	out := filepath.Join(t.TempDir(), "visible")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		name, _ := strings.CutSuffix(en.Name(), ".csv")
+		src, err := os.ReadFile(filepath.Join(dir, en.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "manifest" {
+			if err := os.WriteFile(filepath.Join(out, en.Name()), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		recs, err := csv.NewReader(strings.NewReader(string(src))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := rules[name]
+		if ok == nil {
+			ok = keep(name)
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.Write(recs[0])
+		for _, rec := range recs[1:] {
+			m := map[string]string{}
+			for i, c := range recs[0] {
+				m[c] = rec[i]
+			}
+			if !ok(m) {
+				continue
+			}
+			for i, c := range recs[0] {
+				target, isRef := optional[name][c]
+				if !isRef || rec[i] == "" {
+					continue
+				}
+				var kept []string
+				for _, id := range strings.Split(rec[i], ",") {
+					if vis[target][id] {
+						kept = append(kept, id)
+					}
+				}
+				rec[i] = strings.Join(kept, ",")
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		if err := os.WriteFile(filepath.Join(out, en.Name()), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
