@@ -277,6 +277,22 @@ func TestClientOrgs(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || !slices.Equal(created.Orgs, []string{"org/sch-001", "org/sch-002"}) {
 		t.Fatalf("create --orgs: %d %s %s", r.code, r.stdout, r.stderr)
 	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--hide", "demographics user.phone"); r.code != 0 {
+		t.Fatalf("update --hide: %s", r.stderr)
+	}
+	out := filepath.Join(dir, "vendor")
+	if r := run(t, "export", "--db", db, "--client", created.ClientID, out); r.code != 0 {
+		t.Fatalf("export --client: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "demographics.csv")); err == nil {
+		t.Error("export --client wrote the demographics the client may not see")
+	}
+	if _, err := os.Stat(filepath.Join(out, "users.csv")); err != nil {
+		t.Errorf("export --client: %v", err)
+	}
+	if r := run(t, "export", "--db", db, "--client", "orc_nobody", filepath.Join(dir, "none")); r.code != cli.ExitRejected || !strings.Contains(r.stderr, "--client") {
+		t.Errorf("export --client of an unknown client: %d %s", r.code, r.stderr)
+	}
 	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--orgs", "nope"); r.code != cli.ExitRejected {
 		t.Errorf("update --orgs with an unknown org: exit %d", r.code)
 	}

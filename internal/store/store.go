@@ -419,8 +419,10 @@ type Writer interface {
 // ExportRows calls each, in sourcedId order, with the values of a row of
 // table (CSV base name) in the order of the table's CSV columns followed
 // by metadata. With a zero since it yields the active rows; otherwise the
-// rows changed after since, tobedeleted ones too. The
-// slice is reused between calls.
+// rows changed after since, tobedeleted ones too. With a Visible subset
+// it yields only the rows that client may see (link rows when it sees
+// both ends), with optional references to objects it does not see blank.
+// The slice is reused between calls.
 type Exporter interface {
-	ExportRows(ctx context.Context, table string, since time.Time, each func(vals []string) error) error
+	ExportRows(ctx context.Context, table string, since time.Time, each func(vals []string) error, visible ...Subset) error
 }

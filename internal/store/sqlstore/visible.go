@@ -133,6 +133,74 @@ func (v visibility) cond(e *oneroster.Entity) (q, error) {
 	return q{}, fmt.Errorf("sqlstore: no visibility rule for %s", e.Name)
 }
 
+// ids selects the sourcedIds of the rows of entity table e the client may
+// see (a subquery with its own alias t).
+func (v visibility) ids(table string) (q, error) {
+	e := entityOfTable(table)
+	if e == nil {
+		return q{}, fmt.Errorf("sqlstore: no entity keeps table %s", table)
+	}
+	c, err := v.cond(e)
+	if err != nil {
+		return q{}, err
+	}
+	return lit(`(SELECT t.sourced_id FROM `+SQLTable(table)+` t WHERE `).cat(c, lit(`)`)), nil
+}
+
+// condTable is cond for any table of a CSV package: an entity's, or a
+// link table's, whose rows the client sees when it sees both their ends
+// (a user's roles at the orgs it sees, a line item's scales it sees).
+func (v visibility) condTable(table string) (q, error) {
+	if e := entityOfTable(table); e != nil {
+		return v.cond(e)
+	}
+	if len(v.orgs) == 0 {
+		return lit(`1 = 0`), nil
+	}
+	in := func(col, table string) (q, error) {
+		ids, err := v.ids(table)
+		return lit(`t.` + col + ` IN `).cat(ids), err
+	}
+	two := func(c1, t1, c2, t2 string) (q, error) {
+		a, err := in(c1, t1)
+		if err != nil {
+			return q{}, err
+		}
+		b, err := in(c2, t2)
+		return a.cat(lit(` AND `), b), err
+	}
+	switch table {
+	case "roles":
+		return two("user_sourced_id", "users", "org_sourced_id", "orgs")
+	case "userProfiles":
+		return in("user_sourced_id", "users")
+	case "lineItemScoreScales":
+		return two("line_item_sourced_id", "lineItems", "score_scale_sourced_id", "scoreScales")
+	case "resultScoreScales":
+		return two("result_sourced_id", "results", "score_scale_sourced_id", "scoreScales")
+	case "lineItemLearningObjectiveIds":
+		return in("line_item_sourced_id", "lineItems")
+	case "resultLearningObjectiveIds":
+		return in("result_sourced_id", "results")
+	case "classResources":
+		return two("class_sourced_id", "classes", "resource_sourced_id", "resources")
+	case "courseResources":
+		return two("course_sourced_id", "courses", "resource_sourced_id", "resources")
+	case "userResources":
+		return two("user_sourced_id", "users", "resource_sourced_id", "resources")
+	}
+	return q{}, fmt.Errorf("sqlstore: no visibility rule for table %s", table)
+}
+
+func entityOfTable(table string) *oneroster.Entity {
+	for _, e := range oneroster.Entities {
+		if e.Table == table {
+			return e
+		}
+	}
+	return nil
+}
+
 // visibleOrgs reads the Arg of a store.Visible subset: org sourcedIds
 // separated by spaces.
 func visibleOrgs(arg string) visibility { return visibility{orgs: strings.Fields(arg)} }
