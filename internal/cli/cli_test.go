@@ -302,8 +302,11 @@ func TestClientOrgs(t *testing.T) {
 	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--all-orgs"); r.code != 0 || !strings.Contains(r.stdout, "sees every org") {
 		t.Errorf("update --all-orgs: %d %s %s", r.code, r.stdout, r.stderr)
 	}
-	if r := run(t, "clients", "list", "--db", db, "--json"); strings.Contains(r.stdout, `"orgs"`) {
+	if r := run(t, "clients", "list", "--db", db, "--json"); strings.Contains(r.stdout, `"orgs"`) || !strings.Contains(r.stdout, `"usage": {`) || !strings.Contains(r.stdout, `"30d"`) {
 		t.Errorf("list after --all-orgs: %s", r.stdout)
+	}
+	if r := run(t, "clients", "list", "--db", db); !strings.Contains(r.stdout, "LAST_USED") || !strings.Contains(r.stdout, "REQUESTS_24H") {
+		t.Errorf("list (table) has no usage columns: %s", r.stdout)
 	}
 	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--orgs", "org/sch-001", "--all-orgs"); r.code != cli.ExitUsage {
 		t.Errorf("--orgs with --all-orgs: exit %d", r.code)

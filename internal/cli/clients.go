@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -164,6 +165,15 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return fail(err)
 		}
+		now := time.Now()
+		day, err := st.UsageSince(ctx, now.Add(-24*time.Hour))
+		if err != nil {
+			return fail(err)
+		}
+		month, err := st.UsageSince(ctx, now.Add(-30*24*time.Hour))
+		if err != nil {
+			return fail(err)
+		}
 		if *asJSON {
 			type out struct {
 				ClientID  string   `json:"client_id"`
@@ -174,16 +184,26 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				CreatedAt string   `json:"created_at"`
 				RotatedAt string   `json:"rotated_at,omitempty"`
 				RevokedAt string   `json:"revoked_at,omitempty"`
+				LastUsed  string   `json:"last_used,omitempty"`
+				Usage     struct {
+					Day   counts `json:"24h"`
+					Month counts `json:"30d"`
+				} `json:"usage"`
 			}
 			list := []out{}
 			for _, c := range cs {
-				list = append(list, out{c.ID, c.Name, c.Scopes, strings.Fields(c.Orgs), strings.Fields(c.Hide), oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
+				o := out{ClientID: c.ID, Name: c.Name, Scope: c.Scopes, Orgs: strings.Fields(c.Orgs), Hide: strings.Fields(c.Hide),
+					CreatedAt: oneroster.FormatTime(c.CreatedAt), RotatedAt: oneroster.FormatTime(c.RotatedAt), RevokedAt: oneroster.FormatTime(c.RevokedAt),
+					LastUsed: oneroster.FormatTime(month[c.ID].LastUsed)}
+				o.Usage.Day = counts{day[c.ID].Requests, day[c.ID].Records}
+				o.Usage.Month = counts{month[c.ID].Requests, month[c.ID].Records}
+				list = append(list, o)
 			}
 			printJSON(list)
 			return ExitOK
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES\tORGS\tHIDES")
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tLAST_USED\tREQUESTS_24H\tRECORDS_24H\tREQUESTS_30D\tRECORDS_30D\tSCOPES\tORGS\tHIDES")
 		dash := func(s string) string {
 			if s == "" {
 				return "-"
@@ -191,7 +211,8 @@ func runClients(ctx context.Context, e *env, args []string) int {
 			return s
 		}
 		for _, c := range cs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), dash(oneroster.FormatTime(c.RevokedAt)),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), dash(oneroster.FormatTime(c.RevokedAt)),
+				dash(oneroster.FormatTime(month[c.ID].LastUsed)), day[c.ID].Requests, day[c.ID].Records, month[c.ID].Requests, month[c.ID].Records,
 				strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), dash(c.Orgs), dash(c.Hide))
 		}
 		tw.Flush()
@@ -230,4 +251,10 @@ func orgsExist(ctx context.Context, st store.Store, orgs string) error {
 		}
 	}
 	return nil
+}
+
+// counts are a client's requests and the records it received.
+type counts struct {
+	Requests int64 `json:"requests"`
+	Records  int64 `json:"records"`
 }

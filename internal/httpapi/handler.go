@@ -84,6 +84,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 			}
 			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path, view.Key}
 			if o, ok := s.objects.get(key, version); ok {
+				countRecords(ctx, 1)
 				writeJSON(w, o)
 				return nil
 			}
@@ -105,6 +106,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		if cache {
 			s.objects.put(key, version, append([]byte(nil), *b...))
 		}
+		countRecords(ctx, 1)
 		writeJSON(w, *b)
 		return nil
 	}
@@ -120,6 +122,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		h := w.Header()
 		h.Set("X-Total-Count", strconv.Itoa(total))
 		h.Set("Link", links(base, r.URL, params.Limit, params.Offset, total))
+		countRecords(ctx, max(0, min(params.Limit, total-params.Offset)))
 		writeJSON(w, body)
 		return nil
 	}
@@ -136,6 +139,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	h := w.Header()
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	h.Set("Link", links(base, r.URL, params.Limit, params.Offset, page.Total))
+	countRecords(ctx, len(objs))
 	// The objects are copied into one buffer of the exact size, written
 	// with one call: written one by one, each filled the connection's
 	// 4 kB buffer and cost a system call (an 88 kB page of 100 users made

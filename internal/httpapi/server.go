@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/jsonbind"
@@ -59,6 +61,8 @@ type Server struct {
 	prefetch prefetcher
 	// views holds the parsed sharing rules of clients, by rule text.
 	views sync.Map
+	// usage counts each client's requests and records (usage.go).
+	usage usageCounter
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -115,12 +119,16 @@ func (s *Server) register() {
 			if !ok {
 				return
 			}
+			ctx, t := withTally(r.Context())
 			serve := (*Server).serve
 			if rt.write != nil {
 				serve = (*Server).writeOp
 			}
-			if err := serve(s, w, r, &rt); err != nil {
+			if err := serve(s, w, r.WithContext(ctx), &rt); err != nil {
 				s.writeError(w, r, err)
+			}
+			if client, ok := r.Context().Value(clientKey{}).(string); ok {
+				s.countUsage(client, t.records, time.Now())
 			}
 		})
 	}
@@ -233,8 +241,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, err)
 		return r, false
 	}
+	r = r.WithContext(context.WithValue(r.Context(), clientKey{}, g.ClientID))
 	return withView(r, view), true
 }
+
+// clientKey carries the authenticated client's id in a request's context.
+type clientKey struct{}
 
 // viewFor returns the view of a client: its sharing rules (parsed once
 // per distinct rule), else what Config.ViewFor gives (tests'

@@ -320,6 +320,15 @@ type Token struct {
 	Hide, Orgs string
 }
 
+// Usage is what one client did in one hour: the requests it made, the
+// records it received, the time of its last request.
+type Usage struct {
+	ClientID          string
+	Hour              time.Time // truncated to the hour, UTC
+	Requests, Records int64
+	LastUsed          time.Time
+}
+
 // AuthStore keeps OAuth clients, tokens and failed attempts.
 //
 // Client and Token lookups return an error matching oneroster.ErrNotFound
@@ -341,6 +350,12 @@ type AuthStore interface {
 	SetClientHide(ctx context.Context, id, hide string) error
 	// SetClientOrgs replaces the client's Orgs rule, as SetClientHide does.
 	SetClientOrgs(ctx context.Context, id, orgs string) error
+	// AddUsage adds counts to the clients' hours (one batch, one
+	// transaction) and forgets hours before forget.
+	AddUsage(ctx context.Context, batch []Usage, forget time.Time) error
+	// UsageSince sums each client's counts over the hours from since on
+	// (Hour zero in the result), with its last use.
+	UsageSince(ctx context.Context, since time.Time) (map[string]Usage, error)
 	// CreateToken stores a token and deletes tokens that expired before now.
 	CreateToken(ctx context.Context, hash string, t Token, now time.Time) error
 	// Token returns the token with that hash if it has not expired at now

@@ -165,3 +165,41 @@ func (s storedTime) Scan(src any) error {
 	*s.T = t
 	return nil
 }
+
+// usageHour is the stored form of an hour: "2026-12-04T09".
+func usageHour(t time.Time) string { return t.UTC().Format("2006-01-02T15") }
+
+func (db *DB) AddUsage(ctx context.Context, batch []store.Usage, forget time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range batch {
+			_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO client_usage (client_id, hour, requests, records, last_used) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (client_id, hour) DO UPDATE SET requests = client_usage.requests + excluded.requests,
+				records = client_usage.records + excluded.records,
+				last_used = CASE WHEN excluded.last_used > client_usage.last_used THEN excluded.last_used ELSE client_usage.last_used END`),
+				u.ClientID, usageHour(u.Hour), u.Requests, u.Records, oneroster.FormatTime(u.LastUsed))
+			if err != nil {
+				return fmt.Errorf("add usage: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM client_usage WHERE hour < ?`), usageHour(forget))
+		return err
+	})
+}
+
+func (db *DB) UsageSince(ctx context.Context, since time.Time) (map[string]store.Usage, error) {
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT client_id, CAST(SUM(requests) AS BIGINT), CAST(SUM(records) AS BIGINT), MAX(last_used)
+		FROM client_usage WHERE hour >= ? GROUP BY client_id`), usageHour(since))
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]store.Usage{}
+	for rows.Next() {
+		var u store.Usage
+		if err := rows.Scan(&u.ClientID, &u.Requests, &u.Records, storedTime{&u.LastUsed}); err != nil {
+			return nil, err
+		}
+		out[u.ClientID] = u
+	}
+	return out, rows.Err()
+}

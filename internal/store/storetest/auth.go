@@ -133,6 +133,34 @@ func testAuthStore(t *testing.T, open Opener) {
 		}
 	}
 
+	// Usage adds up by client and hour; sums run from an hour on; old
+	// hours are forgotten.
+	hour := func(h string) time.Time { return at(h + ":00:00") }
+	for _, batch := range [][]store.Usage{
+		{{ClientID: "c-a", Hour: hour("08"), Requests: 3, Records: 300, LastUsed: at("08:59:00")}, {ClientID: "c-b", Hour: hour("09"), Requests: 1, Records: 1, LastUsed: at("09:10:00")}},
+		{{ClientID: "c-a", Hour: hour("09"), Requests: 2, Records: 20, LastUsed: at("09:30:00")}, {ClientID: "c-a", Hour: hour("09"), Requests: 1, Records: 5, LastUsed: at("09:20:00")}},
+	} {
+		if err := st.AddUsage(ctx, batch, hour("01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := st.UsageSince(ctx, hour("09"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := u["c-a"]; a.Requests != 3 || a.Records != 25 || !a.LastUsed.Equal(at("09:30:00")) || u["c-b"].Requests != 1 || len(u) != 2 {
+		t.Errorf("UsageSince 09:00 = %+v", u)
+	}
+	if u, _ := st.UsageSince(ctx, hour("00")); u["c-a"].Requests != 6 || u["c-a"].Records != 325 {
+		t.Errorf("UsageSince 00:00 = %+v", u)
+	}
+	if err := st.AddUsage(ctx, nil, hour("09")); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := st.UsageSince(ctx, hour("00")); u["c-a"].Requests != 3 {
+		t.Errorf("after forgetting hours before 09:00: %+v", u)
+	}
+
 	// Failures count after since, per key; adding one forgets the old.
 	for _, s := range []string{"10:00:00", "10:05:00", "10:10:00"} {
 		if err := st.AddFailure(ctx, "ip:1", at(s), at("09:00:00")); err != nil {
