@@ -132,7 +132,9 @@ func matrixPaths(t *testing.T, f *fixture) []string {
 			out = append(out, rt.Base+path)
 			continue
 		}
-		out = append(out, rt.Base+path+"?limit=7&offset=3", rt.Base+path+"?limit=3000", rt.Base+path+"?limit=20&sort=dateLastModified&orderBy=desc&offset=1")
+		// A small page deep in (the cached path) and a bulk page, sorted
+		// descending (the direct path).
+		out = append(out, rt.Base+path+"?limit=7&offset=3", rt.Base+path+"?limit=3000&sort=sourcedId&orderBy=desc")
 	}
 	return out
 }
