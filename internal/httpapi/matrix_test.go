@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -136,6 +137,17 @@ func matrixPaths(t *testing.T, f *fixture) []string {
 		// descending (the direct path).
 		out = append(out, rt.Base+path+"?limit=7&offset=3", rt.Base+path+"?limit=3000&sort=sourcedId&orderBy=desc")
 	}
+	// Filters that probe what the trimming leaves out: roles at other
+	// schools, a primary org or an agent outside, an org's children.
+	for _, f := range []string{"roles.role='guardian'", "roles.role='teacher'", "roles.org.sourcedId='org/sch-001'",
+		"roles.org.sourcedId!='org/sch-002'", "primaryOrg.sourcedId='org/sch-001'", "agents.sourcedId='stu-000414@district'",
+		"agents.sourcedId!='stu-000310@district'", "role='guardian'"} {
+		out = append(out, ro+"/users?limit=3000&filter="+url.QueryEscape(f), ro+"/teachers?limit=3000&filter="+url.QueryEscape(f))
+	}
+	for _, f := range []string{"children.sourcedId='org/sch-001'", "children.sourcedId='org/sch-003'", "parent.sourcedId='org/district'"} {
+		out = append(out, ro+"/orgs?limit=3000&filter="+url.QueryEscape(f))
+	}
+	out = append(out, ro+"/academicSessions?limit=3000&filter="+url.QueryEscape("children.sourcedId~'gp'"))
 	return out
 }
 

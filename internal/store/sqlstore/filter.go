@@ -18,15 +18,19 @@ type semiPick func(table, cond string, args []any) bool
 
 // compileFilter turns a parsed filter into a condition on alias t. Field
 // names are looked up in the entity's catalogue, so only catalogued columns
-// can appear in SQL; every value is a bind argument.
-func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr, pick semiPick) (string, []any, error) {
+// can appear in SQL; every value is a bind argument. With v (a client's
+// sharing rule on rows), references are compared as the client sees them:
+// one to an object outside the view as absent, embedded roles at orgs
+// outside and list items outside as not there, so that a filter learns
+// nothing the objects do not show.
+func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr, pick semiPick, v *visibility) (string, []any, error) {
 	switch x := x.(type) {
 	case *query.Logical:
-		l, la, err := db.compileFilter(e, x.Left, pick)
+		l, la, err := db.compileFilter(e, x.Left, pick, v)
 		if err != nil {
 			return "", nil, err
 		}
-		r, ra, err := db.compileFilter(e, x.Right, pick)
+		r, ra, err := db.compileFilter(e, x.Right, pick, v)
 		if err != nil {
 			return "", nil, err
 		}
@@ -42,7 +46,7 @@ func (db *DB) compileFilter(e *oneroster.Entity, x query.Expr, pick semiPick) (s
 		if e == oneroster.User && path[0] == "role" && len(path) == 1 {
 			path = []string{"roles", "role"}
 		}
-		return db.compare(e, "t", path, x, pick)
+		return db.compare(e, "t", path, x, pick, v)
 	}
 	return "", nil, oneroster.Errorf(oneroster.CodeInvalidFilterField, "filter: unsupported expression")
 }
@@ -53,7 +57,7 @@ func badField(c *query.Comparison, why string) error {
 
 var sqlOps = map[query.Op]string{"=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 
-func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query.Comparison, pick semiPick) (string, []any, error) {
+func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query.Comparison, pick semiPick, v *visibility) (string, []any, error) {
 	f := e.Field(path[0])
 	if f == nil {
 		return "", nil, badField(c, "unknown field for "+e.Name)
@@ -63,6 +67,15 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 	if f.Col != "" {
 		col = alias + "." + SQLCol(f.Col)
 	}
+	// seen is the condition that the client sees an object of the
+	// reference's target entity whose id is expr ("1 = 1" without v).
+	seen := func(expr string) (q, error) {
+		if v == nil {
+			return lit(`1 = 1`), nil
+		}
+		ids, err := v.ids(oneroster.EntityNamed(f.RefType).Table)
+		return lit(expr + ` IN `).cat(ids), err
+	}
 	switch f.Kind {
 	case oneroster.Ref:
 		if len(rest) == 1 && rest[0] == "type" {
@@ -71,6 +84,15 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		if len(rest) > 1 || (len(rest) == 1 && rest[0] != "sourcedId") {
 			return "", nil, badField(c, "a reference can be filtered on sourcedId or type")
 		}
+		if v != nil {
+			// A reference outside the view is absent for the client.
+			ok, err := seen(col)
+			if err != nil {
+				return "", nil, err
+			}
+			cond, args, err := scalar(c, oneroster.String, `(CASE WHEN `+ok.sql+` THEN `+col+` ELSE '' END)`)
+			return cond, append(ok.args, args...), err
+		}
 		return scalar(c, oneroster.String, col)
 	case oneroster.RefList, oneroster.StringList:
 		if f.Kind == oneroster.RefList && len(rest) == 1 && rest[0] == "type" {
@@ -78,6 +100,25 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		}
 		if len(rest) > 1 || (len(rest) == 1 && (f.Kind == oneroster.StringList || rest[0] != "sourcedId")) {
 			return "", nil, badField(c, "unknown sub-field")
+		}
+		if v != nil && f.Kind == oneroster.RefList {
+			// An item outside the view is not in the client's list.
+			if c.Op != "=" && c.Op != "!=" {
+				return "", nil, badField(c, "under this client's sharing rules a list of references is filtered with = or != only")
+			}
+			has, args, err := db.listContains(&query.Comparison{Field: c.Field, Op: "=", Value: c.Value}, col, "", "")
+			if err != nil {
+				return "", nil, err
+			}
+			ok, err := seen("?")
+			if err != nil {
+				return "", nil, err
+			}
+			cond := "(" + has + " AND " + ok.sql + ")"
+			if c.Op == "!=" {
+				cond = "NOT " + cond
+			}
+			return cond, append(append(args, c.Value), ok.args...), nil
 		}
 		return db.listContains(c, col, "", "")
 	case oneroster.UserIDs:
@@ -96,9 +137,18 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		if len(rest) == 0 {
 			return "", nil, badField(c, "name a field of "+f.Name+", e.g. "+f.Name+"."+sub.Fields[0].Name)
 		}
-		cond, args, err := db.compare(sub, "s", rest, c, nil)
+		cond, args, err := db.compare(sub, "s", rest, c, nil, nil)
 		if err != nil {
 			return "", nil, err
+		}
+		if v != nil && sub == oneroster.Role {
+			// Roles at orgs outside the view are not the client's to see.
+			orgs, err := v.ids("orgs")
+			if err != nil {
+				return "", nil, err
+			}
+			cond += ` AND s.org_sourced_id IN ` + orgs.sql
+			args = append(args, orgs.args...)
 		}
 		if pick != nil && pick(SQLTable(sub.Table), cond, args) {
 			return alias + `.sourced_id IN (SELECT s.user_sourced_id FROM ` + SQLTable(sub.Table) + ` s WHERE s.status = 'active' AND ` + cond + `)`, args, nil
@@ -112,6 +162,14 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		if err != nil {
 			return "", nil, err
 		}
+		if v != nil {
+			ids, err := v.ids(e.Table)
+			if err != nil {
+				return "", nil, err
+			}
+			cond += ` AND ch.sourced_id IN ` + ids.sql
+			args = append(args, ids.args...)
+		}
 		return `EXISTS (SELECT 1 FROM ` + SQLTable(e.Table) + ` ch WHERE ch.parent_sourced_id = ` + alias + `.sourced_id AND ` + cond + `)`, args, nil
 	case oneroster.LinkRef, oneroster.LinkRefs:
 		if len(rest) == 1 && rest[0] == "type" {
@@ -124,6 +182,14 @@ func (db *DB) compare(e *oneroster.Entity, alias string, path []string, c *query
 		cond, args, err := scalar(c, oneroster.String, "lk."+SQLCol(l.Target))
 		if err != nil {
 			return "", nil, err
+		}
+		if v != nil {
+			ok, err := seen("lk." + SQLCol(l.Target))
+			if err != nil {
+				return "", nil, err
+			}
+			cond += ` AND ` + ok.sql
+			args = append(args, ok.args...)
 		}
 		return `EXISTS (SELECT 1 FROM ` + SQLTable(l.Table) + ` lk WHERE lk.` + SQLCol(l.Owner) + ` = ` + alias + `.sourced_id AND lk.status = 'active' AND ` + cond + `)`, args, nil
 	case oneroster.Metadata, oneroster.Objectives, oneroster.ObjectivesJSON, oneroster.ScoreScaleValues:

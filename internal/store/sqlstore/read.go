@@ -41,6 +41,23 @@ func byID(e *oneroster.Entity, id string, within []store.Subset) (*where, error)
 	if e.Tombstones {
 		w.add(`t.status = 'active'`)
 	}
+	if v := visibilityOf(within); v != nil && slices.ContainsFunc(within, func(s store.Subset) bool { return s.Name == store.UsersWithRole }) {
+		// /students/{id} of a client that sees some orgs: a role there.
+		orgs, err := v.ids("orgs")
+		if err != nil {
+			return nil, err
+		}
+		var rest []store.Subset
+		for _, s := range within {
+			if s.Name == store.UsersWithRole {
+				w.add(`EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active' AND r.org_sourced_id IN `+orgs.sql+`)`,
+					append([]any{s.Arg}, orgs.args...)...)
+				continue
+			}
+			rest = append(rest, s)
+		}
+		within = rest
+	}
 	for _, s := range within {
 		c, args, err := subsetSQL(e, s)
 		if err != nil {
@@ -158,7 +175,18 @@ func (db *DB) selectCols(e *oneroster.Entity, alias string) string {
 
 func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick) (*where, error) {
 	w := &where{}
+	v := visibilityOf(r.Within)
 	for _, s := range r.Within {
+		if s.Name == store.UsersWithRole && v != nil {
+			// /students of a client that sees some orgs: a role there.
+			orgs, err := v.ids("orgs")
+			if err != nil {
+				return nil, err
+			}
+			w.add(`EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active' AND r.org_sourced_id IN `+orgs.sql+`)`,
+				append([]any{s.Arg}, orgs.args...)...)
+			continue
+		}
 		if s.Name == store.UsersWithRole && pick("roles", `s.role = ?`, []any{s.Arg}) {
 			// A rare role (teachers): start from its roles.
 			w.add(`t.sourced_id IN (SELECT s.user_sourced_id FROM roles s WHERE s.status = 'active' AND s.role = ?)`, s.Arg)
@@ -171,7 +199,7 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick
 		w.add(c, args...)
 	}
 	if r.Params.Filter != nil {
-		c, args, err := db.compileFilter(e, r.Params.Filter, pick)
+		c, args, err := db.compileFilter(e, r.Params.Filter, pick, v)
 		if err != nil {
 			return nil, err
 		}

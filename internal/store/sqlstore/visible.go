@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
 )
 
 // visibility builds the conditions of store.Visible: what a client whose
@@ -196,6 +197,17 @@ func entityOfTable(table string) *oneroster.Entity {
 	for _, e := range oneroster.Entities {
 		if e.Table == table {
 			return e
+		}
+	}
+	return nil
+}
+
+// visibilityOf returns the rule of a Visible subset among within, or nil.
+func visibilityOf(within []store.Subset) *visibility {
+	for _, s := range within {
+		if s.Name == store.Visible {
+			v := visibleOrgs(s.Arg)
+			return &v
 		}
 	}
 	return nil
