@@ -91,8 +91,15 @@ func New(st store.Store, cfg Config) *Server {
 // Routes returns the route table (tests check it against the OpenAPI).
 func (s *Server) Routes() []Route { return s.routes }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. The response goes through the
+// compressing writer (compress.go) and, inside it, the ETag writer
+// (etag.go), which sees the body as the handler wrote it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, note := withNote(r)
+	w, finishCompressed := compressed(w, r)
+	defer finishCompressed()
+	w, finishTagged := etagged(w, r, note)
+	defer finishTagged()
 	if r.RequestURI == "*" {
 		// An HTTP/2 preface sent to HTTP/1.1 (net/http answers OPTIONS *
 		// itself) names no resource; the mux would answer 400 with an
@@ -217,13 +224,17 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, err)
 		return r, false
 	}
+	note := noteOf(r.Context())
+	note.clientID = g.ClientID
 	if scopes != nil && !g.Allows(scopes) {
 		w.Header().Set("WWW-Authenticate", auth.Challenge(nil, r, scopes))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeForbidden, "the access token does not hold a scope of this operation (one of: %s)",
 			strings.Join(auth.ShortNames(scopes), ", ")))
 		return r, false
 	}
-	if wait := s.limits.wait(g.ClientID); wait > 0 {
+	b := s.limits.take(g.ClientID)
+	s.limits.setHeaders(w.Header(), b)
+	if wait := b.retry; wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
 		return r, false
@@ -233,6 +244,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, err)
 		return r, false
 	}
+	note.viewKey = view.Key
 	return withView(r, view), true
 }
 
