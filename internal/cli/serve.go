@@ -15,7 +15,7 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M]\n\n"+
+	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M] [--log-format text|json] [--log-level L]\n\n"+
 		"Every flag may also come from the environment variable named beside it; a flag on the command line wins.")
 	db := e.dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -25,6 +25,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
+	logger := logFlags(fs)
 	nameEnv(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -49,12 +50,16 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "serving OneRoster 1.2 on http://%s%s\n", ln.Addr(), "/ims/oneroster/rostering/v1p2")
 	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
-		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB)})
+		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB),
+		Logger: logger(e.stderr)})
 }
 
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it.
+// Without cfg.Logger it logs as text on stderr.
 func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg httpapi.Config) int {
-	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	}
 	api := httpapi.New(st, cfg)
 	srv := &http.Server{
 		Handler:           api,

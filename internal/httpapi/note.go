@@ -12,8 +12,10 @@ import (
 // view), so the front cannot read it back from its own request's context;
 // the note is a pointer the two share.
 type requestNote struct {
-	clientID string // the authenticated client, "" before authentication
-	viewKey  string // jsonbind.View.Key of the client's view
+	requestID string // X-Request-Id (requestlog.go)
+	route     string // the mux's pattern that answered
+	clientID  string // the authenticated client, "" before authentication
+	viewKey   string // jsonbind.View.Key of the client's view
 }
 
 type noteKey struct{}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/jsonbind"
@@ -59,6 +60,9 @@ type Server struct {
 	prefetch prefetcher
 	// views holds the parsed sharing rules of clients, by rule text.
 	views sync.Map
+	// collections says of each route pattern whether it is a collection
+	// (the request log's records).
+	collections map[string]bool
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -84,6 +88,10 @@ func New(st store.Store, cfg Config) *Server {
 		s.objects = newObjectCache(cfg.CacheBytes)
 	}
 	s.routes = append(append(rosteringRoutes(), gradebookRoutes()...), resourcesRoutes()...)
+	s.collections = map[string]bool{}
+	for _, rt := range s.routes {
+		s.collections[rt.Method+" "+rt.Base+rt.Path] = rt.Collection
+	}
 	s.register()
 	return s
 }
@@ -92,11 +100,17 @@ func New(st store.Store, cfg Config) *Server {
 func (s *Server) Routes() []Route { return s.routes }
 
 // ServeHTTP implements http.Handler. The response goes through the
-// compressing writer (compress.go) and, inside it, the ETag writer
-// (etag.go), which sees the body as the handler wrote it.
+// request log's counting writer (requestlog.go), the compressing writer
+// (compress.go) and, inside it, the ETag writer (etag.go), which sees the
+// body as the handler wrote it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	r, note := withNote(r)
-	w, finishCompressed := compressed(w, r)
+	note.requestID = requestID(r.Header.Get("X-Request-Id"))
+	w.Header().Set("X-Request-Id", note.requestID)
+	lw := &loggedWriter{ResponseWriter: w}
+	defer s.logRequest(lw, r, note, start)
+	w, finishCompressed := compressed(lw, r)
 	defer finishCompressed()
 	w, finishTagged := etagged(w, r, note)
 	defer finishTagged()
@@ -108,7 +122,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "the request target * names no resource of this server"})
 		return
 	}
-	s.mux.ServeHTTP(w, withFrontPath(r))
+	r = withFrontPath(r)
+	s.mux.ServeHTTP(w, r)
+	note.route = r.Pattern // the mux sets it on the request it is given
 }
 
 func (s *Server) register() {
