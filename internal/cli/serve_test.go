@@ -133,3 +133,34 @@ func TestServeRequestLog(t *testing.T) {
 		t.Errorf("--log-level warn logged a request that went well:\n%s", stderr)
 	}
 }
+
+// TestServeMetricsAddr: --metrics-addr serves /metrics in the Prometheus
+// text format on an address of its own, counting the API's requests; the
+// API's address has no /metrics.
+func TestServeMetricsAddr(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	maddr := free.Addr().String()
+	free.Close()
+	addr, _ := startServe(t, "--db", newDB(t), "--addr", "127.0.0.1:0", "--metrics-addr", maddr)
+	get := func(url string) (int, string) {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	get("http://" + addr + "/healthz")
+	if s, _ := get("http://" + addr + "/metrics"); s != 404 {
+		t.Errorf("/metrics on the API's address: %d", s)
+	}
+	s, body := get("http://" + maddr + "/metrics")
+	if s != 200 || !strings.Contains(body, `oneroster_http_requests_total{client="",method="GET",route="/healthz",status="200"} 1`) {
+		t.Errorf("/metrics: %d\n%s", s, body)
+	}
+}

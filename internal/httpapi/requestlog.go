@@ -84,12 +84,14 @@ func (w *loggedWriter) Flush() { http.NewResponseController(w.ResponseWriter).Fl
 // Unwrap gives http.ResponseController the writer underneath.
 func (w *loggedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequest writes the request's log line.
-func (s *Server) logRequest(w *loggedWriter, r *http.Request, note *requestNote, start time.Time) {
+// endRequest counts the request in the metrics and writes its log line.
+func (s *Server) endRequest(w *loggedWriter, r *http.Request, note *requestNote, start time.Time) {
 	status := w.status
 	if status == 0 {
 		status = http.StatusOK // net/http's answer to a handler that wrote nothing
 	}
+	elapsed := time.Since(start)
+	s.metrics.observe(routeOf(note.route), r.Method, status, note.clientID, elapsed, w.bytes)
 	cancelled := errors.Is(context.Cause(r.Context()), context.Canceled)
 	level := slog.LevelInfo
 	if status >= 500 && !cancelled {
@@ -104,7 +106,7 @@ func (s *Server) logRequest(w *loggedWriter, r *http.Request, note *requestNote,
 		attrs = append(attrs, slog.String("client_id", note.clientID))
 	}
 	attrs = append(attrs, slog.String("method", r.Method), slog.String("route", routeOf(note.route)), slog.Int("status", status),
-		slog.Int64("bytes", w.bytes), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
+		slog.Int64("bytes", w.bytes), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000))
 	if n, ok := s.records(r, w.Header(), status, note.route); ok {
 		attrs = append(attrs, slog.Int("records", n))
 	}

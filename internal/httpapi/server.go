@@ -59,7 +59,8 @@ type Server struct {
 	// prefetch holds the next pages of bulk pulls (prefetch.go).
 	prefetch prefetcher
 	// views holds the parsed sharing rules of clients, by rule text.
-	views sync.Map
+	views   sync.Map
+	metrics *metrics
 	// collections says of each route pattern whether it is a collection
 	// (the request log's records).
 	collections map[string]bool
@@ -93,6 +94,7 @@ func New(st store.Store, cfg Config) *Server {
 		s.collections[rt.Method+" "+rt.Base+rt.Path] = rt.Collection
 	}
 	s.register()
+	s.metrics = newMetrics(s)
 	return s
 }
 
@@ -100,7 +102,7 @@ func New(st store.Store, cfg Config) *Server {
 func (s *Server) Routes() []Route { return s.routes }
 
 // ServeHTTP implements http.Handler. The response goes through the
-// request log's counting writer (requestlog.go), the compressing writer
+// request log's and the metrics' counting writer (requestlog.go), the compressing writer
 // (compress.go) and, inside it, the ETag writer (etag.go), which sees the
 // body as the handler wrote it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +111,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	note.requestID = requestID(r.Header.Get("X-Request-Id"))
 	w.Header().Set("X-Request-Id", note.requestID)
 	lw := &loggedWriter{ResponseWriter: w}
-	defer s.logRequest(lw, r, note, start)
+	defer s.endRequest(lw, r, note, start)
 	w, finishCompressed := compressed(lw, r)
 	defer finishCompressed()
 	w, finishTagged := etagged(w, r, note)
@@ -251,6 +253,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 	b := s.limits.take(g.ClientID)
 	s.limits.setHeaders(w.Header(), b)
 	if wait := b.retry; wait > 0 {
+		s.metrics.rateLimited.WithLabelValues(g.ClientID).Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
 		return r, false
