@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
@@ -77,6 +78,13 @@ func newMetrics(s *Server) *metrics {
 				Help: "Rendered objects looked for in the cache and read from the store.",
 			}, func() float64 { return float64(c.misses.Load()) }),
 		)
+	}
+	// The store's connection pools (go_sql_*, by db_name), when it has
+	// database/sql pools to show.
+	if p, ok := s.st.(interface{ Pools() map[string]*sql.DB }); ok {
+		for name, pool := range p.Pools() {
+			m.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
+		}
 	}
 	return m
 }

@@ -105,7 +105,12 @@ func TestMetrics(t *testing.T) {
 	if _, n := value("oneroster_http_requests_total", map[string]string{"route": route, "client": ""}); n != 0 {
 		t.Errorf("an authenticated request counted without its client")
 	}
-	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total"} {
+	for _, pool := range []string{"read", "write"} { // SQLite's two pools
+		if got, _ := value("go_sql_max_open_connections", map[string]string{"db_name": pool}); got < 1 {
+			t.Errorf("the %s pool's go_sql_max_open_connections: %v", pool, got)
+		}
+	}
+	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total", "go_sql_in_use_connections", "go_sql_wait_count_total"} {
 		if _, ok := families[name]; !ok {
 			t.Errorf("no %s", name)
 		}
