@@ -40,15 +40,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status >= 500 {
 		// The request log has the request; this line has the error, by
-		// the same request_id. A request the client cancelled fails
+		// the same request_id (which s.log adds from the context). A request the client cancelled fails
 		// because of that (a driver says so in its own words: "interrupted"):
 		// not a failure of the server, so only at DEBUG.
 		level := slog.LevelError
 		if errors.Is(context.Cause(r.Context()), context.Canceled) {
 			level = slog.LevelDebug
 		}
-		s.log.LogAttrs(r.Context(), level, "request failed", slog.String("request_id", noteOf(r.Context()).requestID),
-			slog.String("method", r.Method), slog.String("route", routeOf(r.Pattern)), slog.Any("err", err))
+		s.log.LogAttrs(r.Context(), level, "request failed", slog.String("method", r.Method),
+			slog.String("route", routeOf(r.Pattern)), slog.Any("err", err))
 	}
 	major := "failure"
 	if code == oneroster.CodeUnsupported {

@@ -40,6 +40,28 @@ import (
 // logged at level ERROR, every other at INFO, a cancelled one too: a
 // client hanging up is not a failure of the server.
 
+// requestIDHandler adds to every record logged with a request's context
+// (slog's ...Context functions) the request's request_id, so that an
+// error line of the token endpoint or of writeError is found beside the
+// request's own line.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if n, ok := ctx.Value(noteKey{}).(*requestNote); ok && n.requestID != "" {
+		rec = rec.Clone()
+		rec.AddAttrs(slog.String("request_id", n.requestID))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
+}
+
 // requestIDMax is the longest incoming X-Request-Id kept.
 const requestIDMax = 64
 
@@ -97,7 +119,7 @@ func (s *Server) endRequest(w *loggedWriter, r *http.Request, note *requestNote,
 	if status >= 500 && !cancelled {
 		level = slog.LevelError
 	}
-	if !s.log.Enabled(r.Context(), level) {
+	if !s.log.Enabled(context.Background(), level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 11)
@@ -116,7 +138,8 @@ func (s *Server) endRequest(w *loggedWriter, r *http.Request, note *requestNote,
 	if cancelled {
 		attrs = append(attrs, slog.Bool("cancelled", true))
 	}
-	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+	// Not the request's context: the line names its request_id first.
+	s.log.LogAttrs(context.Background(), level, "request", attrs...)
 }
 
 // routeOf is the route of a mux pattern as logged: its path, since the

@@ -126,16 +126,19 @@ func TestRequestLog(t *testing.T) {
 			t.Errorf("the log holds %q:\n%s", secretText, text)
 		}
 	}
-	var lines []map[string]any
+	var lines, failed []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatalf("not a JSON line: %v\n%s", err, l)
 		}
-		if m["msg"] == "request" {
+		switch {
+		case m["msg"] == "request":
 			lines = append(lines, m)
-		} else if m["level"] == "ERROR" {
+		case m["level"] == "ERROR":
 			t.Errorf("an error line: %s", l)
+		case m["msg"] == "request failed":
+			failed = append(failed, m)
 		}
 	}
 	if len(lines) != 5 {
@@ -175,4 +178,8 @@ func TestRequestLog(t *testing.T) {
 		t.Errorf("a 404 counts records: %v", lines[3])
 	}
 	check(4, map[string]any{"cancelled": true, "level": "INFO"})
+	// The cancelled request's failure is told at DEBUG, by its request_id.
+	if len(failed) != 1 || failed[0]["level"] != "DEBUG" || failed[0]["request_id"] != lines[4]["request_id"] {
+		t.Errorf("the cancelled request's failure lines: %v (its request line %v)", failed, lines[4])
+	}
 }

@@ -80,7 +80,7 @@ func New(st store.Store, cfg Config) *Server {
 	if cfg.Auth == nil && !cfg.NoAuth {
 		panic("httpapi: Config.Auth is required")
 	}
-	s := &Server{st: st, cfg: cfg, log: cfg.Logger, enc: jsonbind.NewEncoder(st), mux: http.NewServeMux(),
+	s := &Server{st: st, cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), enc: jsonbind.NewEncoder(st), mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst), prefetch: prefetcher{m: map[string]*prefetched{}}}
 	switch {
 	case cfg.CacheBytes == 0:
