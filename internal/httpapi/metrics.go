@@ -79,6 +79,9 @@ func newMetrics(s *Server) *metrics {
 			}, func() float64 { return float64(c.misses.Load()) }),
 		)
 	}
+	if s.st != nil {
+		m.reg.MustRegister(newImportCollector(s.st, s.log))
+	}
 	// The store's connection pools (go_sql_*, by db_name), when it has
 	// database/sql pools to show.
 	if p, ok := s.st.(interface{ Pools() map[string]*sql.DB }); ok {

@@ -105,6 +105,16 @@ func TestMetrics(t *testing.T) {
 	if _, n := value("oneroster_http_requests_total", map[string]string{"route": route, "client": ""}); n != 0 {
 		t.Errorf("an authenticated request counted without its client")
 	}
+	// The fixture's import, from the history.
+	if got, _ := value("oneroster_import_last_rows", map[string]string{"outcome": "imported"}); got < 10 {
+		t.Errorf("oneroster_import_last_rows{outcome=imported} = %v", got)
+	}
+	if got, _ := value("oneroster_import_last_finished_timestamp_seconds", map[string]string{"outcome": "imported"}); got < 1.7e9 {
+		t.Errorf("oneroster_import_last_finished_timestamp_seconds{outcome=imported} = %v", got)
+	}
+	if _, n := value("oneroster_import_last_duration_seconds", map[string]string{"outcome": "rejected"}); n != 0 {
+		t.Errorf("a rejected import that did not happen")
+	}
 	for _, pool := range []string{"read", "write"} { // SQLite's two pools
 		if got, _ := value("go_sql_max_open_connections", map[string]string{"db_name": pool}); got < 1 {
 			t.Errorf("the %s pool's go_sql_max_open_connections: %v", pool, got)
