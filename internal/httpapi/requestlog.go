@@ -113,6 +113,9 @@ func (s *Server) endRequest(w *loggedWriter, r *http.Request, note *requestNote,
 		status = http.StatusOK // net/http's answer to a handler that wrote nothing
 	}
 	elapsed := time.Since(start)
+	if r.Method == http.MethodHead {
+		w.bytes = 0 // written by the handler, dropped by net/http
+	}
 	s.metrics.observe(routeOf(note.route), r.Method, status, note.clientID, elapsed, w.bytes)
 	cancelled := errors.Is(context.Cause(r.Context()), context.Canceled)
 	level := slog.LevelInfo

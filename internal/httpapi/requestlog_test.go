@@ -120,6 +120,15 @@ func TestRequestLog(t *testing.T) {
 	creq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	api.ServeHTTP(httptest.NewRecorder(), creq)
 
+	// A HEAD: the handler writes the body, net/http sends none.
+	hreq, _ := http.NewRequest("HEAD", srv.URL+base+"/users/u-s1", nil)
+	hreq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	if res, err := rawClient.Do(hreq); err != nil || res.StatusCode != 200 {
+		t.Fatalf("HEAD: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+
 	text := logs.String()
 	for _, secretText := range []string{secret, tok.AccessToken, "Bearer", "Basic", "Simpson", "bart@example", "u-s1", "u-nobody"} {
 		if strings.Contains(text, secretText) {
@@ -141,8 +150,8 @@ func TestRequestLog(t *testing.T) {
 			failed = append(failed, m)
 		}
 	}
-	if len(lines) != 5 {
-		t.Fatalf("%d request lines, want 5:\n%s", len(lines), text)
+	if len(lines) != 6 {
+		t.Fatalf("%d request lines, want 6:\n%s", len(lines), text)
 	}
 	for _, m := range lines {
 		for _, k := range []string{"time", "level", "request_id", "method", "route", "status", "bytes", "duration_ms"} {
@@ -178,6 +187,7 @@ func TestRequestLog(t *testing.T) {
 		t.Errorf("a 404 counts records: %v", lines[3])
 	}
 	check(4, map[string]any{"cancelled": true, "level": "INFO"})
+	check(5, map[string]any{"method": "HEAD", "status": 200.0, "bytes": 0.0, "records": 1.0})
 	// The cancelled request's failure is told at DEBUG, by its request_id.
 	if len(failed) != 1 || failed[0]["level"] != "DEBUG" || failed[0]["request_id"] != lines[4]["request_id"] {
 		t.Errorf("the cancelled request's failure lines: %v (its request line %v)", failed, lines[4])
