@@ -41,7 +41,8 @@ func TestSmoke(t *testing.T) {
 		}
 	}
 	rows := []string{"import: wall time", "import: rows/s", "import: schema floor, ", "import: peak RSS"}
-	for _, s := range []string{"GET /users?limit=100", "GET /users?filter=", "GET /classes/{id}/students", "GET /users/{id}", "PUT /results/{id}"} {
+	for _, s := range []string{"GET /users?limit=100", restrictedUsersPage, "GET /users?filter=", "GET /classes/{id}/students", "GET /users/{id}", "PUT /results/{id}",
+		"sharing rules: "} {
 		rows = append(rows, s)
 	}
 	rows = append(rows, "deep paging: /users?limit=100&offset=0", "full pull: /users?limit=10000", "delta import:",
@@ -65,8 +66,8 @@ func TestSmoke(t *testing.T) {
 			}
 		}
 		for _, s := range []string{": requests/s |", ": p50 |", ": p99 |"} {
-			if n := strings.Count(sec, s); n != 5 {
-				t.Errorf("%s: %d rows ending in %q, want 5", e, n, s)
+			if n := strings.Count(sec, s); n != 6 {
+				t.Errorf("%s: %d rows ending in %q, want 6", e, n, s)
 			}
 		}
 	}

@@ -154,19 +154,31 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 		res.Err = err
 		return res
 	}
-
-	// 3. REST under load, each scenario beside the same bytes served from memory.
-	scen, err := scenarios(ctx, a)
+	// A vendor's client under sharing rules: one school, two properties hidden.
+	ra, err := newAPI(ctx, bin, dsn, srv.base, c.Conns, "--orgs", restrictedSchool, "--hide", "user.phone user.sms")
 	if err != nil {
 		res.Err = err
 		return res
 	}
+
+	// 3. REST under load, each scenario beside the same bytes served from memory.
+	scen, err := scenarios(ctx, a, ra)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	rps := map[string]float64{}
 	for _, s := range scen {
 		logf("%s: load %s", name, s.name)
-		if err := loadRows(ctx, c, a, s, &res); err != nil {
+		if rps[s.name], err = loadRows(ctx, c, a, s, &res); err != nil {
 			res.Err = err
 			return res
 		}
+	}
+	if full, restricted := rps[usersPage], rps[restrictedUsersPage]; full > 0 && restricted > 0 {
+		cost := full / restricted
+		res.add(row{Metric: "sharing rules: " + usersPage + " req/s unrestricted ÷ restricted to one school", Value: fmt.Sprintf("%.2f×", cost),
+			Target: "≤ 1.5×", Verdict: verdict(cost <= 1.5, fmt.Sprintf("%.2f× over", cost/1.5))})
 	}
 
 	// 4. Deep paging and the full pull.
@@ -390,9 +402,9 @@ func (s *server) stop() {
 
 // newAPI creates a client holding every scope with the CLI, as an operator
 // would, and fetches a token for it.
-func newAPI(ctx context.Context, bin, dsn, base string, conns int) (*api, error) {
-	m, err := runMeasured(ctx, nil, bin, "clients", "create", "--db", dsn, "--name", "bench",
-		"--scope", strings.Join(auth.ShortNames(auth.AllScopes), " "), "--json")
+func newAPI(ctx context.Context, bin, dsn, base string, conns int, rules ...string) (*api, error) {
+	m, err := runMeasured(ctx, nil, bin, append([]string{"clients", "create", "--db", dsn, "--name", "bench",
+		"--scope", strings.Join(auth.ShortNames(auth.AllScopes), " "), "--json"}, rules...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +473,15 @@ func listIDs(ctx context.Context, a *api, path, key string) ([]string, error) {
 	return ids, nil
 }
 
-func scenarios(ctx context.Context, a *api) ([]scenario, error) {
+// The scenarios the sharing rules' cost is read from, and the school the
+// restricted client sees (the generator's first, at every size).
+const (
+	usersPage           = "GET /users?limit=100"
+	restrictedUsersPage = "GET /users?limit=100 as a client restricted to one school, 2 properties hidden"
+	restrictedSchool    = "org/sch-001"
+)
+
+func scenarios(ctx context.Context, a, restricted *api) ([]scenario, error) {
 	users, err := listIDs(ctx, a, rostering+"/users", "users")
 	if err != nil {
 		return nil, err
@@ -501,8 +521,11 @@ func scenarios(ctx context.Context, a *api) ([]scenario, error) {
 	}
 	filter := "roles.role='student' AND dateLastModified>'2000-01-01T00:00:00Z'"
 	return []scenario{
-		{"GET /users?limit=100", true, func(ctx context.Context, i int) (*http.Request, error) {
+		{usersPage, true, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users?limit=100", nil)
+		}, 0},
+		{restrictedUsersPage, false, func(ctx context.Context, i int) (*http.Request, error) {
+			return restricted.request(ctx, "GET", rostering+"/users?limit=100", nil)
 		}, 0},
 		{"GET /users?filter=roles.role='student' AND dateLastModified>'2000-01-01…'&limit=100", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users"+q("filter", filter, "limit", "100"), nil)
@@ -521,23 +544,24 @@ func scenarios(ctx context.Context, a *api) ([]scenario, error) {
 }
 
 // loadRows runs a scenario against the server, then against a ceiling
-// server answering with the bytes of the scenario's first response.
-func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResult) error {
+// server answering with the bytes of the scenario's first response, and
+// returns the server's requests/s.
+func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResult) (float64, error) {
 	req, err := s.mk(ctx, 0)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var body []byte
 	body, err = readAll(resp)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if resp.StatusCode != s.status() {
-		return fmt.Errorf("%s: status %d: %s", s.name, resp.StatusCode, tail(body))
+		return 0, fmt.Errorf("%s: status %d: %s", s.name, resp.StatusCode, tail(body))
 	}
 	got := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, s.status(), s.mk)
 	if got.N == 0 {
@@ -546,7 +570,7 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 		res.add(row{Metric: s.name + ": p50", Value: "> " + c.Duration.String()})
 		res.add(row{Metric: s.name + ": p99", Value: "> " + c.Duration.String(), Verdict: missedIf(s.target)})
 		res.note("%s: no request completed within %s (%d errors)%s", s.name, c.Duration, got.Errors, firstErr(got))
-		return nil
+		return 0, nil
 	}
 	hdr := http.Header{"Content-Type": resp.Header.Values("Content-Type")}
 	if len(body) == 0 {
@@ -554,7 +578,7 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 	}
 	ce, err := startCeiling(200, hdr, body)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	cu, _ := url.Parse(ce.URL)
 	ceil := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, 200, func(ctx context.Context, i int) (*http.Request, error) {
@@ -579,9 +603,9 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 	res.note("%s: %d requests in %s, %d errors; ceiling %d requests in %s (%d-byte response)%s",
 		s.name, got.N, fmtDur(got.Elapsed), got.Errors, ceil.N, fmtDur(ceil.Elapsed), len(body), firstErr(got))
 	if got.Errors > 0 {
-		return fmt.Errorf("%s: %d requests failed: %s", s.name, got.Errors, got.FirstErr)
+		return got.RPS, fmt.Errorf("%s: %d requests failed: %s", s.name, got.Errors, got.FirstErr)
 	}
-	return nil
+	return got.RPS, nil
 }
 
 func firstErr(r loadResult) string {

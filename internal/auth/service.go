@@ -82,10 +82,23 @@ type Grant struct {
 	ClientID string
 	Scopes   []string
 	Expires  time.Time
-	// Hide is the client's sharing rule on properties (store.Client.Hide)
-	// as of the token's last lookup: cached as the token is, so a change
-	// takes effect within CacheTTL, as a revocation does.
-	Hide string
+	// Hide and Orgs are the client's sharing rules (store.Client) as of
+	// the token's last lookup: cached as the token is, so a change takes
+	// effect within CacheTTL, as a revocation does.
+	Hide, Orgs string
+}
+
+// Rules are a client's data-sharing rules: Hide, the properties it never
+// receives (jsonbind.ParseHide), and Orgs, the orgs whose data alone it
+// sees (sourcedIds separated by spaces; "" is every org). The caller
+// checks that the orgs exist.
+type Rules struct {
+	Hide, Orgs string
+}
+
+// canonOrgs writes an org list in canonical form: sorted, each once.
+func canonOrgs(orgs string) string {
+	return strings.Join(slices.Compact(slices.Sorted(slices.Values(strings.Fields(orgs)))), " ")
 }
 
 // Allows reports whether the grant holds any of scopes.
@@ -107,17 +120,17 @@ func New(st store.AuthStore, cfg Config) *Service {
 // receives what hide names (jsonbind.ParseHide; "" hides nothing), and
 // returns its id and secret. The secret is shown this once; only its hash
 // is kept.
-func (s *Service) CreateClient(ctx context.Context, name string, scopes []string, hide string) (id, secret string, err error) {
+func (s *Service) CreateClient(ctx context.Context, name string, scopes []string, rules Rules) (id, secret string, err error) {
 	if len(scopes) == 0 {
 		return "", "", errors.New("a client needs at least one scope")
 	}
-	hide, _, err = jsonbind.ParseHide(hide)
+	hide, _, err := jsonbind.ParseHide(rules.Hide)
 	if err != nil {
 		return "", "", err
 	}
 	id, secret = "orc_"+randomString(15), randomString(32)
 	err = s.st.CreateClient(ctx, store.Client{ID: id, Name: name, SecretHash: HashSecret(secret),
-		Scopes: strings.Join(scopes, " "), Hide: hide, CreatedAt: s.cfg.Now()})
+		Scopes: strings.Join(scopes, " "), Hide: hide, Orgs: canonOrgs(rules.Orgs), CreatedAt: s.cfg.Now()})
 	return id, secret, err
 }
 
@@ -146,6 +159,17 @@ func (s *Service) SetHide(ctx context.Context, id, hide string) (string, error) 
 		return "", err
 	}
 	return hide, s.st.SetClientHide(ctx, id, hide)
+}
+
+// SetOrgs replaces the orgs whose data an unrevoked client sees ("": every
+// org) and returns the list in canonical form; like SetHide, it reaches
+// the tokens already issued within CacheTTL.
+func (s *Service) SetOrgs(ctx context.Context, id, orgs string) (string, error) {
+	if err := s.unrevoked(ctx, id); err != nil {
+		return "", err
+	}
+	orgs = canonOrgs(orgs)
+	return orgs, s.st.SetClientOrgs(ctx, id, orgs)
 }
 
 func (s *Service) unrevoked(ctx context.Context, id string) error {
@@ -305,7 +329,7 @@ func (s *Service) Authenticate(r *http.Request) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: t.ExpiresAt, Hide: t.Hide}
+	g := Grant{ClientID: t.ClientID, Scopes: strings.Fields(t.Scopes), Expires: t.ExpiresAt, Hide: t.Hide, Orgs: t.Orgs}
 	s.mu.Lock()
 	if len(s.cache) > 100000 {
 		clear(s.cache) // a crude bound; valid tokens are simply checked again

@@ -252,3 +252,63 @@ func TestClientRules(t *testing.T) {
 		t.Errorf("update of an unknown client: exit %d", r.code)
 	}
 }
+
+// TestClientOrgs: a client's orgs rule names orgs the store holds (an
+// unknown one is refused by name, and nothing changes), is shown by list,
+// and --all-orgs lifts it.
+func TestClientOrgs(t *testing.T) {
+	dir := t.TempDir()
+	pkg, db := filepath.Join(dir, "pkg"), filepath.Join(dir, "o.db")
+	if r := run(t, "generate", "--out", pkg, "--students", "30", "--seed", "4"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, "import", "--db", db, pkg); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := run(t, "clients", "create", "--db", db, "--name", "x", "--scope", "roster.readonly", "--orgs", "org/sch-001 no-such-school")
+	if r.code != cli.ExitRejected || !strings.Contains(r.stderr, `no org has sourcedId "no-such-school"`) {
+		t.Errorf("create with an unknown org: %d %s", r.code, r.stderr)
+	}
+	r = run(t, "clients", "create", "--db", db, "--name", "reading app", "--scope", "roster.readonly", "--orgs", "org/sch-002 org/sch-001 org/sch-001", "--json")
+	var created struct {
+		ClientID string   `json:"client_id"`
+		Orgs     []string `json:"orgs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || !slices.Equal(created.Orgs, []string{"org/sch-001", "org/sch-002"}) {
+		t.Fatalf("create --orgs: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--hide", "demographics user.phone"); r.code != 0 {
+		t.Fatalf("update --hide: %s", r.stderr)
+	}
+	out := filepath.Join(dir, "vendor")
+	if r := run(t, "export", "--db", db, "--client", created.ClientID, out); r.code != 0 {
+		t.Fatalf("export --client: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "demographics.csv")); err == nil {
+		t.Error("export --client wrote the demographics the client may not see")
+	}
+	if _, err := os.Stat(filepath.Join(out, "users.csv")); err != nil {
+		t.Errorf("export --client: %v", err)
+	}
+	if r := run(t, "export", "--db", db, "--client", "orc_nobody", filepath.Join(dir, "none")); r.code != cli.ExitRejected || !strings.Contains(r.stderr, "--client") {
+		t.Errorf("export --client of an unknown client: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--orgs", "nope"); r.code != cli.ExitRejected {
+		t.Errorf("update --orgs with an unknown org: exit %d", r.code)
+	}
+	if r := run(t, "clients", "list", "--db", db); !strings.Contains(r.stdout, "org/sch-001 org/sch-002") {
+		t.Errorf("list after a refused update: %s", r.stdout)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--all-orgs"); r.code != 0 || !strings.Contains(r.stdout, "sees every org") {
+		t.Errorf("update --all-orgs: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "clients", "list", "--db", db, "--json"); strings.Contains(r.stdout, `"orgs"`) || !strings.Contains(r.stdout, `"usage": {`) || !strings.Contains(r.stdout, `"30d"`) {
+		t.Errorf("list after --all-orgs: %s", r.stdout)
+	}
+	if r := run(t, "clients", "list", "--db", db); !strings.Contains(r.stdout, "LAST_USED") || !strings.Contains(r.stdout, "REQUESTS_24H") {
+		t.Errorf("list (table) has no usage columns: %s", r.stdout)
+	}
+	if r := run(t, "clients", "update", "--db", db, created.ClientID, "--orgs", "org/sch-001", "--all-orgs"); r.code != cli.ExitUsage {
+		t.Errorf("--orgs with --all-orgs: exit %d", r.code)
+	}
+}

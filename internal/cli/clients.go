@@ -3,22 +3,27 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
 )
 
 func runClients(ctx context.Context, e *env, args []string) int {
-	const usage = "create --name NAME --scope \"S1 S2 …\" [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
+	const usage = "create --name NAME --scope \"S1 S2 …\" [--orgs \"ID …\"] [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--orgs \"ID …\" | --all-orgs] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
 	fs := e.flags("clients", usage)
 	db := e.dbFlag(fs)
 	name := fs.String("name", "", "create: a name for the client (who uses it)")
 	scope := fs.String("scope", "", "create, update: space-separated scopes, short (roster.readonly) or full URIs")
 	hide := fs.String("hide", "", "create, update: properties the client never receives, e.g. \"user.phone user.sms demographics\" (update: \"\" hides nothing again)")
+	orgs := fs.String("orgs", "", "create, update: the orgs whose data alone the client sees, with every org below them (sourcedIds separated by spaces)")
+	allOrgs := fs.Bool("all-orgs", false, "update: the client sees every org again")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -40,8 +45,14 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var scopes []string
 	if sub == "update" {
-		if !set["scope"] && !set["hide"] {
-			return usageErr(e, fs, fmt.Errorf("update needs --scope or --hide (or both)"))
+		if !set["scope"] && !set["hide"] && !set["orgs"] && !set["all-orgs"] {
+			return usageErr(e, fs, fmt.Errorf("update needs --scope, --orgs, --all-orgs or --hide"))
+		}
+		if set["orgs"] && set["all-orgs"] {
+			return usageErr(e, fs, fmt.Errorf("--orgs and --all-orgs exclude each other"))
+		}
+		if set["orgs"] && strings.TrimSpace(*orgs) == "" {
+			return usageErr(e, fs, fmt.Errorf("--orgs is empty; name at least one org, or give --all-orgs"))
 		}
 		if set["scope"] {
 			if scopes, err = auth.ParseScopes(*scope); err != nil || len(scopes) == 0 {
@@ -86,7 +97,10 @@ func runClients(ctx context.Context, e *env, args []string) int {
 	}
 	switch sub {
 	case "create":
-		id, secret, err := svc.CreateClient(ctx, *name, scopes, *hide)
+		if err := orgsExist(ctx, st, *orgs); err != nil {
+			return fail(err)
+		}
+		id, secret, err := svc.CreateClient(ctx, *name, scopes, auth.Rules{Hide: *hide, Orgs: *orgs})
 		if err != nil {
 			return fail(err)
 		}
@@ -99,11 +113,15 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				ID     string   `json:"client_id"`
 				Secret string   `json:"client_secret"`
 				Scope  string   `json:"scope"`
+				Orgs   []string `json:"orgs,omitempty"`
 				Hide   []string `json:"hide,omitempty"`
-			}{id, secret, strings.Join(scopes, " "), strings.Fields(c.Hide)})
+			}{id, secret, strings.Join(scopes, " "), strings.Fields(c.Orgs), strings.Fields(c.Hide)})
 			return ExitOK
 		}
 		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\nscope:         %s\n", id, secret, strings.Join(auth.ShortNames(scopes), " "))
+		if c.Orgs != "" {
+			fmt.Fprintf(e.stdout, "orgs:          %s\n", c.Orgs)
+		}
 		if c.Hide != "" {
 			fmt.Fprintf(e.stdout, "hide:          %s\n", c.Hide)
 		}
@@ -114,6 +132,23 @@ func runClients(ctx context.Context, e *env, args []string) int {
 				return fail(err)
 			}
 			fmt.Fprintf(e.stdout, "%s: scope %s; its tokens stopped working, the next one holds the new scopes\n", rest[0], strings.Join(auth.ShortNames(scopes), " "))
+		}
+		if set["orgs"] || set["all-orgs"] {
+			list := *orgs
+			if *allOrgs {
+				list = ""
+			}
+			if err := orgsExist(ctx, st, list); err != nil {
+				return fail(err)
+			}
+			canon, err := svc.SetOrgs(ctx, rest[0], list)
+			if err != nil {
+				return fail(err)
+			}
+			if canon == "" {
+				canon = "every org"
+			}
+			fmt.Fprintf(e.stdout, "%s: sees %s, within %s for tokens already issued\n", rest[0], canon, "10s")
 		}
 		if set["hide"] {
 			canon, err := svc.SetHide(ctx, rest[0], *hide)
@@ -130,34 +165,55 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return fail(err)
 		}
+		now := time.Now()
+		day, err := st.UsageSince(ctx, now.Add(-24*time.Hour))
+		if err != nil {
+			return fail(err)
+		}
+		month, err := st.UsageSince(ctx, now.Add(-30*24*time.Hour))
+		if err != nil {
+			return fail(err)
+		}
 		if *asJSON {
 			type out struct {
 				ClientID  string   `json:"client_id"`
 				Name      string   `json:"name"`
 				Scope     string   `json:"scope"`
+				Orgs      []string `json:"orgs,omitempty"`
 				Hide      []string `json:"hide,omitempty"`
 				CreatedAt string   `json:"created_at"`
 				RotatedAt string   `json:"rotated_at,omitempty"`
 				RevokedAt string   `json:"revoked_at,omitempty"`
+				LastUsed  string   `json:"last_used,omitempty"`
+				Usage     struct {
+					Day   counts `json:"24h"`
+					Month counts `json:"30d"`
+				} `json:"usage"`
 			}
 			list := []out{}
 			for _, c := range cs {
-				list = append(list, out{c.ID, c.Name, c.Scopes, strings.Fields(c.Hide), oneroster.FormatTime(c.CreatedAt), oneroster.FormatTime(c.RotatedAt), oneroster.FormatTime(c.RevokedAt)})
+				o := out{ClientID: c.ID, Name: c.Name, Scope: c.Scopes, Orgs: strings.Fields(c.Orgs), Hide: strings.Fields(c.Hide),
+					CreatedAt: oneroster.FormatTime(c.CreatedAt), RotatedAt: oneroster.FormatTime(c.RotatedAt), RevokedAt: oneroster.FormatTime(c.RevokedAt),
+					LastUsed: oneroster.FormatTime(month[c.ID].LastUsed)}
+				o.Usage.Day = counts{day[c.ID].Requests, day[c.ID].Records}
+				o.Usage.Month = counts{month[c.ID].Requests, month[c.ID].Records}
+				list = append(list, o)
 			}
 			printJSON(list)
 			return ExitOK
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tSCOPES\tHIDES")
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tCREATED\tREVOKED\tLAST_USED\tREQUESTS_24H\tRECORDS_24H\tREQUESTS_30D\tRECORDS_30D\tSCOPES\tORGS\tHIDES")
+		dash := func(s string) string {
+			if s == "" {
+				return "-"
+			}
+			return s
+		}
 		for _, c := range cs {
-			revoked, hides := oneroster.FormatTime(c.RevokedAt), c.Hide
-			if revoked == "" {
-				revoked = "-"
-			}
-			if hides == "" {
-				hides = "-"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), revoked, strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), hides)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", c.ID, c.Name, oneroster.FormatTime(c.CreatedAt), dash(oneroster.FormatTime(c.RevokedAt)),
+				dash(oneroster.FormatTime(month[c.ID].LastUsed)), day[c.ID].Requests, day[c.ID].Records, month[c.ID].Requests, month[c.ID].Records,
+				strings.Join(auth.ShortNames(strings.Fields(c.Scopes)), " "), dash(c.Orgs), dash(c.Hide))
 		}
 		tw.Flush()
 	case "revoke":
@@ -177,4 +233,28 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "client_id:     %s\nclient_secret: %s\n\nThe old secret and its tokens no longer work.\n", rest[0], secret)
 	}
 	return ExitOK
+}
+
+// orgsExist refuses an org list that names an org the store does not hold
+// as active, naming it: a rule that lists a mistyped school would show the
+// client nothing, and nobody would know why.
+func orgsExist(ctx context.Context, st store.Store, orgs string) error {
+	for _, id := range strings.Fields(orgs) {
+		status, err := st.Status(ctx, oneroster.Org, id)
+		switch {
+		case errors.Is(err, oneroster.ErrNotFound):
+			return fmt.Errorf("--orgs: no org has sourcedId %q (oneroster export, or GET /orgs, lists them)", id)
+		case err != nil:
+			return err
+		case status != "active":
+			return fmt.Errorf("--orgs: org %q is deleted (tobedeleted)", id)
+		}
+	}
+	return nil
+}
+
+// counts are a client's requests and the records it received.
+type counts struct {
+	Requests int64 `json:"requests"`
+	Records  int64 `json:"records"`
 }

@@ -74,7 +74,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return ExitRejected
 	}
 	svc := auth.New(st, auth.Config{})
-	id, secret, err := svc.CreateClient(ctx, "demo", auth.AllScopes, "")
+	id, secret, err := svc.CreateClient(ctx, "demo", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster demo: %v\n", err)
 		return ExitRejected

@@ -3,14 +3,19 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvexport"
+	"github.com/oneroster/oneroster/internal/jsonbind"
+	"github.com/oneroster/oneroster/internal/store"
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("export", "[--db DSN] [--since RFC3339] OUT")
+	fs := e.flags("export", "[--db DSN] [--since RFC3339] [--client ID] OUT")
 	db := e.dbFlag(fs)
+	client := fs.String("client", "", "export only what this API client may see (its --orgs and --hide rules), for a vendor that takes CSV files")
 	since := fs.String("since", "", "export a delta package of what changed after this time (RFC 3339, e.g. 2026-01-31T00:00:00Z)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -32,6 +37,26 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return storeErr(e, "export", err)
 	}
 	defer st.Close()
+	if *client != "" {
+		c, err := auth.New(st, auth.Config{}).Client(ctx, *client)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "oneroster export: --client: %v\n", err)
+			return ExitRejected
+		}
+		if !c.RevokedAt.IsZero() {
+			fmt.Fprintf(e.stderr, "oneroster export: --client: client %s is revoked\n", c.ID)
+			return ExitRejected
+		}
+		v, err := jsonbind.NewView(c.Hide, c.Orgs)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "oneroster export: --client: %v\n", err)
+			return ExitRejected
+		}
+		if len(v.Orgs) > 0 {
+			o.Visible = []store.Subset{{Name: store.Visible, Arg: strings.Join(v.Orgs, " ")}}
+		}
+		o.Blank, o.Skip = csvexport.Hidden(v.Hide)
+	}
 	if p := progressPrinter(e.stderr); p != nil {
 		o.Progress = p
 	}

@@ -104,6 +104,9 @@ func serve(ctx context.Context, e *env, st store.Store, ln, metricsLn net.Listen
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(e.stderr, "oneroster serve: shutdown: %v\n", err)
 	}
+	if err := api.FlushUsage(shutdown); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster serve: the last usage figures were not saved: %v\n", err)
+	}
 	return ExitOK
 }
 

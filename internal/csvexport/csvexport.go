@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/oneroster/oneroster/internal/csvbind"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/schema"
 	"github.com/oneroster/oneroster/internal/store"
 )
@@ -32,6 +33,14 @@ type Options struct {
 	Since time.Time
 	// Progress, when set, is called as files are written.
 	Progress func(file string, rows int)
+	// Visible, when set, exports only what one client may see (a
+	// store.Visible subset: the export a district sends a vendor instead
+	// of API access). Blank names the columns written empty, as
+	// "table.column" ("users.phone", "users.metadata" for the metadata
+	// columns), and Skip the tables left out whole (demographics).
+	Visible []store.Subset
+	Blank   map[string]bool
+	Skip    map[string]bool
 }
 
 // Summary counts the rows written per file.
@@ -70,7 +79,10 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 	}
 	for _, spec := range csvbind.Files {
 		table := spec.Table
-		n, keys, err := survey(ctx, st, table, since)
+		if o.Skip[table] {
+			continue
+		}
+		n, keys, err := survey(ctx, st, table, since, o)
 		if err != nil {
 			return sum, err
 		}
@@ -81,7 +93,7 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 		if err != nil {
 			return sum, err
 		}
-		rows, err := writeFile(ctx, st, w, spec, table, since, keys, o.Progress)
+		rows, err := writeFile(ctx, st, w, spec, table, since, keys, o)
 		if err != nil {
 			return sum, err
 		}
@@ -105,12 +117,12 @@ func Export(ctx context.Context, st store.Exporter, out string, o Options) (Summ
 
 // survey counts a table's exported rows and collects its metadata keys,
 // which become metadata.* columns.
-func survey(ctx context.Context, st store.Exporter, table string, since time.Time) (int, []string, error) {
+func survey(ctx context.Context, st store.Exporter, table string, since time.Time, o Options) (int, []string, error) {
 	n := 0
 	keys := map[string]bool{}
 	err := st.ExportRows(ctx, table, since, func(vals []string) error {
 		n++
-		if m := vals[len(vals)-1]; m != "" {
+		if m := vals[len(vals)-1]; m != "" && !o.Blank[table+".metadata"] {
 			var obj map[string]any
 			if json.Unmarshal([]byte(m), &obj) == nil {
 				for k := range obj {
@@ -119,7 +131,7 @@ func survey(ctx context.Context, st store.Exporter, table string, since time.Tim
 			}
 		}
 		return nil
-	})
+	}, o.Visible...)
 	out := make([]string, 0, len(keys))
 	for k := range keys {
 		out = append(out, k)
@@ -129,7 +141,8 @@ func survey(ctx context.Context, st store.Exporter, table string, since time.Tim
 }
 
 func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvbind.FileSpec, table string, since time.Time, keys []string,
-	progress func(string, int)) (int, error) {
+	o Options) (int, error) {
+	progress := o.Progress
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	header := make([]string, 0, len(spec.Columns)+len(keys))
@@ -152,6 +165,8 @@ func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvbin
 				v = "" // bulk rows leave both blank
 			case c.Format == schema.Date && len(v) > 10:
 				v = v[:10] // a date-time written through REST, in a Date column
+			case o.Blank[table+"."+c.Name]:
+				v = ""
 			}
 			rec[i] = v
 		}
@@ -167,7 +182,7 @@ func writeFile(ctx context.Context, st store.Exporter, w io.Writer, spec *csvbin
 			progress(spec.Name, n)
 		}
 		return cw.Write(rec)
-	})
+	}, o.Visible...)
 	if err != nil {
 		return n, err
 	}
@@ -286,4 +301,34 @@ func (z *zipSink) abort() {
 	}
 	z.f.Close()
 	os.Remove(z.f.Name())
+}
+
+// Hidden turns a client's hidden properties ("entity.property", as
+// jsonbind.View.Hide holds them) into what its export leaves out: the
+// columns written blank ("table.column"; a hidden metadata drops the
+// metadata.* columns) and the files left out whole (an entity hidden as
+// a whole, or a property kept in a file of its own, such as a user's
+// userProfiles or a line item's learningObjectiveSet).
+func Hidden(hide map[string]bool) (blank, skip map[string]bool) {
+	blank, skip = map[string]bool{}, map[string]bool{}
+	for _, e := range oneroster.Entities {
+		if hide[e.Name] {
+			skip[e.Table] = true
+			continue
+		}
+		for _, f := range e.Fields {
+			if !hide[e.Name+"."+f.Name] {
+				continue
+			}
+			switch {
+			case f.Link != nil:
+				skip[f.Link.Table] = true
+			case f.Name == "userProfiles":
+				skip[oneroster.UserProfile.Table] = true
+			case f.Col != "":
+				blank[e.Table+"."+f.Col] = true
+			}
+		}
+	}
+	return blank, skip
 }

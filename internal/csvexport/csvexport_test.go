@@ -3,8 +3,10 @@ package csvexport_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
+	"github.com/oneroster/oneroster/internal/store/postgres/pgtest"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -148,5 +151,67 @@ func TestDeltaSince(t *testing.T) {
 		if _, err := other.Get(ctx, g.e, g.id); err == nil {
 			t.Errorf("the deletion of %s %s did not travel", g.e.Name, g.id)
 		}
+	}
+}
+
+// TestClientExport (issue 16 item 5): the package a client with sharing
+// rules may see is, byte for byte, the bulk export of a store holding
+// only what its rule allows (storetest.VisiblePackage, built from the CSV
+// rows without SQL), with the same hidden columns blank and files left
+// out. Both engines.
+func TestClientExport(t *testing.T) {
+	ctx := context.Background()
+	pkg := filepath.Join(t.TempDir(), "pkg")
+	if _, err := generate.Write(pkg, generate.Options{Students: 1300, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	orgs := []string{"org/sch-002"}
+	blank, skip := csvexport.Hidden(map[string]bool{"user.phone": true, "user.metadata": true, "demographics": true, "lineItem.learningObjectiveSet": true})
+	if !blank["users.phone"] || !skip["demographics"] || !skip["lineItemLearningObjectiveIds"] {
+		t.Fatalf("Hidden: blank %v, skip %v", blank, skip)
+	}
+	for _, eng := range []struct {
+		name string
+		open func(t *testing.T) store.Store
+	}{{"sqlite", open}, {"postgres", func(t *testing.T) store.Store { return pgtest.Open(t) }}} {
+		t.Run(eng.name, func(t *testing.T) {
+			main, oracle := eng.open(t), eng.open(t)
+			importtest.MustImport(t, main, pkg, storetest.T1)
+			importtest.MustImport(t, oracle, storetest.VisiblePackage(t, pkg, orgs), storetest.T1)
+			got, want := filepath.Join(t.TempDir(), "got"), filepath.Join(t.TempDir(), "want")
+			if _, err := csvexport.Export(ctx, main, got, csvexport.Options{Blank: blank, Skip: skip,
+				Visible: []store.Subset{{Name: store.Visible, Arg: strings.Join(orgs, " ")}}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := csvexport.Export(ctx, oracle, want, csvexport.Options{Blank: blank, Skip: skip}); err != nil {
+				t.Fatal(err)
+			}
+			g, w := readDir(t, got), readDir(t, want)
+			users, err := csv.NewReader(strings.NewReader(g["users.csv"])).ReadAll()
+			if err != nil || len(users) < 100 {
+				t.Fatalf("users.csv: %d rows, %v", len(users), err)
+			}
+			phone := slices.Index(users[0], "phone")
+			phones := 0
+			for _, u := range users[1:] {
+				if u[phone] != "" {
+					phones++
+				}
+			}
+			if len(g) < 15 || g["demographics.csv"] != "" || phones != 0 || strings.Contains(g["users.csv"], "metadata.") {
+				t.Errorf("the client's package: %d files, demographics %d bytes, %d phone numbers, metadata columns %v",
+					len(g), len(g["demographics.csv"]), phones, strings.Contains(g["users.csv"], "metadata."))
+			}
+			for name := range w {
+				if g[name] != w[name] {
+					t.Errorf("%s differs from the oracle's (%d and %d bytes)\n%.2000s", name, len(g[name]), len(w[name]), cmp.Diff(w[name], g[name]))
+				}
+			}
+			for name := range g {
+				if _, ok := w[name]; !ok {
+					t.Errorf("%s is in the client's package, not in the oracle's", name)
+				}
+			}
+		})
 	}
 }

@@ -254,7 +254,7 @@ func TestDeltaSequence(t *testing.T) {
 	ctx := context.Background()
 	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	svc := auth.New(st, auth.Config{})
-	id, secret, err := svc.CreateClient(ctx, "t", auth.AllScopes, "")
+	id, secret, err := svc.CreateClient(ctx, "t", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		t.Fatal(err)
 	}

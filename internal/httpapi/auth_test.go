@@ -83,7 +83,7 @@ func (f *authFixture) advance(d time.Duration) {
 
 func (f *authFixture) client(scopes ...string) (id, secret string) {
 	f.t.Helper()
-	id, secret, err := f.svc.CreateClient(context.Background(), "t", scopes, "")
+	id, secret, err := f.svc.CreateClient(context.Background(), "t", scopes, auth.Rules{})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestETagPerView(t *testing.T) {
 	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	svc := auth.New(st, auth.Config{CacheTTL: time.Millisecond})
 	token := func(hide string) string {
-		id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, hide)
+		id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, auth.Rules{Hide: hide})
 		if err != nil {
 			t.Fatal(err)
 		}

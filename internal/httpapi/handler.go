@@ -15,6 +15,21 @@ import (
 	"github.com/oneroster/oneroster/internal/store"
 )
 
+// checkParents answers 404 when an object the path names (the class of
+// /classes/{id}/students) does not exist, or is outside the client's view.
+func (s *Server) checkParents(r *http.Request, rt *Route, view jsonbind.View) error {
+	for _, p := range rt.parents {
+		sc := visibleTo(view)
+		if p.within != nil {
+			sc = append(p.within(r.PathValue), sc...)
+		}
+		if _, err := s.st.Status(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // serve runs one read operation: parse, check parents, read, render.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	params, err := query.Parse(r.URL.Query(), query.Options{DefaultLimit: 100, MaxLimit: s.cfg.MaxLimit, Collection: rt.Collection})
@@ -42,18 +57,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		writeJSON(w, append(jsonbind.AppendString([]byte{'{'}, rt.Entity.Plural), ":[]}"...))
 		return nil
 	}
-	for _, p := range rt.parents {
-		var sc []store.Subset
-		if p.within != nil {
-			sc = p.within(r.PathValue)
-		}
-		if _, err := s.st.Status(ctx, p.entity, r.PathValue(p.param), sc...); err != nil {
-			return err
-		}
+	if err := s.checkParents(r, rt, view); err != nil {
+		return err
 	}
-	var sc []store.Subset
+	sc := visibleTo(view)
 	if rt.within != nil {
-		sc = rt.within(r.PathValue)
+		sc = append(rt.within(r.PathValue), sc...)
 	}
 	base := s.baseURL(r)
 	render := view.Fields(rt.Entity, fields)
@@ -70,11 +79,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		var version int64
 		cache := fields == nil && s.objects != nil
 		if cache {
-			if version, err = s.st.Version(ctx, rt.Entity); err != nil {
+			if version, err = s.version(ctx, rt.Entity, view); err != nil {
 				return err
 			}
 			key = objectKey{rt.Method + " " + rt.Base + rt.Path, base, r.URL.Path, view.Key}
 			if o, ok := s.objects.get(key, version); ok {
+				countRecords(ctx, 1)
 				writeJSON(w, o)
 				return nil
 			}
@@ -83,6 +93,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		if err != nil {
 			return err
 		}
+		recs := []store.Record{rec}
+		if err := s.trim(ctx, view, rt.Entity, recs); err != nil {
+			return err
+		}
+		rec = recs[0]
 		*b = append(*b, '{')
 		*b = jsonbind.AppendString(*b, rt.Entity.Name)
 		*b = append(*b, ':')
@@ -91,6 +106,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		if cache {
 			s.objects.put(key, version, append([]byte(nil), *b...))
 		}
+		countRecords(ctx, 1)
 		writeJSON(w, *b)
 		return nil
 	}
@@ -99,13 +115,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 		// cache lookup per object would only add a query; they take the
 		// direct path (and the next page is prepared while the consumer
 		// reads this one, see prefetch.go).
-		body, total, err := s.bulkPage(ctx, rt, sc, params, render, base, r.URL, view.Key)
+		body, total, err := s.bulkPage(ctx, rt, sc, params, render, base, r.URL, view)
 		if err != nil {
 			return err
 		}
 		h := w.Header()
 		h.Set("X-Total-Count", strconv.Itoa(total))
 		h.Set("Link", links(base, r.URL, params.Limit, params.Offset, total))
+		countRecords(ctx, max(0, min(params.Limit, total-params.Offset)))
 		writeJSON(w, body)
 		return nil
 	}
@@ -122,6 +139,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *Route) error 
 	h := w.Header()
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	h.Set("Link", links(base, r.URL, params.Limit, params.Offset, page.Total))
+	countRecords(ctx, len(objs))
 	// The objects are copied into one buffer of the exact size, written
 	// with one call: written one by one, each filled the connection's
 	// 4 kB buffer and cost a system call (an 88 kB page of 100 users made
@@ -182,6 +200,9 @@ func (s *Server) cachedObjects(ctx context.Context, e *oneroster.Entity, page st
 	if len(missing) > 0 {
 		recs, err := s.st.GetMany(ctx, e, missing)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.trim(ctx, view, e, recs); err != nil {
 			return nil, err
 		}
 		for _, rec := range recs {

@@ -43,7 +43,7 @@ func newServer(t testing.TB, st store.Store, cfg httpapi.Config) (*httptest.Serv
 		// slow the benchmarks, which serve through here too).
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes, "")
+	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		t.Fatal(err)
 	}

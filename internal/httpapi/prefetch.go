@@ -81,17 +81,17 @@ func pageKey(rt *Route, u *url.URL, offset int, base, view string) string {
 // cache): from a prefetched copy when one is current, else read and
 // rendered now. A page with a next one starts preparing it.
 func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Subset, params query.Params, fields map[string]bool,
-	base string, u *url.URL, view string) ([]byte, int, error) {
+	base string, u *url.URL, view jsonbind.View) ([]byte, int, error) {
 	prefetch := params.Limit > 1000
 	if prefetch {
-		if e := s.prefetch.take(pageKey(rt, u, params.Offset, base, view)); e != nil {
+		if e := s.prefetch.take(pageKey(rt, u, params.Offset, base, view.Key)); e != nil {
 			select {
 			case <-e.done:
 			case <-ctx.Done():
 				return nil, 0, ctx.Err()
 			}
 			if e.err == nil {
-				v, err := s.st.Version(ctx, rt.Entity)
+				v, err := s.version(ctx, rt.Entity, view)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -102,7 +102,7 @@ func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Subset, par
 			}
 		}
 	}
-	body, page, err := s.renderPage(ctx, rt, sc, params, fields, base)
+	body, page, err := s.renderPage(ctx, rt, sc, params, fields, base, view)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -113,13 +113,13 @@ func (s *Server) bulkPage(ctx context.Context, rt *Route, sc []store.Subset, par
 }
 
 // prefetchNext prepares the page after this one in the background.
-func (s *Server) prefetchNext(rt *Route, sc []store.Subset, params query.Params, fields map[string]bool, base string, u *url.URL, total int, view string) {
+func (s *Server) prefetchNext(rt *Route, sc []store.Subset, params query.Params, fields map[string]bool, base string, u *url.URL, total int, view jsonbind.View) {
 	next := params
 	next.Offset += params.Limit
 	if next.Offset >= total {
 		return
 	}
-	e, ok := s.prefetch.start(pageKey(rt, u, next.Offset, base, view))
+	e, ok := s.prefetch.start(pageKey(rt, u, next.Offset, base, view.Key))
 	if !ok {
 		return
 	}
@@ -128,7 +128,7 @@ func (s *Server) prefetchNext(rt *Route, sc []store.Subset, params query.Params,
 		ctx, cancel := context.WithTimeout(context.Background(), prefetchTTL)
 		defer cancel()
 		var page store.Page
-		e.body, page, e.err = s.renderPage(ctx, rt, sc, next, fields, base)
+		e.body, page, e.err = s.renderPage(ctx, rt, sc, next, fields, base, view)
 		e.version, e.total = page.Version, page.Total
 	}()
 }
@@ -136,9 +136,12 @@ func (s *Server) prefetchNext(rt *Route, sc []store.Subset, params query.Params,
 // renderPage reads a page with whole records and renders it; a large page
 // is rendered in two halves on two cores.
 func (s *Server) renderPage(ctx context.Context, rt *Route, sc []store.Subset, params query.Params, fields map[string]bool,
-	base string) ([]byte, store.Page, error) {
+	base string, view jsonbind.View) ([]byte, store.Page, error) {
 	page, err := s.st.List(ctx, store.ListRequest{Entity: rt.Entity, Within: sc, Params: params})
 	if err != nil {
+		return nil, page, err
+	}
+	if err := s.trim(ctx, view, rt.Entity, page.Records); err != nil {
 		return nil, page, err
 	}
 	b := jsonbind.AppendString([]byte{'{'}, rt.Entity.Plural)

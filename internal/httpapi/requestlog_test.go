@@ -54,7 +54,7 @@ func TestRequestLog(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	svc := auth.New(st, auth.Config{})
-	id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, "")
+	id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		t.Fatal(err)
 	}

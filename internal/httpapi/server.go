@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,7 +60,9 @@ type Server struct {
 	// prefetch holds the next pages of bulk pulls (prefetch.go).
 	prefetch prefetcher
 	// views holds the parsed sharing rules of clients, by rule text.
-	views   sync.Map
+	views sync.Map
+	// usage counts each client's requests and records (usage.go).
+	usage   usageCounter
 	metrics *metrics
 	// collections says of each route pattern whether it is a collection
 	// (the request log's records).
@@ -140,12 +143,16 @@ func (s *Server) register() {
 			if !ok {
 				return
 			}
+			ctx, t := withTally(r.Context())
 			serve := (*Server).serve
 			if rt.write != nil {
 				serve = (*Server).writeOp
 			}
-			if err := serve(s, w, r, &rt); err != nil {
+			if err := serve(s, w, r.WithContext(ctx), &rt); err != nil {
 				s.writeError(w, r, err)
+			}
+			if client, ok := r.Context().Value(clientKey{}).(string); ok {
+				s.countUsage(client, t.records, time.Now())
 			}
 		})
 	}
@@ -264,28 +271,33 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		return r, false
 	}
 	note.viewKey = view.Key
+	r = r.WithContext(context.WithValue(r.Context(), clientKey{}, g.ClientID))
 	return withView(r, view), true
 }
 
-// viewFor returns the view of a client: its sharing rule on properties
-// (parsed once per distinct rule), else what Config.ViewFor gives (tests'
+// clientKey carries the authenticated client's id in a request's context.
+type clientKey struct{}
+
+// viewFor returns the view of a client: its sharing rules (parsed once
+// per distinct rule), else what Config.ViewFor gives (tests'
 // stand-in views), else the full view. A stored rule this build cannot
 // read fails closed: an internal error, never the full view.
 func (s *Server) viewFor(g auth.Grant) (jsonbind.View, error) {
-	if g.Hide == "" {
+	if g.Hide == "" && g.Orgs == "" {
 		if s.cfg.ViewFor != nil {
 			return s.cfg.ViewFor(g.ClientID), nil
 		}
 		return jsonbind.View{}, nil
 	}
-	if v, ok := s.views.Load(g.Hide); ok {
+	rules := g.Hide + "\x00" + g.Orgs
+	if v, ok := s.views.Load(rules); ok {
 		return v.(jsonbind.View), nil
 	}
-	_, v, err := jsonbind.ParseHide(g.Hide)
+	v, err := jsonbind.NewView(g.Hide, g.Orgs)
 	if err != nil {
 		return jsonbind.View{}, fmt.Errorf("client %s: stored sharing rule: %w", g.ClientID, err)
 	}
-	s.views.Store(g.Hide, v)
+	s.views.Store(rules, v)
 	return v, nil
 }
 
@@ -293,14 +305,8 @@ func (s *Server) store() store.Writer { return s.st }
 
 // writeOp checks the parents named by the path, then runs the write.
 func (s *Server) writeOp(w http.ResponseWriter, r *http.Request, rt *Route) error {
-	for _, p := range rt.parents {
-		var sc []store.Subset
-		if p.within != nil {
-			sc = p.within(r.PathValue)
-		}
-		if _, err := s.st.Status(r.Context(), p.entity, r.PathValue(p.param), sc...); err != nil {
-			return err
-		}
+	if err := s.checkParents(r, rt, viewOf(r.Context())); err != nil {
+		return err
 	}
 	return rt.write(s, w, r, rt)
 }

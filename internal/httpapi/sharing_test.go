@@ -36,7 +36,7 @@ func TestHiddenProperties(t *testing.T) {
 			importtest.MustImport(t, st, dir, storetest.T1)
 			svc := auth.New(st, auth.Config{CacheTTL: time.Millisecond})
 			token := func(hide string) (string, string) {
-				id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, hide)
+				id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, auth.Rules{Hide: hide})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -20,7 +20,7 @@ func TestViewsKeepCachesApart(t *testing.T) {
 	_, st := generatedDistrict(t, 1200, 3)
 	svc := auth.New(st, auth.Config{})
 	token := func(name string) (string, string) {
-		id, secret, err := svc.CreateClient(ctx, name, auth.AllScopes, "")
+		id, secret, err := svc.CreateClient(ctx, name, auth.AllScopes, auth.Rules{})
 		if err != nil {
 			t.Fatal(err)
 		}

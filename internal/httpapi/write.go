@@ -46,7 +46,9 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store().Put(r.Context(), rt.Entity, []store.Object{obj}, s.now()); err != nil {
+	objs := []store.Object{obj}
+	withinView(viewOf(r.Context()), objs)
+	if _, err := s.store().Put(r.Context(), rt.Entity, objs, s.now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusCreated)
@@ -54,7 +56,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, rt *Route) error {
 }
 
 func (s *Server) delete(w http.ResponseWriter, r *http.Request, rt *Route) error {
-	if err := s.store().Delete(r.Context(), rt.Entity, r.PathValue("sourcedId"), s.now()); err != nil {
+	if err := s.store().Delete(r.Context(), rt.Entity, r.PathValue("sourcedId"), s.now(), visibleTo(viewOf(r.Context()))...); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -90,6 +92,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, rt *Route) error {
 	if rt.Entity == oneroster.Result && r.PathValue("classSourcedId") != "" {
 		resultsBelong(r, objs)
 	}
+	withinView(viewOf(r.Context()), objs)
 	if _, err := s.store().Put(r.Context(), rt.Entity, objs, s.now()); err != nil {
 		return err
 	}
@@ -116,6 +119,22 @@ func resultsBelong(r *http.Request, objs []store.Object) {
 				objs[i].Refs[j].Within = within
 				objs[i].Refs[j].Outside = "line item " + ref.ID + " is not one of " + where
 			}
+		}
+	}
+}
+
+// withinView restricts written objects and what they refer to to the
+// client's view: an object outside it is neither replaced nor named, and
+// the write answers as if it did not exist.
+func withinView(v jsonbind.View, objs []store.Object) {
+	vis := visibleTo(v)
+	if vis == nil {
+		return
+	}
+	for i := range objs {
+		objs[i].Visible = vis
+		for j := range objs[i].Refs {
+			objs[i].Refs[j].Visible = vis
 		}
 	}
 }

@@ -44,15 +44,6 @@ const maxPostItems = 1000
 // maxProblems is the most problems one error message lists.
 const maxProblems = 10
 
-// refEntities maps a GUIDRef type to the entity it points at.
-var refEntities = func() map[string]*oneroster.Entity {
-	m := map[string]*oneroster.Entity{}
-	for _, e := range oneroster.Entities {
-		m[e.Name] = e
-	}
-	return m
-}()
-
 // vocabulary is the vocabulary of e's Enum property f, from the schema
 // catalogue (the CSV binding reads the same column).
 func vocabulary(e *oneroster.Entity, f *oneroster.Field) (oneroster.Vocabulary, bool) {
@@ -409,7 +400,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 			// The path's parent: a reference like any, which the store
 			// checks (status, type) in the write's transaction.
 			w.Vals[f.Col] = id
-			w.Refs = append(w.Refs, store.Ref{Path: joinPath(path, prop), Entity: refEntities[f.RefType], Col: f.Col, ID: id})
+			w.Refs = append(w.Refs, store.Ref{Path: joinPath(path, prop), Entity: oneroster.EntityNamed(f.RefType), Col: f.Col, ID: id})
 		case cur != "" && cur != id:
 			d.p.add(joinPath(joinPath(path, prop), "sourcedId"), "must be %s, the %s of the path", id, prop)
 		}
@@ -421,7 +412,7 @@ func (d *bodyDecoder) object(e *oneroster.Entity, raw json.RawMessage, pathID, p
 			d.p.add(a.path, "%q differs from %s.sourcedId %q (gradingPeriod is the 1.1 name of academicSession; send only academicSession)", a.id, joinPath(path, a.target), cur)
 		case cur == "" && !seen[a.target]:
 			w.Vals[f.Col] = a.id
-			w.Refs = append(w.Refs, store.Ref{Path: a.path, Entity: refEntities[f.RefType], Col: f.Col, ID: a.id})
+			w.Refs = append(w.Refs, store.Ref{Path: a.path, Entity: oneroster.EntityNamed(f.RefType), Col: f.Col, ID: a.id})
 		}
 	}
 	lo, okLo := nums["resultValueMin"]
@@ -495,7 +486,7 @@ func (d *bodyDecoder) field(e *oneroster.Entity, f *oneroster.Field, raw json.Ra
 		}
 		w.Vals[f.Col] = string(b)
 	case oneroster.Ref, oneroster.LinkRef:
-		target := refEntities[f.RefType]
+		target := oneroster.EntityNamed(f.RefType)
 		if target == nil {
 			return fmt.Errorf("jsonbind: unknown GUIDRef type %q of %s.%s", f.RefType, e.Name, f.Name)
 		}

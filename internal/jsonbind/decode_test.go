@@ -1012,7 +1012,7 @@ func TestDecodeBodyKinds(t *testing.T) {
 					t.Errorf("%s.%s: no vocabulary", e.Name, f.Name)
 				}
 			case oneroster.Ref, oneroster.LinkRef:
-				if refEntities[f.RefType] == nil {
+				if oneroster.EntityNamed(f.RefType) == nil {
 					t.Errorf("%s.%s: no entity for GUIDRef type %q", e.Name, f.Name, f.RefType)
 				}
 			}

@@ -22,10 +22,29 @@ type View struct {
 	// Hide lists properties left out of every object, as
 	// "entity.property" ("user.phone").
 	Hide map[string]bool
+	// Orgs, when set, are the orgs whose data alone the client sees, with
+	// every org below them (store.Visible decides which rows; the REST
+	// binding leaves out the references to rows outside).
+	Orgs []string
+}
+
+// NewView returns the view of a client with these sharing rules: hide as
+// ParseHide reads it, orgs as sourcedIds separated by spaces ("": every
+// org). Equal rules give equal keys.
+func NewView(hide, orgs string) (View, error) {
+	_, v, err := ParseHide(hide)
+	if err != nil {
+		return View{}, err
+	}
+	if list := slices.Compact(slices.Sorted(slices.Values(strings.Fields(orgs)))); len(list) > 0 {
+		v.Orgs = list
+		v.Key = strings.TrimSpace(v.Key + " orgs:" + strings.Join(list, " "))
+	}
+	return v, nil
 }
 
 // Full reports whether v is the full view.
-func (v View) Full() bool { return v.Key == "" && len(v.Hide) == 0 }
+func (v View) Full() bool { return v.Key == "" && len(v.Hide) == 0 && len(v.Orgs) == 0 }
 
 // Fields returns the properties of e to encode for a request that
 // selected sel (nil: all): sel less what the view hides, or sel itself
@@ -75,7 +94,7 @@ func ParseHide(rule string) (string, View, error) {
 			continue
 		}
 		name, prop, dotted := strings.Cut(p, ".")
-		e := entityNamed(name)
+		e := oneroster.EntityNamed(name)
 		switch {
 		case e == nil:
 			return "", View{}, fmt.Errorf("hide: %s: no entity is named %s (entities: %s)", oneroster.Quote(p), oneroster.Quote(name), entityNames())
@@ -100,15 +119,6 @@ func ParseHide(rule string) (string, View, error) {
 	paths := slices.Sorted(maps.Keys(set))
 	canon := strings.Join(paths, " ")
 	return canon, View{Key: "hide:" + canon, Hide: set}, nil
-}
-
-func entityNamed(name string) *oneroster.Entity {
-	for _, e := range oneroster.Entities {
-		if e.Name == name {
-			return e
-		}
-	}
-	return nil
 }
 
 func entityNames() string {

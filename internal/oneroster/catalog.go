@@ -379,3 +379,16 @@ func SnakeCase(s string) string {
 	}
 	return b.String()
 }
+
+// entityByName indexes Entities by Name.
+var entityByName = func() map[string]*Entity {
+	m := map[string]*Entity{}
+	for _, e := range Entities {
+		m[e.Name] = e
+	}
+	return m
+}()
+
+// EntityNamed returns the entity called name (also a GUIDRef's type, such
+// as "org"), or nil.
+func EntityNamed(name string) *Entity { return entityByName[name] }

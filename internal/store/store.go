@@ -60,6 +60,27 @@ const (
 	CategoriesOfClass   SubsetName = "categoriesOfClass"   // Arg: class (categories its line items use)
 	ScoreScalesOfClass  SubsetName = "scoreScalesOfClass"  // Arg: class
 	ScoreScalesOfSchool SubsetName = "scoreScalesOfSchool" // Arg: school (the scale's org)
+
+	// Visible restricts any entity to what a client whose sharing rule
+	// lists some orgs may see (Arg: their sourcedIds, separated by
+	// spaces). Below means the listed orgs and every org under them:
+	//   - orgs: those below, and those above them (as orgs only, so that
+	//     parent references resolve);
+	//   - users and demographics: users with an active role at an org below;
+	//   - classes: of a school below; enrollments: at a school below, of a
+	//     visible user;
+	//   - courses: of an org below, or the course of a visible class;
+	//   - academicSessions: the terms of visible classes, the school years
+	//     of visible courses, the sessions of visible line items, and every
+	//     session above those;
+	//   - lineItems and assessmentLineItems: of visible classes;
+	//     categories: those their line items use; results and
+	//     assessmentResults: of those line items, for visible users;
+	//   - scoreScales: of a visible class or an org below, or used by a
+	//     visible line item, result or assessment line item;
+	//   - resources: allocated to a visible class, course or user, and the
+	//     district-wide ones, allocated to nothing.
+	Visible SubsetName = "visible"
 )
 
 // Subset is one restriction of the rows read (not an OAuth scope: those
@@ -111,6 +132,10 @@ type Reader interface {
 	// GetMany returns the records with the given sourcedIds (in any
 	// order; unknown ids are left out), with their embedded arrays.
 	GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([]Record, error)
+	// Among returns those of ids that name an object of e in every subset
+	// (whatever its status), in any order: which references a client's
+	// view may show.
+	Among(ctx context.Context, e *oneroster.Entity, ids []string, within ...Subset) ([]string, error)
 	// Version returns the data version that reads of e depend on (see
 	// Page.Version).
 	Version(ctx context.Context, e *oneroster.Entity) (int64, error)
@@ -274,7 +299,11 @@ type Client struct {
 	// Hide is the client's sharing rule on properties: space-separated
 	// "entity.property" paths and whole entities it never receives
 	// (jsonbind.ParseHide checks them); "" hides nothing.
-	Hide      string
+	Hide string
+	// Orgs is the client's sharing rule on rows: the sourcedIds of the
+	// orgs whose data it sees (see Visible), separated by spaces; "" is
+	// every org.
+	Orgs      string
 	CreatedAt time.Time
 	RotatedAt time.Time // zero: never rotated
 	RevokedAt time.Time // zero: not revoked
@@ -285,9 +314,19 @@ type Token struct {
 	ClientID  string
 	Scopes    string
 	ExpiresAt time.Time
-	// Hide is the client's Hide as it stands when the token is read (not
-	// when it was issued), so a rule change reaches existing tokens.
-	Hide string
+	// Hide and Orgs are the client's rules as they stand when the token
+	// is read (not when it was issued), so a change reaches existing
+	// tokens.
+	Hide, Orgs string
+}
+
+// Usage is what one client did in one hour: the requests it made, the
+// records it received, the time of its last request.
+type Usage struct {
+	ClientID          string
+	Hour              time.Time // truncated to the hour, UTC
+	Requests, Records int64
+	LastUsed          time.Time
 }
 
 // AuthStore keeps OAuth clients, tokens and failed attempts.
@@ -309,6 +348,14 @@ type AuthStore interface {
 	// SetClientHide replaces the client's Hide rule; its tokens stay and
 	// carry the new rule from their next lookup.
 	SetClientHide(ctx context.Context, id, hide string) error
+	// SetClientOrgs replaces the client's Orgs rule, as SetClientHide does.
+	SetClientOrgs(ctx context.Context, id, orgs string) error
+	// AddUsage adds counts to the clients' hours (one batch, one
+	// transaction) and forgets hours before forget.
+	AddUsage(ctx context.Context, batch []Usage, forget time.Time) error
+	// UsageSince sums each client's counts over the hours from since on
+	// (Hour zero in the result), with its last use.
+	UsageSince(ctx context.Context, since time.Time) (map[string]Usage, error)
 	// CreateToken stores a token and deletes tokens that expired before now.
 	CreateToken(ctx context.Context, hash string, t Token, now time.Time) error
 	// Token returns the token with that hash if it has not expired at now
@@ -330,6 +377,10 @@ type Object struct {
 	Links      map[string]string // LinkRef property -> referenced sourcedId ("" for none)
 	Objectives []Objective       // rows of an Objectives property
 	Refs       []Ref             // every reference of the body, to check
+	// Visible, when set, is what the writing client may see: an object
+	// that exists outside it is not replaced, and the write answers as
+	// for an unknown object (ErrNotFound).
+	Visible []Subset
 }
 
 // Ref is one reference of a written object: the object it names must
@@ -344,6 +395,9 @@ type Ref struct {
 	// message for an active object outside them.
 	Within  []Subset
 	Outside string
+	// Visible, when set, is what the writing client may see: an object
+	// outside it is reported exactly as one that does not exist.
+	Visible []Subset
 }
 
 // Objective is one learning objective (and, for results, its score).
@@ -368,10 +422,11 @@ type Objective struct {
 // item's results, an assessment line item's results and children). An
 // object that active objects still refer to otherwise (a category, a
 // score scale) is not deleted: 422 naming them. Delete returns an error
-// matching oneroster.ErrNotFound when there is no active object.
+// matching oneroster.ErrNotFound when there is no active object in the
+// visible subsets.
 type Writer interface {
 	Put(ctx context.Context, e *oneroster.Entity, objs []Object, now time.Time) ([]bool, error)
-	Delete(ctx context.Context, e *oneroster.Entity, id string, now time.Time) error
+	Delete(ctx context.Context, e *oneroster.Entity, id string, now time.Time, visible ...Subset) error
 }
 
 // Exporter streams the rows of a table for a CSV export.
@@ -379,8 +434,10 @@ type Writer interface {
 // ExportRows calls each, in sourcedId order, with the values of a row of
 // table (CSV base name) in the order of the table's CSV columns followed
 // by metadata. With a zero since it yields the active rows; otherwise the
-// rows changed after since, tobedeleted ones too. The
-// slice is reused between calls.
+// rows changed after since, tobedeleted ones too. With a Visible subset
+// it yields only the rows that client may see (link rows when it sees
+// both ends), with optional references to objects it does not see blank.
+// The slice is reused between calls.
 type Exporter interface {
-	ExportRows(ctx context.Context, table string, since time.Time, each func(vals []string) error) error
+	ExportRows(ctx context.Context, table string, since time.Time, each func(vals []string) error, visible ...Subset) error
 }

@@ -13,8 +13,8 @@ import (
 
 func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, hide, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-			c.ID, c.Name, c.SecretHash, c.Scopes, c.Hide, oneroster.FormatTime(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_clients (client_id, name, secret_hash, scopes, hide, orgs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Name, c.SecretHash, c.Scopes, c.Hide, c.Orgs, oneroster.FormatTime(c.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -23,11 +23,11 @@ func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	return nil
 }
 
-const clientCols = `client_id, name, secret_hash, scopes, hide, created_at, rotated_at, revoked_at`
+const clientCols = `client_id, name, secret_hash, scopes, hide, orgs, created_at, rotated_at, revoked_at`
 
 func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
 	var c store.Client
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, &c.Orgs, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
 	return c, err
 }
 
@@ -94,6 +94,10 @@ func (db *DB) SetClientHide(ctx context.Context, id, hide string) error {
 	return db.updateClient(ctx, id, false, `hide = ?`, hide)
 }
 
+func (db *DB) SetClientOrgs(ctx context.Context, id, orgs string) error {
+	return db.updateClient(ctx, id, false, `orgs = ?`, orgs)
+}
+
 func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at time.Time) error {
 	now := oneroster.FormatTime(at)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -108,9 +112,9 @@ func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at ti
 
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var t store.Token
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide FROM oauth_tokens t
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide, c.orgs FROM oauth_tokens t
 		JOIN oauth_clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide)
+		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide, &t.Orgs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, oneroster.ErrNotFound
 	}
@@ -160,4 +164,42 @@ func (s storedTime) Scan(src any) error {
 	}
 	*s.T = t
 	return nil
+}
+
+// usageHour is the stored form of an hour: "2026-12-04T09".
+func usageHour(t time.Time) string { return t.UTC().Format("2006-01-02T15") }
+
+func (db *DB) AddUsage(ctx context.Context, batch []store.Usage, forget time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range batch {
+			_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO client_usage (client_id, hour, requests, records, last_used) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (client_id, hour) DO UPDATE SET requests = client_usage.requests + excluded.requests,
+				records = client_usage.records + excluded.records,
+				last_used = CASE WHEN excluded.last_used > client_usage.last_used THEN excluded.last_used ELSE client_usage.last_used END`),
+				u.ClientID, usageHour(u.Hour), u.Requests, u.Records, oneroster.FormatTime(u.LastUsed))
+			if err != nil {
+				return fmt.Errorf("add usage: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM client_usage WHERE hour < ?`), usageHour(forget))
+		return err
+	})
+}
+
+func (db *DB) UsageSince(ctx context.Context, since time.Time) (map[string]store.Usage, error) {
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT client_id, CAST(SUM(requests) AS BIGINT), CAST(SUM(records) AS BIGINT), MAX(last_used)
+		FROM client_usage WHERE hour >= ? GROUP BY client_id`), usageHour(since))
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]store.Usage{}
+	for rows.Next() {
+		var u store.Usage
+		if err := rows.Scan(&u.ClientID, &u.Requests, &u.Records, storedTime{&u.LastUsed}); err != nil {
+			return nil, err
+		}
+		out[u.ClientID] = u
+	}
+	return out, rows.Err()
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -41,7 +42,7 @@ func byID(e *oneroster.Entity, id string, within []store.Subset) (*where, error)
 		w.add(`t.status = 'active'`)
 	}
 	for _, s := range within {
-		c, args, err := subsetSQL(s)
+		c, args, err := subsetSQL(e, s)
 		if err != nil {
 			return nil, err
 		}
@@ -59,15 +60,19 @@ func (w *where) sql() string {
 
 const activeE = `e.status = 'active'`
 
-// subsetSQL returns the condition on alias t for one subset. Relationships
-// go through active enrollments and roles only (rest-query.md §7).
-func subsetSQL(s store.Subset) (string, []any, error) {
+// subsetSQL returns the condition on alias t, a row of e, for one subset.
+// Relationships go through active enrollments and roles only
+// (rest-query.md §7).
+func subsetSQL(e *oneroster.Entity, s store.Subset) (string, []any, error) {
 	a := s.Arg
 	// Relationship subsets are written "t.x IN (SELECT … WHERE parent = ?)":
 	// the subquery is selective and indexed, and SQLite, unlike
 	// PostgreSQL, would otherwise run a correlated EXISTS for every row of
 	// the outer table.
 	switch s.Name {
+	case store.Visible:
+		c, err := visibleOrgs(a).cond(e)
+		return c.sql, c.args, err
 	case store.UsersWithRole:
 		// Not selective (most users are students): EXISTS per user is best.
 		return `EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active')`, []any{a}, nil
@@ -159,7 +164,7 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick
 			w.add(`t.sourced_id IN (SELECT s.user_sourced_id FROM roles s WHERE s.status = 'active' AND s.role = ?)`, s.Arg)
 			continue
 		}
-		c, args, err := subsetSQL(s)
+		c, args, err := subsetSQL(e, s)
 		if err != nil {
 			return nil, err
 		}
@@ -198,7 +203,14 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	e := r.Entity
 	table := SQLTable(e.Table)
 	var page store.Page
-	version, err := db.Version(ctx, e)
+	ve := e
+	if slices.ContainsFunc(r.Within, func(s store.Subset) bool { return s.Name == store.Visible }) {
+		// What a client sees of a rostering table can depend on gradebook
+		// rows (the sessions of its line items): the cached answers must
+		// follow every write.
+		ve = oneroster.Result
+	}
+	version, err := db.Version(ctx, ve)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
@@ -400,6 +412,38 @@ func (db *DB) GetMany(ctx context.Context, e *oneroster.Entity, ids []string) ([
 		return nil, fmt.Errorf("get many %s: %w", table, err)
 	}
 	return recs, db.loadSubs(ctx, e, recs, false)
+}
+
+// Among returns the ids that name an object of e within the subsets.
+func (db *DB) Among(ctx context.Context, e *oneroster.Entity, ids []string, within ...store.Subset) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := db.in(ids)
+	w := &where{}
+	w.add(`t.sourced_id`+in, args...)
+	for _, s := range within {
+		c, a, err := subsetSQL(e, s)
+		if err != nil {
+			return nil, err
+		}
+		w.add(c, a...)
+	}
+	table := SQLTable(e.Table)
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT t.sourced_id FROM `+table+` t`+w.sql()), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("among %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // Get returns one object by sourcedId, if it is in every subset.

@@ -46,7 +46,7 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		if len(ref.Within) > 0 {
 			w := &where{}
 			for _, sc := range ref.Within {
-				c, a, err := subsetSQL(sc)
+				c, a, err := subsetSQL(ref.Entity, sc)
 				if err != nil {
 					return err
 				}
@@ -57,6 +57,15 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		}
 		parts[i] = `SELECT ` + strconv.Itoa(i) + `, t.status, ` + typeCol + `, ` + within + ` FROM ` + SQLTable(ref.Entity.Table) + ` t WHERE t.sourced_id = ?`
 		args = append(args, ref.ID)
+		// An object outside Visible is not found, like one that does not exist.
+		for _, sc := range ref.Visible {
+			c, a, err := subsetSQL(ref.Entity, sc)
+			if err != nil {
+				return err
+			}
+			parts[i] += ` AND ` + c
+			args = append(args, a...)
+		}
 	}
 	rows, err := db.txQuery(ctx, tx, db.rebind(strings.Join(parts, " UNION ALL ")), args...)
 	if err != nil {

@@ -131,6 +131,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 				return err
 			default:
 				created[i] = status != "active"
+				if err := db.mustSee(ctx, tx, e, id, o.Visible); err != nil {
+					return err
+				}
 			}
 			row := make([]string, len(cols), len(cols)+1)
 			for j, c := range cols {
@@ -226,7 +229,7 @@ func (db *DB) putLinks(ctx context.Context, tx *sql.Tx, exec execFunc, e *oneros
 // answer 404, lists leave it out unless asked about changes), with what
 // hangs off it (see store.Writer), so that neither a bulk export nor a
 // delta export is left with references to it.
-func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at time.Time) error {
+func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at time.Time, visible ...store.Subset) error {
 	now := oneroster.FormatTime(at)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if db.d.LockImports != "" {
@@ -235,6 +238,9 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at tim
 			if _, err := tx.ExecContext(ctx, db.d.LockImports); err != nil {
 				return err
 			}
+		}
+		if err := db.mustSee(ctx, tx, e, id, visible); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+SQLTable(e.Table)+` SET status = 'tobedeleted', date_last_modified = ?
 			WHERE sourced_id = ? AND status = 'active'`), now, id)
@@ -360,4 +366,28 @@ func (db *DB) cascade(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, ids 
 		}
 		return nil
 	})
+}
+
+// mustSee answers as for an unknown object when the object id of e, which
+// exists, is outside the visible subsets (a client's sharing rule): what a
+// client cannot see it can neither replace nor delete.
+func (db *DB) mustSee(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, id string, visible []store.Subset) error {
+	if len(visible) == 0 {
+		return nil
+	}
+	w := &where{}
+	w.add(`t.sourced_id = ?`, id)
+	for _, sc := range visible {
+		c, a, err := subsetSQL(e, sc)
+		if err != nil {
+			return err
+		}
+		w.add(c, a...)
+	}
+	var one int
+	err := db.txQueryRow(ctx, tx, db.rebind(`SELECT 1 FROM `+SQLTable(e.Table)+` t`+w.sql()), w.args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return oneroster.NotFound(e.Name, id)
+	}
+	return err
 }

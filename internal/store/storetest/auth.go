@@ -77,6 +77,15 @@ func testAuthStore(t *testing.T, open Opener) {
 	if c, _ := st.Client(ctx, "c-b"); c.Hide != "user.sms" || c.Scopes != "s1 s2" {
 		t.Errorf("after SetClientHide: %+v", c)
 	}
+	if err := st.SetClientOrgs(ctx, "c-b", "org-1 org-2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Token(ctx, "t1", at("11:30:00")); err != nil || got.Orgs != "org-1 org-2" || got.Hide != "user.sms" {
+		t.Errorf("after SetClientOrgs: Token(t1) = %+v, %v", got, err)
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.Orgs != "org-1 org-2" {
+		t.Errorf("after SetClientOrgs: %+v", c)
+	}
 	// New scopes end the tokens, which hold the scopes they were issued with.
 	tok("t4", "c-b", at("12:00:00"))
 	if err := st.SetClientScopes(ctx, "c-b", "s2"); err != nil {
@@ -117,10 +126,39 @@ func testAuthStore(t *testing.T, open Opener) {
 		func() error { return st.SetClientSecret(ctx, "nope", "h", at("11:00:00")) },
 		func() error { return st.SetClientScopes(ctx, "nope", "s1") },
 		func() error { return st.SetClientHide(ctx, "nope", "") },
+		func() error { return st.SetClientOrgs(ctx, "nope", "") },
 	} {
 		if err := f(); !errors.Is(err, oneroster.ErrNotFound) {
 			t.Errorf("change of an unknown client: %v", err)
 		}
+	}
+
+	// Usage adds up by client and hour; sums run from an hour on; old
+	// hours are forgotten.
+	hour := func(h string) time.Time { return at(h + ":00:00") }
+	for _, batch := range [][]store.Usage{
+		{{ClientID: "c-a", Hour: hour("08"), Requests: 3, Records: 300, LastUsed: at("08:59:00")}, {ClientID: "c-b", Hour: hour("09"), Requests: 1, Records: 1, LastUsed: at("09:10:00")}},
+		{{ClientID: "c-a", Hour: hour("09"), Requests: 2, Records: 20, LastUsed: at("09:30:00")}, {ClientID: "c-a", Hour: hour("09"), Requests: 1, Records: 5, LastUsed: at("09:20:00")}},
+	} {
+		if err := st.AddUsage(ctx, batch, hour("01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := st.UsageSince(ctx, hour("09"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := u["c-a"]; a.Requests != 3 || a.Records != 25 || !a.LastUsed.Equal(at("09:30:00")) || u["c-b"].Requests != 1 || len(u) != 2 {
+		t.Errorf("UsageSince 09:00 = %+v", u)
+	}
+	if u, _ := st.UsageSince(ctx, hour("00")); u["c-a"].Requests != 6 || u["c-a"].Records != 325 {
+		t.Errorf("UsageSince 00:00 = %+v", u)
+	}
+	if err := st.AddUsage(ctx, nil, hour("09")); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := st.UsageSince(ctx, hour("00")); u["c-a"].Requests != 3 {
+		t.Errorf("after forgetting hours before 09:00: %+v", u)
 	}
 
 	// Failures count after since, per key; adding one forgets the old.

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener, imp Importer) {
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open, imp) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open, imp) })
 	t.Run("Ready", func(t *testing.T) { t.Parallel(); testReady(t, open) })
+	t.Run("Visible", func(t *testing.T) { t.Parallel(); testVisible(t, open, imp) })
 }
 
 // importWithoutResults imports the fixture district without its results
