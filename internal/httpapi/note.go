@@ -16,13 +16,14 @@ type requestNote struct {
 	route     string // the mux's pattern that answered
 	clientID  string // the authenticated client, "" before authentication
 	viewKey   string // jsonbind.View.Key of the client's view
+	records   int    // the records a read returned (the route's tally), -1 when no route ran
 }
 
 type noteKey struct{}
 
 // withNote returns r carrying a new note, and the note.
 func withNote(r *http.Request) (*http.Request, *requestNote) {
-	n := &requestNote{}
+	n := &requestNote{records: -1}
 	return r.WithContext(context.WithValue(r.Context(), noteKey{}, n)), n
 }
 

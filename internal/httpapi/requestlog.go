@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +25,8 @@ import (
 //	status       the status sent
 //	bytes        the body bytes sent (compressed, when compressed)
 //	duration_ms  from the request's arrival to the end of its answer
-//	records      the objects a successful read returned
+//	records      the objects a successful read returned (the tally the
+//	             client's usage figures count, usage.go)
 //	query        what the query string asked, without a value a person
 //	             could be found by: limit, offset, sort, orderBy and
 //	             fields when they are made of names and numbers, and the
@@ -132,8 +132,8 @@ func (s *Server) endRequest(w *loggedWriter, r *http.Request, note *requestNote,
 	}
 	attrs = append(attrs, slog.String("method", r.Method), slog.String("route", routeOf(note.route)), slog.Int("status", status),
 		slog.Int64("bytes", w.bytes), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000))
-	if n, ok := s.records(r, w.Header(), status, note.route); ok {
-		attrs = append(attrs, slog.Int("records", n))
+	if note.records >= 0 && status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		attrs = append(attrs, slog.Int("records", note.records))
 	}
 	if q := logQuery(r); len(q) > 0 {
 		attrs = append(attrs, slog.Attr{Key: "query", Value: slog.GroupValue(q...)})
@@ -152,40 +152,6 @@ func routeOf(pattern string) string {
 		return p
 	}
 	return pattern
-}
-
-// records says how many objects a successful read returned: one for a
-// single object, else what X-Total-Count, limit and offset leave (an
-// object deleted between the two reads of a page is counted all the same).
-func (s *Server) records(r *http.Request, h http.Header, status int, pattern string) (int, bool) {
-	if status != http.StatusOK || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-		return 0, false
-	}
-	collection, ok := s.collections[pattern]
-	if !ok {
-		return 0, false
-	}
-	total, err := strconv.Atoi(h.Get("X-Total-Count"))
-	if err != nil {
-		return 0, false
-	}
-	if !collection {
-		return min(total, 1), true
-	}
-	q := r.URL.Query()
-	limit, offset := 100, 0
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil {
-			return 0, false
-		}
-	}
-	if v := q.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil {
-			return 0, false
-		}
-	}
-	limit = min(limit, s.cfg.MaxLimit)
-	return max(0, min(limit, total-offset)), true
 }
 
 // loggedParams are the query parameters logged as given when they hold

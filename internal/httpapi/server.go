@@ -64,9 +64,6 @@ type Server struct {
 	// usage counts each client's requests and records (usage.go).
 	usage   usageCounter
 	metrics *metrics
-	// collections says of each route pattern whether it is a collection
-	// (the request log's records).
-	collections map[string]bool
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -92,10 +89,6 @@ func New(st store.Store, cfg Config) *Server {
 		s.objects = newObjectCache(cfg.CacheBytes)
 	}
 	s.routes = append(append(rosteringRoutes(), gradebookRoutes()...), resourcesRoutes()...)
-	s.collections = map[string]bool{}
-	for _, rt := range s.routes {
-		s.collections[rt.Method+" "+rt.Base+rt.Path] = rt.Collection
-	}
 	s.register()
 	s.metrics = newMetrics(s)
 	return s
@@ -154,6 +147,7 @@ func (s *Server) register() {
 			if client, ok := r.Context().Value(clientKey{}).(string); ok {
 				s.countUsage(client, t.records, time.Now())
 			}
+			noteOf(r.Context()).records = t.records // for the request log
 		})
 	}
 	// A method-less twin of every path answers 405 in the OneRoster shape,
