@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -73,7 +74,13 @@ func (s *Service) TokenHandler(log *slog.Logger) http.Handler {
 			return
 		}
 		if err != nil {
-			log.ErrorContext(r.Context(), "token request failed", slog.Any("err", err))
+			// A client that hung up made the store fail: not a failure
+			// of the server.
+			level := slog.LevelError
+			if errors.Is(context.Cause(r.Context()), context.Canceled) {
+				level = slog.LevelDebug
+			}
+			log.Log(r.Context(), level, "token request failed", slog.Any("err", err))
 			writeTokenError(w, &tokenError{http.StatusInternalServerError, "server_error", "internal server error", 0})
 			return
 		}

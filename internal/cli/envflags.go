@@ -48,6 +48,9 @@ func (e *env) flagsFromEnv(fs *flag.FlagSet) error {
 // valueKind says in words what a flag takes (the flag package's own
 // error says only "parse error").
 func valueKind(f *flag.Flag) string {
+	if k, ok := f.Value.(interface{ Kind() string }); ok {
+		return k.Kind()
+	}
 	kind, _ := flag.UnquoteUsage(f)
 	switch kind {
 	case "int", "uint":

@@ -86,6 +86,8 @@ func TestServeBadEnvValue(t *testing.T) {
 		{"ONEROSTER_TOKEN_TTL", "1hour", "a duration"},
 		{"ONEROSTER_RATE_LIMIT", "fast", "a number"},
 		{"ONEROSTER_CACHE_MB", "64MB", "a whole number"},
+		{"ONEROSTER_LOG_FORMAT", "yaml", "one of text, json"},
+		{"ONEROSTER_LOG_LEVEL", "loud", "one of debug, info, warn, error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(tc.name, tc.value)

@@ -15,7 +15,7 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M]\n\n"+
+	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M] [--log-format text|json] [--log-level L] [--metrics-addr HOST:PORT]\n\n"+
 		"Every flag may also come from the environment variable named beside it; a flag on the command line wins.")
 	db := e.dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -25,6 +25,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
+	metricsAddr := fs.String("metrics-addr", "", "serve GET /metrics (Prometheus) on this address of its own (default: no metrics)")
+	logger := logFlags(fs)
 	nameEnv(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -47,14 +49,30 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)
 		return ExitRejected
 	}
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			ln.Close()
+			fmt.Fprintf(e.stderr, "oneroster serve: --metrics-addr: %v\n", err)
+			return ExitRejected
+		}
+	}
 	fmt.Fprintf(e.stdout, "serving OneRoster 1.2 on http://%s%s\n", ln.Addr(), "/ims/oneroster/rostering/v1p2")
-	return serve(ctx, e, st, ln, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
-		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB)})
+	if metricsLn != nil {
+		fmt.Fprintf(e.stdout, "serving metrics on http://%s/metrics\n", metricsLn.Addr())
+	}
+	return serve(ctx, e, st, ln, metricsLn, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
+		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB),
+		Logger: logger(e.stderr)})
 }
 
-// serve runs the HTTP server on ln until ctx is cancelled, then drains it.
-func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg httpapi.Config) int {
-	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+// serve runs the HTTP server on ln until ctx is cancelled, then drains it;
+// with metricsLn, it serves GET /metrics there too. Without cfg.Logger it
+// logs as text on stderr.
+func serve(ctx context.Context, e *env, st store.Store, ln, metricsLn net.Listener, cfg httpapi.Config) int {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	}
 	api := httpapi.New(st, cfg)
 	srv := &http.Server{
 		Handler:           api,
@@ -64,10 +82,17 @@ func serve(ctx context.Context, e *env, st store.Store, ln net.Listener, cfg htt
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	// The API's listener makes net/http's own error answers JSON; with
 	// TLS it must wrap the TLS listener (see httpapi.Server.Listener).
 	go func() { errc <- srv.Serve(api.Listener(ln)) }()
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+		go func() { errc <- msrv.Serve(metricsLn) }()
+		defer msrv.Close()
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintf(e.stderr, "oneroster serve: %v\n", err)

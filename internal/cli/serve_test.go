@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,4 +89,78 @@ func startServe(t *testing.T, args ...string) (addr string, stop func() (int, st
 		t.Fatalf("serve printed %q (%v), exit %d: %s", line, err, code, stderr)
 	}
 	return addr, stop
+}
+
+// TestServeRequestLog: --log-format json (here from the environment)
+// gives one JSON object a line on stderr, a request line per request;
+// --log-level warn leaves the requests that went well out.
+func TestServeRequestLog(t *testing.T) {
+	db := newDB(t)
+	t.Setenv("ONEROSTER_LOG_FORMAT", "json")
+	addr, stop := startServe(t, "--db", db, "--addr", "127.0.0.1:0")
+	for _, p := range []string{"/healthz", "/ims/oneroster/rostering/v1p2/users"} {
+		res, err := http.Get("http://" + addr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	code, stderr := stop()
+	if code != cli.ExitOK {
+		t.Fatalf("serve exited %d: %s", code, stderr)
+	}
+	var routes []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %v\n%s", err, l)
+		}
+		if m["msg"] == "request" {
+			routes = append(routes, fmt.Sprint(m["route"], " ", m["status"]))
+		}
+	}
+	if want := []string{"/healthz 200", "/ims/oneroster/rostering/v1p2/users 401"}; strings.Join(routes, ",") != strings.Join(want, ",") {
+		t.Errorf("request lines %q, want %q\n%s", routes, want, stderr)
+	}
+
+	addr, stop = startServe(t, "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	res, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if _, stderr := stop(); strings.Contains(stderr, `"request"`) {
+		t.Errorf("--log-level warn logged a request that went well:\n%s", stderr)
+	}
+}
+
+// TestServeMetricsAddr: --metrics-addr serves /metrics in the Prometheus
+// text format on an address of its own, counting the API's requests; the
+// API's address has no /metrics.
+func TestServeMetricsAddr(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	maddr := free.Addr().String()
+	free.Close()
+	addr, _ := startServe(t, "--db", newDB(t), "--addr", "127.0.0.1:0", "--metrics-addr", maddr)
+	get := func(url string) (int, string) {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	get("http://" + addr + "/healthz")
+	if s, _ := get("http://" + addr + "/metrics"); s != 404 {
+		t.Errorf("/metrics on the API's address: %d", s)
+	}
+	s, body := get("http://" + maddr + "/metrics")
+	if s != 200 || !strings.Contains(body, `oneroster_http_requests_total{client="",method="GET",route="/healthz",status="200"} 1`) {
+		t.Errorf("/metrics: %d\n%s", s, body)
+	}
 }

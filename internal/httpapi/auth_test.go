@@ -384,14 +384,23 @@ func TestTokenDuringImport(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	f := newAuthFixture(t, httpapi.Config{RateLimit: 0.5, RateBurst: 2}, auth.Config{})
 	tok := f.token(auth.RosterCore)
-	for i := 0; i < 2; i++ {
-		if res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", tok); res.StatusCode != 200 {
+	// The draft's fields: a burst of 2 refills in 4 s; what is left, and
+	// when the whole burst is back.
+	for i, want := range []string{`"client";r=1;t=2`, `"client";r=0;t=4`} {
+		res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", tok)
+		if res.StatusCode != 200 {
 			t.Fatalf("request %d: %d", i, res.StatusCode)
+		}
+		if p, rl := res.Header.Get("RateLimit-Policy"), res.Header.Get("RateLimit"); p != `"client";q=2;w=4` || rl != want {
+			t.Errorf("request %d: RateLimit-Policy %q RateLimit %q, want %q", i, p, rl, want)
 		}
 	}
 	res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", tok)
 	if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" {
 		t.Errorf("over budget: %d Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if p, rl := res.Header.Get("RateLimit-Policy"), res.Header.Get("RateLimit"); p != `"client";q=2;w=4` || rl != `"client";r=0;t=4` {
+		t.Errorf("over budget: RateLimit-Policy %q RateLimit %q", p, rl)
 	}
 	if res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", f.token(auth.Roster, auth.RosterCore)); res.StatusCode != 200 {
 		t.Errorf("another client is not limited by the first: %d", res.StatusCode)

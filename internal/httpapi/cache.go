@@ -1,6 +1,9 @@
 package httpapi
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // objectCache keeps rendered JSON objects under the data version they
 // were read at. Every write of any process bumps the version (it lives in
@@ -11,6 +14,8 @@ type objectCache struct {
 	m     map[objectKey]cachedObject
 	bytes int
 	max   int
+	// hits and misses count lookups, for the metrics.
+	hits, misses atomic.Int64
 }
 
 // objectKey names a rendered object: its entity, the public URL its hrefs
@@ -39,8 +44,10 @@ func (c *objectCache) get(key objectKey, version int64) ([]byte, bool) {
 	defer c.mu.Unlock()
 	o, ok := c.m[key]
 	if !ok || o.version != version {
+		c.misses.Add(1)
 		return nil, false
 	}
+	c.hits.Add(1)
 	return o.b, true
 }
 

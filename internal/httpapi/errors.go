@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -38,8 +39,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
-			slog.String("path", r.URL.EscapedPath()), slog.Any("err", err))
+		// The request log has the request; this line has the error, by
+		// the same request_id (which s.log adds from the context). A request the client cancelled fails
+		// because of that (a driver says so in its own words: "interrupted"):
+		// not a failure of the server, so only at DEBUG.
+		level := slog.LevelError
+		if errors.Is(context.Cause(r.Context()), context.Canceled) {
+			level = slog.LevelDebug
+		}
+		s.log.LogAttrs(r.Context(), level, "request failed", slog.String("method", r.Method),
+			slog.String("route", routeOf(r.Pattern)), slog.Any("err", err))
 	}
 	major := "failure"
 	if code == oneroster.CodeUnsupported {

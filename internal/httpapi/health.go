@@ -59,7 +59,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	default:
 		reason = "the database does not answer"
 	}
-	s.log.Warn("readyz: not ready", "reason", reason, "err", err)
+	s.log.WarnContext(r.Context(), "readyz: not ready", "reason", reason, "err", err)
 	w.Header().Set("Retry-After", "5")
 	writeHealth(w, http.StatusServiceUnavailable, health{Status: "unavailable", Reason: reason})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -37,6 +38,11 @@ func newServer(t testing.TB, st store.Store, cfg httpapi.Config) (*httptest.Serv
 	t.Helper()
 	ctx := context.Background()
 	cfg.Auth = auth.New(st, auth.Config{})
+	if cfg.Logger == nil {
+		// Failures only: a request line per request would bury them (and
+		// slow the benchmarks, which serve through here too).
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
 	id, secret, err := cfg.Auth.CreateClient(ctx, "test", auth.AllScopes, auth.Rules{})
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,8 @@ type Server struct {
 	// views holds the parsed sharing rules of clients, by rule text.
 	views sync.Map
 	// usage counts each client's requests and records (usage.go).
-	usage usageCounter
+	usage   usageCounter
+	metrics *metrics
 	// discovery caches the generated documents by service and public URL.
 	discovery  sync.Map
 	discoveryN atomic.Int32
@@ -79,7 +80,7 @@ func New(st store.Store, cfg Config) *Server {
 	if cfg.Auth == nil && !cfg.NoAuth {
 		panic("httpapi: Config.Auth is required")
 	}
-	s := &Server{st: st, cfg: cfg, log: cfg.Logger, enc: jsonbind.NewEncoder(st), mux: http.NewServeMux(),
+	s := &Server{st: st, cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), enc: jsonbind.NewEncoder(st), mux: http.NewServeMux(),
 		limits: newLimiter(cfg.RateLimit, cfg.RateBurst), prefetch: prefetcher{m: map[string]*prefetched{}}}
 	switch {
 	case cfg.CacheBytes == 0:
@@ -89,14 +90,28 @@ func New(st store.Store, cfg Config) *Server {
 	}
 	s.routes = append(append(rosteringRoutes(), gradebookRoutes()...), resourcesRoutes()...)
 	s.register()
+	s.metrics = newMetrics(s)
 	return s
 }
 
 // Routes returns the route table (tests check it against the OpenAPI).
 func (s *Server) Routes() []Route { return s.routes }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. The response goes through the
+// request log's and the metrics' counting writer (requestlog.go), the compressing writer
+// (compress.go) and, inside it, the ETag writer (etag.go), which sees the
+// body as the handler wrote it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	r, note := withNote(r)
+	note.requestID = requestID(r.Header.Get("X-Request-Id"))
+	w.Header().Set("X-Request-Id", note.requestID)
+	lw := &loggedWriter{ResponseWriter: w}
+	defer s.endRequest(lw, r, note, start)
+	w, finishCompressed := compressed(lw, r)
+	defer finishCompressed()
+	w, finishTagged := etagged(w, r, note)
+	defer finishTagged()
 	if r.RequestURI == "*" {
 		// An HTTP/2 preface sent to HTTP/1.1 (net/http answers OPTIONS *
 		// itself) names no resource; the mux would answer 400 with an
@@ -105,7 +120,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "the request target * names no resource of this server"})
 		return
 	}
-	s.mux.ServeHTTP(w, withFrontPath(r))
+	r = withFrontPath(r)
+	s.mux.ServeHTTP(w, r)
+	note.route = r.Pattern // the mux sets it on the request it is given
 }
 
 func (s *Server) register() {
@@ -130,6 +147,7 @@ func (s *Server) register() {
 			if client, ok := r.Context().Value(clientKey{}).(string); ok {
 				s.countUsage(client, t.records, time.Now())
 			}
+			noteOf(r.Context()).records = t.records // for the request log
 		})
 	}
 	// A method-less twin of every path answers 405 in the OneRoster shape,
@@ -225,13 +243,18 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, err)
 		return r, false
 	}
+	note := noteOf(r.Context())
+	note.clientID = g.ClientID
 	if scopes != nil && !g.Allows(scopes) {
 		w.Header().Set("WWW-Authenticate", auth.Challenge(nil, r, scopes))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeForbidden, "the access token does not hold a scope of this operation (one of: %s)",
 			strings.Join(auth.ShortNames(scopes), ", ")))
 		return r, false
 	}
-	if wait := s.limits.wait(g.ClientID); wait > 0 {
+	b := s.limits.take(g.ClientID)
+	s.limits.setHeaders(w.Header(), b)
+	if wait := b.retry; wait > 0 {
+		s.metrics.rateLimited.WithLabelValues(g.ClientID).Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		s.writeError(w, r, oneroster.Errorf(oneroster.CodeServerBusy, "rate limit exceeded; retry in %d s", wait))
 		return r, false
@@ -241,6 +264,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		s.writeError(w, r, err)
 		return r, false
 	}
+	note.viewKey = view.Key
 	r = r.WithContext(context.WithValue(r.Context(), clientKey{}, g.ClientID))
 	return withView(r, view), true
 }

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+)
+
+// choice is a flag value that must be one of a few words.
+type choice struct {
+	value string
+	words []string
+}
+
+func (c *choice) String() string { return c.value }
+
+func (c *choice) Set(s string) error {
+	s = strings.ToLower(s)
+	if !slices.Contains(c.words, s) {
+		return fmt.Errorf("want %s", c.Kind())
+	}
+	c.value = s
+	return nil
+}
+
+// Kind says what the flag takes, for valueKind.
+func (c *choice) Kind() string { return "one of " + strings.Join(c.words, ", ") }
+
+// logFlags adds --log-format and --log-level to fs and returns the
+// function that makes the logger they describe, writing to w.
+func logFlags(fs *flag.FlagSet) func(w io.Writer) *slog.Logger {
+	format := &choice{value: "text", words: []string{"text", "json"}}
+	level := &choice{value: "info", words: []string{"debug", "info", "warn", "error"}}
+	fs.Var(format, "log-format", "log lines as text (key=value) or json, one object a line")
+	fs.Var(level, "log-level", "least level logged: debug, info (every request), warn or error")
+	return func(w io.Writer) *slog.Logger {
+		var l slog.Level
+		l.UnmarshalText([]byte(level.value)) // one of the words slog knows
+		opts := &slog.HandlerOptions{Level: l}
+		if format.value == "json" {
+			return slog.New(slog.NewJSONHandler(w, opts))
+		}
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+}
