@@ -84,7 +84,7 @@ func serveAs(t *testing.T, st store.Store, rules auth.Rules) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(st, httpapi.Config{Auth: svc, RateLimit: -1})
+	api := httpapi.New(st, httpapi.Config{Logger: warnLogger, Auth: svc, RateLimit: -1})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &fixture{srv: srv, api: api, token: tok}
@@ -147,7 +147,8 @@ func matrixPaths(t *testing.T, f *fixture) []string {
 	for _, f := range []string{"children.sourcedId='org/sch-001'", "children.sourcedId='org/sch-003'", "parent.sourcedId='org/district'"} {
 		out = append(out, ro+"/orgs?limit=3000&filter="+url.QueryEscape(f))
 	}
-	out = append(out, ro+"/academicSessions?limit=3000&filter="+url.QueryEscape("children.sourcedId~'gp'"))
+	out = append(out, ro+"/academicSessions?limit=3000&filter="+url.QueryEscape("children.sourcedId~'gp'"),
+		ro+"/users?limit=3000&fields=sourcedId,roles,primaryOrg,agents,phone", ro+"/orgs?fields=children,parent")
 	return out
 }
 

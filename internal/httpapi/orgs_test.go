@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -55,7 +57,7 @@ func TestOrgsRule(t *testing.T) {
 				}
 				return tok
 			}
-			api := httpapi.New(st, httpapi.Config{Auth: svc, RateLimit: -1})
+			api := httpapi.New(st, httpapi.Config{Logger: warnLogger, Auth: svc, RateLimit: -1})
 			srv := httptest.NewServer(api)
 			t.Cleanup(srv.Close)
 			validators := map[string]*oastest.Validator{
@@ -241,6 +243,27 @@ func TestOrgsRule(t *testing.T) {
 			if r := full(gb + "/results/" + url.PathEscape(out["resultSourcedId"])); r.status != 200 {
 				t.Errorf("the result outside the view is gone: %d", r.status)
 			}
+			// Every DELETE operation, on an object of its entity outside the view.
+			for _, rt := range api.Routes() {
+				if rt.Method != "DELETE" {
+					continue
+				}
+				id := out["self:"+rt.Entity.Name]
+				if rt.Entity == oneroster.AssessmentLineItem || rt.Entity == oneroster.AssessmentResult {
+					id = map[string]string{"assessmentLineItem": "ali-out", "assessmentResult": "ar-out"}[rt.Entity.Name]
+				}
+				if id == "" {
+					t.Logf("DELETE %s: every object of the entity is inside the view; nothing to try", rt.Path)
+					continue
+				}
+				path := rt.Base + strings.Replace(rt.Path, "{sourcedId}", url.PathEscape(id), 1)
+				if code, body := appWrite("DELETE", path, ""); code != 404 {
+					t.Errorf("DELETE %s (outside the view): %d %s", path, code, body)
+				}
+				if r := full(path); r.status != 200 {
+					t.Errorf("GET %s after the refused DELETE: %d", path, r.status)
+				}
+			}
 			if code, body := appWrite("POST", gb+"/classes/"+url.PathEscape(out["classSourcedId"])+"/lineItems",
 				`{"lineItems": [{"sourcedId": "tmp-1", "title": "x", "assignDate": "2026-01-01", "dueDate": "2026-01-02", "school": {"sourcedId": "`+out["schoolSourcedId"]+`"}}]}`); code != 404 {
 				t.Errorf("POST line items to a class outside the view: %d %s", code, body)
@@ -394,3 +417,7 @@ func minus(a, b []string) []string {
 	}
 	return out
 }
+
+// warnLogger is the logger of these tests' servers: warnings and errors
+// only, not a line per request.
+var warnLogger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -48,7 +48,7 @@ func TestHiddenProperties(t *testing.T) {
 			}
 			_, fullTok := token("")
 			appID, appTok := token("user.phone user.sms user.metadata demographics")
-			srv := httptest.NewServer(httpapi.New(st, httpapi.Config{Auth: svc, RateLimit: -1}))
+			srv := httptest.NewServer(httpapi.New(st, httpapi.Config{Logger: warnLogger, Auth: svc, RateLimit: -1}))
 			t.Cleanup(srv.Close)
 			v := oastest.Optional(t, oastest.Rostering)
 			full := &fixture{srv: srv, v: v, token: fullTok}

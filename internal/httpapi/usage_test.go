@@ -25,7 +25,7 @@ func TestUsageFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(st, httpapi.Config{Auth: svc, RateLimit: -1})
+	api := httpapi.New(st, httpapi.Config{Logger: warnLogger, Auth: svc, RateLimit: -1})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv, token: tok}

@@ -32,7 +32,7 @@ func TestViewsKeepCachesApart(t *testing.T) {
 	}
 	fullID, fullTok := token("full")
 	_, hiddenTok := token("no usernames")
-	cfg := httpapi.Config{Auth: svc, RateLimit: -1, ViewFor: func(clientID string) jsonbind.View {
+	cfg := httpapi.Config{Logger: warnLogger, Auth: svc, RateLimit: -1, ViewFor: func(clientID string) jsonbind.View {
 		if clientID == fullID {
 			return jsonbind.View{}
 		}
