@@ -162,7 +162,7 @@ func TestDeltaSince(t *testing.T) {
 func TestClientExport(t *testing.T) {
 	ctx := context.Background()
 	pkg := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(pkg, generate.Options{Students: 1300, Seed: 11}); err != nil {
+	if _, err := generate.Write(pkg, generate.Options{Students: 300, Schools: 3, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
 	orgs := []string{"org/sch-002"}

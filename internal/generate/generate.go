@@ -52,6 +52,10 @@ type Options struct {
 	// courseResources, classResources, userResources). The other files are
 	// the same bytes either way, for the same reason.
 	NoResources bool
+	// Schools, when above zero, is the number of schools (at least 2);
+	// by default one per 500 students. Tests of per-school rules use a
+	// few schools with few students.
+	Schools int
 }
 
 // Summary tells what was written.

@@ -198,6 +198,9 @@ func newGenerator(o Options) (*generator, error) {
 func (g *generator) layOutSchools(r *rand.Rand) {
 	n := g.o.Students
 	ns := max(2, (n+250)/500)
+	if g.o.Schools > 0 {
+		ns = max(2, g.o.Schools)
+	}
 	var bands []band
 	if ns == 2 {
 		bands = []band{elementary, secondary}

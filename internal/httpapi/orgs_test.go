@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -37,14 +38,15 @@ import (
 func TestOrgsRule(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(dir, generate.Options{Students: 1300, Seed: 11}); err != nil {
+	if _, err := generate.Write(dir, generate.Options{Students: 300, Schools: 3, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
+	probe := crossSchool(t, dir)
 	for _, eng := range engines {
 		t.Run(eng.name, func(t *testing.T) {
 			st := eng.open(t)
 			importtest.MustImport(t, st, dir, storetest.T1)
-			t.Run("matrix", func(t *testing.T) { sharingMatrix(t, st, dir, eng.open) })
+			t.Run("matrix", func(t *testing.T) { sharingMatrix(t, st, dir, eng.open, probe) })
 			svc := auth.New(st, auth.Config{})
 			token := func(rules auth.Rules) string {
 				id, secret, err := svc.CreateClient(ctx, "app", auth.AllScopes, rules)
@@ -364,17 +366,20 @@ func params(t *testing.T, full func(string) response, vis map[string]map[string]
 			return ""
 		}
 		// A class with line items and results on this side.
-		for _, li := range full(gb+"/lineItems?limit=10000").ids(t, "lineItems") {
-			if vis["lineItems"][li] != side {
+		for _, c := range full(ro+"/classes?limit=10000&fields=sourcedId").ids(t, "classes") {
+			if vis["classes"][c] != side {
 				continue
 			}
-			obj := full(gb + "/lineItems/" + url.PathEscape(li)).json(t)["lineItem"].(map[string]any)
-			class := obj["class"].(map[string]any)["sourcedId"].(string)
-			results := full(gb+"/classes/"+url.PathEscape(class)+"/lineItems/"+url.PathEscape(li)+"/results?limit=1").ids(t, "results")
+			lis := full(gb+"/classes/"+url.PathEscape(c)+"/lineItems?limit=1").ids(t, "lineItems")
+			if len(lis) == 0 {
+				continue
+			}
+			results := full(gb+"/classes/"+url.PathEscape(c)+"/lineItems/"+url.PathEscape(lis[0])+"/results?limit=1").ids(t, "results")
 			if len(results) == 0 {
 				continue
 			}
-			p["lineItemSourcedId"], p["classSourcedId"], p["resultSourcedId"] = li, class, results[0]
+			obj := full(gb + "/lineItems/" + url.PathEscape(lis[0])).json(t)["lineItem"].(map[string]any)
+			p["lineItemSourcedId"], p["classSourcedId"], p["resultSourcedId"] = lis[0], c, results[0]
 			p["academicSessionSourcedId"] = obj["academicSession"].(map[string]any)["sourcedId"].(string)
 			break
 		}
@@ -386,13 +391,13 @@ func params(t *testing.T, full func(string) response, vis map[string]map[string]
 		p["studentSourcedId"] = full(classPath+"/students?limit=1").ids(t, "users")[0]
 		p["teacherSourcedId"] = full(classPath+"/teachers?limit=1").ids(t, "users")[0]
 		p["userSourcedId"] = p["studentSourcedId"]
-		p["gradingPeriodSourcedId"] = first(ro+"/gradingPeriods?limit=10000", "academicSessions", "academicSessions")
+		p["gradingPeriodSourcedId"] = first(ro+"/gradingPeriods?limit=10000&fields=sourcedId", "academicSessions", "academicSessions")
 		for _, e := range oneroster.Entities {
 			base := map[string]string{"gradebook": gb, "resources": rs}[e.Service]
 			if base == "" {
 				base = ro
 			}
-			p["self:"+e.Name] = first(base+"/"+e.Plural+"?limit=10000", e.Plural, e.Table)
+			p["self:"+e.Name] = first(base+"/"+e.Plural+"?limit=10000&fields=sourcedId", e.Plural, e.Table)
 		}
 		p["self:academicSession"] = p["termSourcedId"]
 		p["self:class"], p["self:lineItem"], p["self:result"] = p["classSourcedId"], p["lineItemSourcedId"], p["resultSourcedId"]
@@ -421,3 +426,61 @@ func minus(a, b []string) []string {
 // warnLogger is the logger of these tests' servers: warnings and errors
 // only, not a line per request.
 var warnLogger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+// crossSchool gives the generated package in dir what a district's data
+// has and the generator's does not, and what a one-school view must trim:
+// a teacher of org/sch-002 who is also a guardian at org/sch-001, its
+// primary org, with a student of org/sch-001 among its agents. It
+// returns that agent's sourcedId.
+func crossSchool(t *testing.T, dir string) string {
+	t.Helper()
+	read := func(name string) [][]string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	write := func(name string, recs [][]string) {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		w.WriteAll(recs)
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	col := func(header []string, name string) int { return slices.Index(header, name) }
+	roles := read("roles.csv")
+	h := roles[0]
+	var teacher, student1 string
+	for _, r := range roles[1:] {
+		switch org, role := r[col(h, "orgSourcedId")], r[col(h, "role")]; {
+		case teacher == "" && role == "teacher" && org == "org/sch-002":
+			teacher = r[col(h, "userSourcedId")]
+		case student1 == "" && role == "student" && org == "org/sch-001":
+			student1 = r[col(h, "userSourcedId")]
+		}
+	}
+	if teacher == "" || student1 == "" {
+		t.Fatal("the generated district lacks a teacher or students at the schools")
+	}
+	row := make([]string, len(h))
+	row[col(h, "sourcedId")], row[col(h, "userSourcedId")] = "role-cross-1", teacher
+	row[col(h, "roleType")], row[col(h, "role")], row[col(h, "orgSourcedId")] = "secondary", "guardian", "org/sch-001"
+	write("roles.csv", append(roles, row))
+	users := read("users.csv")
+	h = users[0]
+	for _, u := range users[1:] {
+		switch u[col(h, "sourcedId")] {
+		case teacher:
+			u[col(h, "agentSourcedIds")] = strings.Trim(u[col(h, "agentSourcedIds")]+","+student1, ",")
+			u[col(h, "primaryOrgSourcedId")] = "org/sch-001"
+		}
+	}
+	write("users.csv", users)
+	return student1
+}

@@ -23,7 +23,7 @@ import (
 // Get and Status must refuse the others as unknown.
 func testVisible(t *testing.T, open Opener, imp Importer) {
 	dir := filepath.Join(t.TempDir(), "pkg")
-	if _, err := generate.Write(dir, generate.Options{Students: 1300, Seed: 11}); err != nil {
+	if _, err := generate.Write(dir, generate.Options{Students: 300, Schools: 3, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
 	st := open(t)
