@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/oneroster/oneroster/internal/store"
@@ -137,7 +138,35 @@ func openStore(ctx context.Context, dsn string) (store.Store, error) {
 	if isPostgres(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
+	// SQLite would say "unable to open database file (14)" from the
+	// first migration: say which folder is missing instead.
+	if dir := filepath.Dir(dsn); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("cannot create the database %s: the folder %s does not exist", dsn, dir)
+		}
+	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// refuseNonEmpty refuses to write a package over a folder or file that
+// already holds something, unless force: a mistyped --out must not mix a
+// new package into another, or replace a file the operator wanted.
+func refuseNonEmpty(out string, force bool) error {
+	if force {
+		return nil
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		return nil // nothing there
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s already exists; give --force to replace it", out)
+	}
+	entries, err := os.ReadDir(out)
+	if err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s is not empty (%d entries); give --force to write the package into it anyway (OneRoster files in it are replaced, others stay)", out, len(entries))
+	}
+	return nil
 }
 
 func isPostgres(dsn string) bool {

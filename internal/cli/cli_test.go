@@ -312,3 +312,37 @@ func TestClientOrgs(t *testing.T) {
 		t.Errorf("--orgs with --all-orgs: exit %d", r.code)
 	}
 }
+
+// TestRefusals: generate and export do not write over something without
+// --force; --since and a missing database folder are answered in words,
+// not with Go's or SQLite's internals.
+func TestRefusals(t *testing.T) {
+	dir := t.TempDir()
+	pkg, db := filepath.Join(dir, "pkg"), filepath.Join(dir, "r.db")
+	if r := run(t, "generate", "--out", pkg, "--students", "10"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, "generate", "--out", pkg, "--students", "10"); r.code != cli.ExitRejected || !strings.Contains(r.stderr, "is not empty") || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("generate over a package: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "generate", "--out", pkg, "--students", "10", "--force"); r.code != 0 {
+		t.Errorf("generate --force: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "import", "--db", db, pkg); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, "export", "--db", db, pkg); r.code != cli.ExitRejected || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("export over a package: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "export", "--db", db, "--force", pkg); r.code != 0 {
+		t.Errorf("export --force: %d %s", r.code, r.stderr)
+	}
+	r := run(t, "export", "--db", db, "--since", "yesterday", filepath.Join(dir, "d"))
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, `--since "yesterday" is not an RFC 3339 date-time`) || strings.Contains(r.stderr, "2006-01-02") {
+		t.Errorf("--since yesterday: %d %s", r.code, r.stderr)
+	}
+	r = run(t, "import", "--db", filepath.Join(dir, "no", "such", "folder", "x.db"), pkg)
+	if r.code == 0 || !strings.Contains(r.stderr, "does not exist") || strings.Contains(r.stderr, "(14)") {
+		t.Errorf("import into a missing folder: %d %s", r.code, r.stderr)
+	}
+}

@@ -9,12 +9,14 @@ import (
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/csvexport"
 	"github.com/oneroster/oneroster/internal/jsonbind"
+	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("export", "[--db DSN] [--since RFC3339] [--client ID] OUT")
+	fs := e.flags("export", "[--db DSN] [--since RFC3339] [--client ID] [--force] OUT")
 	db := e.dbFlag(fs)
+	force := fs.Bool("force", false, "write even where OUT already holds something (OneRoster files in a folder are replaced)")
 	client := fs.String("client", "", "export only what this API client may see (its --orgs and --hide rules), for a vendor that takes CSV files")
 	since := fs.String("since", "", "export a delta package of what changed after this time (RFC 3339, e.g. 2026-01-31T00:00:00Z)")
 	pos, err := parse(fs, args)
@@ -26,11 +28,18 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	}
 	var o csvexport.Options
 	if *since != "" {
-		t, err := time.Parse(time.RFC3339Nano, *since)
-		if err != nil {
-			return usageErr(e, fs, fmt.Errorf("--since: %v", err))
+		t, why, ok := oneroster.ParseDateTime(*since)
+		if !ok {
+			if why != "" {
+				why = ": " + why
+			}
+			return usageErr(e, fs, fmt.Errorf("--since %s is not an RFC 3339 date-time such as 2026-01-31T00:00:00Z%s", oneroster.Quote(*since), why))
 		}
 		o.Since = t
+	}
+	if err := refuseNonEmpty(pos[0], *force); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster export: %v\n", err)
+		return ExitRejected
 	}
 	st, err := openExisting(ctx, *db)
 	if err != nil {

@@ -12,13 +12,14 @@ import (
 )
 
 func runGenerate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook] [--no-resources]")
+	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook] [--no-resources] [--force]")
 	out := fs.String("out", "", "folder to write the package into (with --zip: the .zip file to write)")
 	students := fs.Int("students", 1000, "number of students")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same package, byte for byte")
 	asZip := fs.Bool("zip", false, "write a zip archive instead of a folder")
 	noGradebook := fs.Bool("no-gradebook", false, "leave out the gradebook files (categories, line items, results …)")
 	noResources := fs.Bool("no-resources", false, "leave out the resources files (resources and their allocations)")
+	force := fs.Bool("force", false, "write even where --out already holds something")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -31,6 +32,10 @@ func runGenerate(ctx context.Context, e *env, args []string) int {
 	}
 	if *students < 1 {
 		return usageErr(e, fs, fmt.Errorf("--students must be at least 1"))
+	}
+	if err := refuseNonEmpty(*out, *force); err != nil {
+		fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
+		return ExitRejected
 	}
 	start := time.Now()
 	o := generate.Options{Students: *students, Seed: *seed, NoGradebook: *noGradebook, NoResources: *noResources}
