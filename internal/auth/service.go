@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -28,9 +29,17 @@ type Config struct {
 	FailureWindow time.Duration // default 15 min
 	SlowAfter     int           // default 5
 	RefuseAfter   int           // default 10
-	Now           func() time.Time
+	// MaxChecks bounds the secret checks running at once (each argon2id
+	// check holds 19 MiB); a request that finds none free within
+	// CheckWait is answered 503 with Retry-After without hashing.
+	MaxChecks int           // default max(2, GOMAXPROCS)
+	CheckWait time.Duration // default 200 ms
+	Now       func() time.Time
 	// Sleep waits for the slow-down; tests replace it.
 	Sleep func(context.Context, time.Duration)
+	// Verify checks a secret against its hash (default VerifySecret);
+	// tests replace it to watch the checks.
+	Verify func(hash, secret string) bool
 }
 
 func (c Config) withDefaults() Config {
@@ -49,8 +58,17 @@ func (c Config) withDefaults() Config {
 	if c.RefuseAfter <= 0 {
 		c.RefuseAfter = 10
 	}
+	if c.MaxChecks <= 0 {
+		c.MaxChecks = max(2, runtime.GOMAXPROCS(0))
+	}
+	if c.CheckWait <= 0 {
+		c.CheckWait = 200 * time.Millisecond
+	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Verify == nil {
+		c.Verify = VerifySecret
 	}
 	if c.Sleep == nil {
 		c.Sleep = func(ctx context.Context, d time.Duration) {
@@ -70,6 +88,8 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]cached // token hash -> what the store said
+
+	checks chan struct{} // a slot per secret check allowed to run
 }
 
 type cached struct {
@@ -113,7 +133,8 @@ func (g Grant) Allows(scopes []string) bool {
 
 // New makes a Service on a store.
 func New(st store.AuthStore, cfg Config) *Service {
-	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
+	cfg = cfg.withDefaults()
+	return &Service{st: st, cfg: cfg, cache: map[string]cached{}, checks: make(chan struct{}, cfg.MaxChecks)}
 }
 
 // CreateClient registers a client allowed the given scopes, that never
@@ -210,7 +231,26 @@ type tokenError struct {
 	status      int
 	code        string
 	description string
-	retryAfter  int // seconds, for 429
+	retryAfter  int // seconds, for 429 and 503
+}
+
+// errChecksBusy answers a request that found no free secret check.
+var errChecksBusy = &tokenError{http.StatusServiceUnavailable, "temporarily_unavailable", "too many token requests at once; retry later", 1}
+
+// verify checks a secret in one of the MaxChecks slots; it refuses with
+// errChecksBusy when none is free within CheckWait.
+func (s *Service) verify(ctx context.Context, hash, secret string) (bool, error) {
+	wait := time.NewTimer(s.cfg.CheckWait)
+	defer wait.Stop()
+	select {
+	case s.checks <- struct{}{}:
+	case <-wait.C:
+		return false, errChecksBusy
+	case <-ctx.Done():
+		return false, context.Cause(ctx)
+	}
+	defer func() { <-s.checks }()
+	return s.cfg.Verify(hash, secret), nil
 }
 
 func (e *tokenError) Error() string { return e.code + ": " + e.description }
@@ -233,7 +273,11 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 		}
 		hash = dummyHash
 	}
-	if !VerifySecret(hash, secret) || err != nil || !c.RevokedAt.IsZero() {
+	ok, verr := s.verify(ctx, hash, secret)
+	if verr != nil {
+		return "", g, verr
+	}
+	if !ok || err != nil || !c.RevokedAt.IsZero() {
 		s.fail(ctx, keys)
 		return "", g, &tokenError{http.StatusUnauthorized, "invalid_client", "client authentication failed", 0}
 	}

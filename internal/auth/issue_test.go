@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/store"
+)
+
+// memStore is the part of store.AuthStore the token endpoint uses, in
+// memory: the engines' own behaviour is the conformance suite's.
+type memStore struct {
+	store.AuthStore
+	mu       sync.Mutex
+	clients  map[string]store.Client
+	failures map[string][]time.Time
+}
+
+func newMemStore() *memStore {
+	return &memStore{clients: map[string]store.Client{}, failures: map[string][]time.Time{}}
+}
+
+func (m *memStore) CreateClient(_ context.Context, c store.Client) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clients[c.ID] = c
+	return nil
+}
+
+func (m *memStore) Client(_ context.Context, id string) (store.Client, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.clients[id]
+	if !ok {
+		return c, oneroster.NotFound("client", id)
+	}
+	return c, nil
+}
+
+func (m *memStore) CreateToken(context.Context, string, store.Token, time.Time) error { return nil }
+
+func (m *memStore) AddFailure(_ context.Context, key string, now, since time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failures[key] = append(m.failures[key], now)
+	return nil
+}
+
+func (m *memStore) Failures(_ context.Context, key string, since time.Time) (int, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, oldest := 0, time.Time{}
+	for _, at := range m.failures[key] {
+		if at.After(since) {
+			if n == 0 || at.Before(oldest) {
+				oldest = at
+			}
+			n++
+		}
+	}
+	return n, oldest, nil
+}
+
+// checkCounter is a Verify that records how many checks run at once.
+type checkCounter struct {
+	running, most, total atomic.Int32
+	hold                 time.Duration
+}
+
+func (c *checkCounter) verify(hash, secret string) bool {
+	n := c.running.Add(1)
+	defer c.running.Add(-1)
+	c.total.Add(1)
+	for {
+		m := c.most.Load()
+		if n <= m || c.most.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(c.hold)
+	return VerifySecret(hash, secret)
+}
+
+// TestChecksBounded: of many concurrent token requests with made-up
+// client ids, at most MaxChecks hash at once; those that find no slot in
+// CheckWait are answered quickly with 503 and never hash.
+func TestChecksBounded(t *testing.T) {
+	cc := &checkCounter{hold: 100 * time.Millisecond}
+	s := New(newMemStore(), Config{MaxChecks: 2, CheckWait: 50 * time.Millisecond, Verify: cc.verify})
+	const n = 30
+	var wg sync.WaitGroup
+	var refused, failed atomic.Int32
+	var slowest atomic.Int64
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			_, _, err := s.Issue(context.Background(), fmt.Sprintf("orc_madeup%d", i), "x", "", fmt.Sprintf("10.0.0.%d", i))
+			var te *tokenError
+			switch {
+			case errors.Is(err, errChecksBusy):
+				refused.Add(1)
+				if d := int64(time.Since(start)); d > slowest.Load() {
+					slowest.Store(d)
+				}
+			case errors.As(err, &te) && te.code == "invalid_client":
+				failed.Add(1)
+			default:
+				t.Errorf("request %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if m := cc.most.Load(); m > 2 {
+		t.Errorf("%d checks ran at once, want at most 2", m)
+	}
+	if refused.Load() == 0 || refused.Load()+failed.Load() != n || cc.total.Load() != failed.Load() {
+		t.Errorf("%d refused, %d failed, %d checks: want some refused, the others checked once each", refused.Load(), failed.Load(), cc.total.Load())
+	}
+	if d := time.Duration(slowest.Load()); d > time.Second {
+		t.Errorf("a refused request took %v", d)
+	}
+}
+
+// TestChecksBusyAnswer: the endpoint's answer when every slot is taken.
+func TestChecksBusyAnswer(t *testing.T) {
+	cc := &checkCounter{}
+	s := New(newMemStore(), Config{MaxChecks: 1, CheckWait: 10 * time.Millisecond, Verify: cc.verify})
+	s.checks <- struct{}{} // the one slot is busy
+	req := httptest.NewRequest("POST", TokenPath, strings.NewReader("grant_type=client_credentials&client_id=orc_x&client_secret=y"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	s.TokenHandler(nil).ServeHTTP(rec, req)
+	var body map[string]string
+	json.Unmarshal(rec.Body.Bytes(), &body)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" || body["error"] != "temporarily_unavailable" {
+		t.Errorf("all checks busy: %d Retry-After %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if cc.total.Load() != 0 {
+		t.Errorf("%d secret checks ran", cc.total.Load())
+	}
+}
