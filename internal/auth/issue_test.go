@@ -151,3 +151,39 @@ func TestChecksBusyAnswer(t *testing.T) {
 		t.Errorf("%d secret checks ran", cc.total.Load())
 	}
 }
+
+// TestThrottleBeforeCheck: of many concurrent wrong secrets for one
+// client from one address, at most RefuseAfter are checked; the others
+// are refused with 429 without hashing.
+func TestThrottleBeforeCheck(t *testing.T) {
+	cc := &checkCounter{hold: 50 * time.Millisecond}
+	st := newMemStore()
+	s := New(st, Config{RefuseAfter: 5, SlowAfter: 100, MaxChecks: 60, CheckWait: time.Minute, Verify: cc.verify})
+	id, _, err := s.CreateClient(context.Background(), "app", []string{RosterCore}, Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	var wg sync.WaitGroup
+	var refused atomic.Int32
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.Issue(context.Background(), id, "wrong", "", "10.0.0.1")
+			var te *tokenError
+			if errors.As(err, &te) && te.status == http.StatusTooManyRequests {
+				refused.Add(1)
+			} else if !errors.As(err, &te) || te.code != "invalid_client" {
+				t.Errorf("a wrong secret: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if c := cc.total.Load(); c > 5 || refused.Load() != n-c {
+		t.Errorf("%d secrets checked, %d refused; want at most 5 checked, the others refused", c, refused.Load())
+	}
+	if len(s.attempts) != 0 {
+		t.Errorf("attempts left in flight: %v", s.attempts)
+	}
+}

@@ -90,6 +90,9 @@ type Service struct {
 	cache map[string]cached // token hash -> what the store said
 
 	checks chan struct{} // a slot per secret check allowed to run
+
+	attemptsMu sync.Mutex     // held while an attempt is counted and reserved
+	attempts   map[string]int // throttling key -> attempts in flight here
 }
 
 type cached struct {
@@ -134,7 +137,8 @@ func (g Grant) Allows(scopes []string) bool {
 // New makes a Service on a store.
 func New(st store.AuthStore, cfg Config) *Service {
 	cfg = cfg.withDefaults()
-	return &Service{st: st, cfg: cfg, cache: map[string]cached{}, checks: make(chan struct{}, cfg.MaxChecks)}
+	return &Service{st: st, cfg: cfg, cache: map[string]cached{}, checks: make(chan struct{}, cfg.MaxChecks),
+		attempts: map[string]int{}}
 }
 
 // CreateClient registers a client allowed the given scopes, that never
@@ -262,9 +266,11 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	if clientID != "" {
 		keys = append(keys, "client:"+clientID)
 	}
-	if err := s.throttle(ctx, keys); err != nil {
+	release, err := s.throttle(ctx, keys)
+	if err != nil {
 		return "", g, err
 	}
+	defer release()
 	c, err := s.st.Client(ctx, clientID)
 	hash := c.SecretHash
 	if err != nil {
@@ -304,27 +310,56 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	return token, Grant{ClientID: c.ID, Scopes: granted, Expires: expires}, nil
 }
 
-// throttle slows down or refuses a caller with many recent failures.
-func (s *Service) throttle(ctx context.Context, keys []string) error {
+// throttle slows down or refuses a caller with many recent failures, and
+// otherwise reserves the attempt under keys until release is called
+// (after its failure, if it fails, is recorded). The failures in the store
+// and this process's attempts in flight are counted and the attempt
+// reserved under one lock, so concurrent attempts beyond RefuseAfter are
+// refused before any of them checks a secret (and so are an app's
+// concurrent requests beyond RefuseAfter, with Retry-After: 1).
+func (s *Service) throttle(ctx context.Context, keys []string) (release func(), err error) {
 	since := s.cfg.Now().Add(-s.cfg.FailureWindow)
-	worst, oldest := 0, time.Time{}
+	s.attemptsMu.Lock()
+	worst, stored, oldest, failed := 0, 0, time.Time{}, 0
 	for _, k := range keys {
 		n, o, err := s.st.Failures(ctx, k, since)
 		if err != nil {
-			return err
+			s.attemptsMu.Unlock()
+			return nil, err
 		}
-		if n > worst {
-			worst, oldest = n, o
+		if t := n + s.attempts[k]; t > worst {
+			worst, stored, oldest = t, n, o
 		}
+		failed = max(failed, n)
 	}
 	if worst >= s.cfg.RefuseAfter {
-		retry := max(1, int(oldest.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
-		return &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
+		s.attemptsMu.Unlock()
+		// Attempts in flight end within seconds; failures in the store
+		// when the oldest leaves the window.
+		retry := 1
+		if stored >= s.cfg.RefuseAfter {
+			retry = max(1, int(oldest.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
+		}
+		return nil, &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
 	}
-	if worst >= s.cfg.SlowAfter {
-		s.cfg.Sleep(ctx, time.Duration(min(worst-s.cfg.SlowAfter+1, 5))*time.Second)
+	for _, k := range keys {
+		s.attempts[k]++
 	}
-	return nil
+	s.attemptsMu.Unlock()
+	release = func() {
+		s.attemptsMu.Lock()
+		for _, k := range keys {
+			if s.attempts[k]--; s.attempts[k] <= 0 {
+				delete(s.attempts, k)
+			}
+		}
+		s.attemptsMu.Unlock()
+	}
+	// The slow-down is for failures; attempts in flight may succeed.
+	if failed >= s.cfg.SlowAfter {
+		s.cfg.Sleep(ctx, time.Duration(min(failed-s.cfg.SlowAfter+1, 5))*time.Second)
+	}
+	return release, nil
 }
 
 func (s *Service) fail(ctx context.Context, keys []string) {
