@@ -187,3 +187,88 @@ func TestThrottleBeforeCheck(t *testing.T) {
 		t.Errorf("attempts left in flight: %v", s.attempts)
 	}
 }
+
+// lockoutService is a Service with the default limits (refused from the
+// 10th failure) that never sleeps, and a helper to try a secret.
+func lockoutService(t *testing.T) (*Service, *checkCounter, func(id, secret, addr string) int) {
+	cc := &checkCounter{}
+	s := New(newMemStore(), Config{Sleep: func(context.Context, time.Duration) {}, Verify: cc.verify})
+	try := func(id, secret, addr string) int {
+		_, _, err := s.Issue(context.Background(), id, secret, "", addr)
+		var te *tokenError
+		switch {
+		case err == nil:
+			return http.StatusOK
+		case errors.As(err, &te):
+			return te.status
+		}
+		t.Fatalf("Issue(%s at %s): %v", id, addr, err)
+		return 0
+	}
+	return s, cc, try
+}
+
+func mustClient(t *testing.T, s *Service) (id, secret string) {
+	t.Helper()
+	id, secret, err := s.CreateClient(context.Background(), "app", []string{RosterCore}, Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, secret
+}
+
+// TestLockoutKeys: the lockout scenarios of a district behind one proxy
+// address.
+func TestLockoutKeys(t *testing.T) {
+	t.Run("OtherAppSameAddress", func(t *testing.T) {
+		s, _, try := lockoutService(t)
+		a, _ := mustClient(t, s)
+		b, bSecret := mustClient(t, s)
+		for i := range 20 {
+			want := http.StatusUnauthorized
+			if i >= 10 {
+				want = http.StatusTooManyRequests
+			}
+			if got := try(a, "wrong", "10.0.0.1"); got != want {
+				t.Fatalf("app a's wrong secret %d: %d, want %d", i+1, got, want)
+			}
+		}
+		if got := try(b, bSecret, "10.0.0.1"); got != http.StatusOK {
+			t.Errorf("app b behind the same address: %d", got)
+		}
+	})
+	t.Run("OutsiderKnowsTheID", func(t *testing.T) {
+		s, _, try := lockoutService(t)
+		x, xSecret := mustClient(t, s)
+		for range 20 {
+			try(x, "guess", "203.0.113.9")
+		}
+		if got := try(x, xSecret, "203.0.113.9"); got != http.StatusTooManyRequests {
+			t.Errorf("the right secret from the outsider's address: %d, want 429", got)
+		}
+		if got := try(x, xSecret, "10.0.0.1"); got != http.StatusOK {
+			t.Errorf("app x at its own address: %d", got)
+		}
+	})
+	t.Run("Scanner", func(t *testing.T) {
+		s, cc, try := lockoutService(t)
+		app, appSecret := mustClient(t, s)
+		for i := range 20 {
+			want := http.StatusUnauthorized
+			if i >= 10 {
+				want = http.StatusTooManyRequests
+			}
+			if got := try(fmt.Sprintf("orc_madeup%d", i), "x", "10.0.0.1"); got != want {
+				t.Fatalf("made-up id %d: %d, want %d", i+1, got, want)
+			}
+		}
+		// Each made-up id was checked against the dummy hash, as a real
+		// one would have been.
+		if c := cc.total.Load(); c != 10 {
+			t.Errorf("%d secret checks for 10 made-up ids", c)
+		}
+		if got := try(app, appSecret, "10.0.0.1"); got != http.StatusOK {
+			t.Errorf("an app behind the scanner's address: %d", got)
+		}
+	})
+}

@@ -22,7 +22,8 @@ type Config struct {
 	// CacheTTL is how long a process trusts a token it has checked, and so
 	// the longest a revoked client's token keeps working (default 10 s).
 	CacheTTL time.Duration
-	// Failed token requests per client id and per remote address, within
+	// Failed token requests per (client, remote address), and per remote
+	// address for client ids that are not registered (see Issue), within
 	// FailureWindow: from SlowAfter on each answer is delayed by a second
 	// per failure beyond it (at most 5 s); from RefuseAfter on requests are
 	// refused with 429 until the oldest failure leaves the window.
@@ -260,31 +261,36 @@ func (s *Service) verify(ctx context.Context, hash, secret string) (bool, error)
 func (e *tokenError) Error() string { return e.code + ": " + e.description }
 
 // Issue checks a client's credentials and requested scopes and returns a
-// new token. addr is the remote address, for throttling.
+// new token. addr is the remote address, for throttling: an attempt that
+// names a registered client counts under that client at that address
+// (clientKey), one that names no registered client under the address
+// alone (addrKey). Someone who knows a client's id cannot lock it out
+// from elsewhere, an app's wrong secrets do not lock out the other apps
+// behind the same address, and a scanner of made-up ids is refused at its
+// address. Both kinds of attempt do the same work (a lookup, a count, a
+// secret check, dummyHash's for an unknown id), so the time taken does not
+// tell whether an id exists.
 func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr string) (token string, g Grant, err error) {
-	keys := []string{"addr:" + addr}
-	if clientID != "" {
-		keys = append(keys, "client:"+clientID)
+	c, err := s.st.Client(ctx, clientID)
+	known := err == nil
+	if err != nil && !errors.Is(err, oneroster.ErrNotFound) {
+		return "", g, err
 	}
-	release, err := s.throttle(ctx, keys)
+	hash, key := dummyHash, addrKey(addr)
+	if known {
+		hash, key = c.SecretHash, clientKey(clientID, addr)
+	}
+	release, err := s.throttle(ctx, key)
 	if err != nil {
 		return "", g, err
 	}
 	defer release()
-	c, err := s.st.Client(ctx, clientID)
-	hash := c.SecretHash
+	ok, err := s.verify(ctx, hash, secret)
 	if err != nil {
-		if !errors.Is(err, oneroster.ErrNotFound) {
-			return "", g, err
-		}
-		hash = dummyHash
+		return "", g, err
 	}
-	ok, verr := s.verify(ctx, hash, secret)
-	if verr != nil {
-		return "", g, verr
-	}
-	if !ok || err != nil || !c.RevokedAt.IsZero() {
-		s.fail(ctx, keys)
+	if !ok || !known || !c.RevokedAt.IsZero() {
+		s.fail(ctx, key)
 		return "", g, &tokenError{http.StatusUnauthorized, "invalid_client", "client authentication failed", 0}
 	}
 	held := strings.Fields(c.Scopes)
@@ -310,29 +316,30 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	return token, Grant{ClientID: c.ID, Scopes: granted, Expires: expires}, nil
 }
 
-// throttle slows down or refuses a caller with many recent failures, and
-// otherwise reserves the attempt under keys until release is called
+// addrKey and clientKey are the throttling keys of failed attempts: at an
+// address naming no registered client, and for one client at one address.
+// A client's keys all begin with clientPrefix (client ids hold no space).
+func addrKey(addr string) string       { return "addr:" + addr }
+func clientKey(id, addr string) string { return clientPrefix(id) + "addr:" + addr }
+func clientPrefix(id string) string    { return "client:" + id + " " }
+
+// throttle slows down or refuses a caller with many recent failures
+// under key, and otherwise reserves the attempt until release is called
 // (after its failure, if it fails, is recorded). The failures in the store
 // and this process's attempts in flight are counted and the attempt
 // reserved under one lock, so concurrent attempts beyond RefuseAfter are
 // refused before any of them checks a secret (and so are an app's
 // concurrent requests beyond RefuseAfter, with Retry-After: 1).
-func (s *Service) throttle(ctx context.Context, keys []string) (release func(), err error) {
+func (s *Service) throttle(ctx context.Context, key string) (release func(), err error) {
 	since := s.cfg.Now().Add(-s.cfg.FailureWindow)
 	s.attemptsMu.Lock()
-	worst, stored, oldest, failed := 0, 0, time.Time{}, 0
-	for _, k := range keys {
-		n, o, err := s.st.Failures(ctx, k, since)
-		if err != nil {
-			s.attemptsMu.Unlock()
-			return nil, err
-		}
-		if t := n + s.attempts[k]; t > worst {
-			worst, stored, oldest = t, n, o
-		}
-		failed = max(failed, n)
+	stored, oldest, err := s.st.Failures(ctx, key, since)
+	if err != nil {
+		s.attemptsMu.Unlock()
+		return nil, err
 	}
-	if worst >= s.cfg.RefuseAfter {
+	n := stored + s.attempts[key]
+	if n >= s.cfg.RefuseAfter {
 		s.attemptsMu.Unlock()
 		// Attempts in flight end within seconds; failures in the store
 		// when the oldest leaves the window.
@@ -342,33 +349,26 @@ func (s *Service) throttle(ctx context.Context, keys []string) (release func(), 
 		}
 		return nil, &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
 	}
-	for _, k := range keys {
-		s.attempts[k]++
-	}
+	s.attempts[key]++
 	s.attemptsMu.Unlock()
 	release = func() {
 		s.attemptsMu.Lock()
-		for _, k := range keys {
-			if s.attempts[k]--; s.attempts[k] <= 0 {
-				delete(s.attempts, k)
-			}
+		if s.attempts[key]--; s.attempts[key] <= 0 {
+			delete(s.attempts, key)
 		}
 		s.attemptsMu.Unlock()
 	}
 	// The slow-down is for failures; attempts in flight may succeed.
-	if failed >= s.cfg.SlowAfter {
-		s.cfg.Sleep(ctx, time.Duration(min(failed-s.cfg.SlowAfter+1, 5))*time.Second)
+	if stored >= s.cfg.SlowAfter {
+		s.cfg.Sleep(ctx, time.Duration(min(stored-s.cfg.SlowAfter+1, 5))*time.Second)
 	}
 	return release, nil
 }
 
-func (s *Service) fail(ctx context.Context, keys []string) {
+func (s *Service) fail(ctx context.Context, key string) {
 	now := s.cfg.Now()
-	since := now.Add(-s.cfg.FailureWindow)
-	for _, k := range keys {
-		// A failure to record a failure must not turn a 401 into a 500.
-		_ = s.st.AddFailure(ctx, k, now, since)
-	}
+	// A failure to record a failure must not turn a 401 into a 500.
+	_ = s.st.AddFailure(ctx, key, now, now.Add(-s.cfg.FailureWindow))
 }
 
 // ErrNoToken and the like are the reasons Authenticate refuses a request.
