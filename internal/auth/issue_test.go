@@ -71,6 +71,19 @@ func (m *memStore) Failures(_ context.Context, key string, since time.Time) (int
 	return n, oldest, nil
 }
 
+func (m *memStore) ClearFailures(_ context.Context, prefix string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for k, v := range m.failures {
+		if strings.HasPrefix(k, prefix) {
+			n += int64(len(v))
+			delete(m.failures, k)
+		}
+	}
+	return n, nil
+}
+
 // checkCounter is a Verify that records how many checks run at once.
 type checkCounter struct {
 	running, most, total atomic.Int32
@@ -271,4 +284,32 @@ func TestLockoutKeys(t *testing.T) {
 			t.Errorf("an app behind the scanner's address: %d", got)
 		}
 	})
+}
+
+// TestUnlock: Unlock lifts a client's lockouts at every address, and
+// only its own.
+func TestUnlock(t *testing.T) {
+	s, _, try := lockoutService(t)
+	x, xSecret := mustClient(t, s)
+	y, ySecret := mustClient(t, s)
+	for _, addr := range []string{"10.0.0.1", "10.0.0.2"} {
+		for range 10 {
+			try(x, "wrong", addr)
+			try(y, "wrong", addr)
+		}
+	}
+	if n, err := s.Unlock(context.Background(), x); err != nil || n != 20 {
+		t.Errorf("Unlock(x) = %d, %v; want 20 failures forgotten", n, err)
+	}
+	for _, addr := range []string{"10.0.0.1", "10.0.0.2"} {
+		if got := try(x, xSecret, addr); got != http.StatusOK {
+			t.Errorf("x at %s after unlock: %d", addr, got)
+		}
+		if got := try(y, ySecret, addr); got != http.StatusTooManyRequests {
+			t.Errorf("y at %s after x's unlock: %d, want 429", addr, got)
+		}
+	}
+	if _, err := s.Unlock(context.Background(), "orc_nobody"); !errors.Is(err, oneroster.ErrNotFound) {
+		t.Errorf("Unlock(unknown id): %v", err)
+	}
 }

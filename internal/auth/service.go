@@ -223,6 +223,15 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	return s.st.RevokeClient(ctx, id, s.cfg.Now())
 }
 
+// Unlock clears a client's lockouts: the failed attempts counted for it at
+// every address. It returns how many it forgot.
+func (s *Service) Unlock(ctx context.Context, id string) (int64, error) {
+	if _, err := s.st.Client(ctx, id); err != nil {
+		return 0, err
+	}
+	return s.st.ClearFailures(ctx, clientPrefix(id))
+}
+
 // Client returns one registered client.
 func (s *Service) Client(ctx context.Context, id string) (store.Client, error) {
 	return s.st.Client(ctx, id)
