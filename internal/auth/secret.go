@@ -15,7 +15,8 @@ import (
 
 // argon2id parameters: OWASP's minimum recommendation (19 MiB, 2 passes,
 // one lane), about 30 ms per hash on our 2-core machine. The token
-// endpoint is throttled, so this cannot be used to exhaust memory.
+// endpoint runs at most Config.MaxChecks of them at once, so they cannot
+// be used to exhaust memory.
 const (
 	argonTime    = 2
 	argonMemory  = 19 * 1024

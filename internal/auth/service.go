@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -21,16 +22,25 @@ type Config struct {
 	// CacheTTL is how long a process trusts a token it has checked, and so
 	// the longest a revoked client's token keeps working (default 10 s).
 	CacheTTL time.Duration
-	// Failed token requests per client id and per remote address, within
+	// Failed token requests per (client, remote address), and per remote
+	// address for client ids that are not registered (see Issue), within
 	// FailureWindow: from SlowAfter on each answer is delayed by a second
 	// per failure beyond it (at most 5 s); from RefuseAfter on requests are
 	// refused with 429 until the oldest failure leaves the window.
 	FailureWindow time.Duration // default 15 min
 	SlowAfter     int           // default 5
 	RefuseAfter   int           // default 10
-	Now           func() time.Time
+	// MaxChecks bounds the secret checks running at once (each argon2id
+	// check holds 19 MiB); a request that finds none free within
+	// CheckWait is answered 503 with Retry-After without hashing.
+	MaxChecks int           // default max(2, GOMAXPROCS)
+	CheckWait time.Duration // default 200 ms
+	Now       func() time.Time
 	// Sleep waits for the slow-down; tests replace it.
 	Sleep func(context.Context, time.Duration)
+	// Verify checks a secret against its hash (default VerifySecret);
+	// tests replace it to watch the checks.
+	Verify func(hash, secret string) bool
 }
 
 func (c Config) withDefaults() Config {
@@ -49,8 +59,17 @@ func (c Config) withDefaults() Config {
 	if c.RefuseAfter <= 0 {
 		c.RefuseAfter = 10
 	}
+	if c.MaxChecks <= 0 {
+		c.MaxChecks = max(2, runtime.GOMAXPROCS(0))
+	}
+	if c.CheckWait <= 0 {
+		c.CheckWait = 200 * time.Millisecond
+	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Verify == nil {
+		c.Verify = VerifySecret
 	}
 	if c.Sleep == nil {
 		c.Sleep = func(ctx context.Context, d time.Duration) {
@@ -70,6 +89,11 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]cached // token hash -> what the store said
+
+	checks chan struct{} // a slot per secret check allowed to run
+
+	attemptsMu sync.Mutex     // held while an attempt is counted and reserved
+	attempts   map[string]int // throttling key -> attempts in flight here
 }
 
 type cached struct {
@@ -113,7 +137,9 @@ func (g Grant) Allows(scopes []string) bool {
 
 // New makes a Service on a store.
 func New(st store.AuthStore, cfg Config) *Service {
-	return &Service{st: st, cfg: cfg.withDefaults(), cache: map[string]cached{}}
+	cfg = cfg.withDefaults()
+	return &Service{st: st, cfg: cfg, cache: map[string]cached{}, checks: make(chan struct{}, cfg.MaxChecks),
+		attempts: map[string]int{}}
 }
 
 // CreateClient registers a client allowed the given scopes, that never
@@ -197,6 +223,15 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 	return s.st.RevokeClient(ctx, id, s.cfg.Now())
 }
 
+// Unlock clears a client's lockouts: the failed attempts counted for it at
+// every address. It returns how many it forgot.
+func (s *Service) Unlock(ctx context.Context, id string) (int64, error) {
+	if _, err := s.st.Client(ctx, id); err != nil {
+		return 0, err
+	}
+	return s.st.ClearFailures(ctx, clientPrefix(id))
+}
+
 // Client returns one registered client.
 func (s *Service) Client(ctx context.Context, id string) (store.Client, error) {
 	return s.st.Client(ctx, id)
@@ -210,31 +245,61 @@ type tokenError struct {
 	status      int
 	code        string
 	description string
-	retryAfter  int // seconds, for 429
+	retryAfter  int // seconds, for 429 and 503
+}
+
+// errChecksBusy answers a request that found no free secret check.
+var errChecksBusy = &tokenError{http.StatusServiceUnavailable, "temporarily_unavailable", "too many token requests at once; retry later", 1}
+
+// verify checks a secret in one of the MaxChecks slots; it refuses with
+// errChecksBusy when none is free within CheckWait.
+func (s *Service) verify(ctx context.Context, hash, secret string) (bool, error) {
+	wait := time.NewTimer(s.cfg.CheckWait)
+	defer wait.Stop()
+	select {
+	case s.checks <- struct{}{}:
+	case <-wait.C:
+		return false, errChecksBusy
+	case <-ctx.Done():
+		return false, context.Cause(ctx)
+	}
+	defer func() { <-s.checks }()
+	return s.cfg.Verify(hash, secret), nil
 }
 
 func (e *tokenError) Error() string { return e.code + ": " + e.description }
 
 // Issue checks a client's credentials and requested scopes and returns a
-// new token. addr is the remote address, for throttling.
+// new token. addr is the remote address, for throttling: an attempt that
+// names a registered client counts under that client at that address
+// (clientKey), one that names no registered client under the address
+// alone (addrKey). Someone who knows a client's id cannot lock it out
+// from elsewhere, an app's wrong secrets do not lock out the other apps
+// behind the same address, and a scanner of made-up ids is refused at its
+// address. Both kinds of attempt do the same work (a lookup, a count, a
+// secret check, dummyHash's for an unknown id), so the time taken does not
+// tell whether an id exists.
 func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr string) (token string, g Grant, err error) {
-	keys := []string{"addr:" + addr}
-	if clientID != "" {
-		keys = append(keys, "client:"+clientID)
-	}
-	if err := s.throttle(ctx, keys); err != nil {
+	c, err := s.st.Client(ctx, clientID)
+	known := err == nil
+	if err != nil && !errors.Is(err, oneroster.ErrNotFound) {
 		return "", g, err
 	}
-	c, err := s.st.Client(ctx, clientID)
-	hash := c.SecretHash
-	if err != nil {
-		if !errors.Is(err, oneroster.ErrNotFound) {
-			return "", g, err
-		}
-		hash = dummyHash
+	hash, key := dummyHash, addrKey(addr)
+	if known {
+		hash, key = c.SecretHash, clientKey(clientID, addr)
 	}
-	if !VerifySecret(hash, secret) || err != nil || !c.RevokedAt.IsZero() {
-		s.fail(ctx, keys)
+	release, err := s.throttle(ctx, key)
+	if err != nil {
+		return "", g, err
+	}
+	defer release()
+	ok, err := s.verify(ctx, hash, secret)
+	if err != nil {
+		return "", g, err
+	}
+	if !ok || !known || !c.RevokedAt.IsZero() {
+		s.fail(ctx, key)
 		return "", g, &tokenError{http.StatusUnauthorized, "invalid_client", "client authentication failed", 0}
 	}
 	held := strings.Fields(c.Scopes)
@@ -260,36 +325,59 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	return token, Grant{ClientID: c.ID, Scopes: granted, Expires: expires}, nil
 }
 
-// throttle slows down or refuses a caller with many recent failures.
-func (s *Service) throttle(ctx context.Context, keys []string) error {
+// addrKey and clientKey are the throttling keys of failed attempts: at an
+// address naming no registered client, and for one client at one address.
+// A client's keys all begin with clientPrefix (client ids hold no space).
+func addrKey(addr string) string       { return "addr:" + addr }
+func clientKey(id, addr string) string { return clientPrefix(id) + "addr:" + addr }
+func clientPrefix(id string) string    { return "client:" + id + " " }
+
+// throttle slows down or refuses a caller with many recent failures
+// under key, and otherwise reserves the attempt until release is called
+// (after its failure, if it fails, is recorded). The failures in the store
+// and this process's attempts in flight are counted and the attempt
+// reserved under one lock, so concurrent attempts beyond RefuseAfter are
+// refused before any of them checks a secret (and so are an app's
+// concurrent requests beyond RefuseAfter, with Retry-After: 1).
+func (s *Service) throttle(ctx context.Context, key string) (release func(), err error) {
 	since := s.cfg.Now().Add(-s.cfg.FailureWindow)
-	worst, oldest := 0, time.Time{}
-	for _, k := range keys {
-		n, o, err := s.st.Failures(ctx, k, since)
-		if err != nil {
-			return err
+	s.attemptsMu.Lock()
+	stored, oldest, err := s.st.Failures(ctx, key, since)
+	if err != nil {
+		s.attemptsMu.Unlock()
+		return nil, err
+	}
+	n := stored + s.attempts[key]
+	if n >= s.cfg.RefuseAfter {
+		s.attemptsMu.Unlock()
+		// Attempts in flight end within seconds; failures in the store
+		// when the oldest leaves the window.
+		retry := 1
+		if stored >= s.cfg.RefuseAfter {
+			retry = max(1, int(oldest.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
 		}
-		if n > worst {
-			worst, oldest = n, o
+		return nil, &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
+	}
+	s.attempts[key]++
+	s.attemptsMu.Unlock()
+	release = func() {
+		s.attemptsMu.Lock()
+		if s.attempts[key]--; s.attempts[key] <= 0 {
+			delete(s.attempts, key)
 		}
+		s.attemptsMu.Unlock()
 	}
-	if worst >= s.cfg.RefuseAfter {
-		retry := max(1, int(oldest.Add(s.cfg.FailureWindow).Sub(s.cfg.Now()).Seconds()+0.999))
-		return &tokenError{http.StatusTooManyRequests, "server_busy", "too many failed attempts; retry later", retry}
+	// The slow-down is for failures; attempts in flight may succeed.
+	if stored >= s.cfg.SlowAfter {
+		s.cfg.Sleep(ctx, time.Duration(min(stored-s.cfg.SlowAfter+1, 5))*time.Second)
 	}
-	if worst >= s.cfg.SlowAfter {
-		s.cfg.Sleep(ctx, time.Duration(min(worst-s.cfg.SlowAfter+1, 5))*time.Second)
-	}
-	return nil
+	return release, nil
 }
 
-func (s *Service) fail(ctx context.Context, keys []string) {
+func (s *Service) fail(ctx context.Context, key string) {
 	now := s.cfg.Now()
-	since := now.Add(-s.cfg.FailureWindow)
-	for _, k := range keys {
-		// A failure to record a failure must not turn a 401 into a 500.
-		_ = s.st.AddFailure(ctx, k, now, since)
-	}
+	// A failure to record a failure must not turn a 401 into a 500.
+	_ = s.st.AddFailure(ctx, key, now, now.Add(-s.cfg.FailureWindow))
 }
 
 // ErrNoToken and the like are the reasons Authenticate refuses a request.

@@ -158,6 +158,9 @@ func writeTokenError(w http.ResponseWriter, e *tokenError) {
 		w.Write(BusyBody(e.description))
 		return
 	}
+	if e.retryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
 	body, _ := json.Marshal(map[string]string{"error": e.code, "error_description": e.description})
 	w.WriteHeader(e.status)
 	w.Write(body)

@@ -16,7 +16,7 @@ import (
 )
 
 func runClients(ctx context.Context, e *env, args []string) int {
-	const usage = "create --name NAME --scope \"S1 S2 …\" [--orgs \"ID …\"] [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--orgs \"ID …\" | --all-orgs] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json]"
+	const usage = "create --name NAME --scope \"S1 S2 …\" [--orgs \"ID …\"] [--hide \"entity.property …\"] [--json] | update ID [--scope \"…\"] [--orgs \"ID …\" | --all-orgs] [--hide \"…\"] | list [--json] | revoke ID | rotate ID [--json] | unlock ID"
 	fs := e.flags("clients", usage)
 	db := e.dbFlag(fs)
 	name := fs.String("name", "", "create: a name for the client (who uses it)")
@@ -30,10 +30,10 @@ func runClients(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, fs, err)
 	}
 	if len(pos) == 0 {
-		return usageErr(e, fs, fmt.Errorf("want a subcommand: create, update, list, revoke or rotate"))
+		return usageErr(e, fs, fmt.Errorf("want a subcommand: create, update, list, revoke, rotate or unlock"))
 	}
 	sub, rest := pos[0], pos[1:]
-	want := map[string]int{"create": 0, "update": 1, "list": 0, "revoke": 1, "rotate": 1}
+	want := map[string]int{"create": 0, "update": 1, "list": 0, "revoke": 1, "rotate": 1, "unlock": 1}
 	n, ok := want[sub]
 	if !ok {
 		return usageErr(e, fs, fmt.Errorf("unknown subcommand %q", sub))
@@ -221,6 +221,12 @@ func runClients(ctx context.Context, e *env, args []string) int {
 			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "revoked %s: its tokens stop working within %s\n", rest[0], "10s")
+	case "unlock":
+		n, err := svc.Unlock(ctx, rest[0])
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(e.stdout, "unlocked %s: forgot %d failed token request(s) from every address\n", rest[0], n)
 	case "rotate":
 		secret, err := svc.RotateSecret(ctx, rest[0])
 		if err != nil {

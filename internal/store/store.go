@@ -366,6 +366,10 @@ type AuthStore interface {
 	// and returns the time of the oldest of them.
 	AddFailure(ctx context.Context, key string, now, since time.Time) error
 	Failures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error)
+	// ClearFailures forgets the failures of every key that begins with
+	// prefix (compared as text: '_' and '%' are themselves) and returns
+	// how many it forgot.
+	ClearFailures(ctx context.Context, prefix string) (int64, error)
 }
 
 // Object is one object written through the REST binding, in stored form.

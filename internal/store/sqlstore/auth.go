@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/store"
@@ -142,6 +143,23 @@ func (db *DB) Failures(ctx context.Context, key string, since time.Time) (int, t
 		return 0, time.Time{}, fmt.Errorf("failures: %w", err)
 	}
 	return n, oldest, nil
+}
+
+func (db *DB) ClearFailures(ctx context.Context, prefix string) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// substr, not LIKE: ids hold '_'. Both engines count characters.
+		res, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE substr(key, 1, ?) = ?`), utf8.RuneCountInString(prefix), prefix)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("clear failures: %w", err)
+	}
+	return n, nil
 }
 
 // storedTime scans a stored time ("" or NULL: the zero time) into T.

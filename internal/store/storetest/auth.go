@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -181,6 +182,32 @@ func testAuthStore(t *testing.T, open Opener) {
 	}
 	if n, oldest, _ := st.Failures(ctx, "ip:2", at("09:00:00")); n != 1 || !oldest.Equal(at("10:20:00")) {
 		t.Errorf("Failures(ip:2) = %d, %v", n, oldest)
+	}
+
+	// ClearFailures forgets the keys with a prefix, taken literally.
+	keys := []string{"client:c_1 addr:a", "client:c_1 addr:b", "client:c_1 addr:b", "client:cx1 addr:a", "client:c_10 addr:a", "addr:client:c_1 ", "client:c_é addr:a"}
+	for _, k := range keys {
+		if err := st.AddFailure(ctx, k, at("10:21:00"), at("10:07:00")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := st.ClearFailures(ctx, "client:c_1 "); err != nil || n != 3 {
+		t.Errorf("ClearFailures(client:c_1 ) = %d, %v; want 3", n, err)
+	}
+	if n, err := st.ClearFailures(ctx, "client:c_é "); err != nil || n != 1 {
+		t.Errorf("ClearFailures(client:c_é ) = %d, %v; want 1", n, err)
+	}
+	for _, k := range keys {
+		want := 1
+		if strings.HasPrefix(k, "client:c_1 ") || strings.HasPrefix(k, "client:c_é ") {
+			want = 0
+		}
+		if n, _, _ := st.Failures(ctx, k, at("10:07:00")); n != want {
+			t.Errorf("after ClearFailures, %q has %d failures, want %d", k, n, want)
+		}
+	}
+	if n, err := st.ClearFailures(ctx, "client:nobody "); err != nil || n != 0 {
+		t.Errorf("ClearFailures(client:nobody ) = %d, %v", n, err)
 	}
 }
 
