@@ -120,9 +120,11 @@ type Rules struct {
 	Hide, Orgs string
 }
 
-// canonOrgs writes an org list in canonical form: sorted, each once.
+// canonOrgs writes an org list in the canonical form views key on
+// (jsonbind.NewView): sorted, each once.
 func canonOrgs(orgs string) string {
-	return strings.Join(slices.Compact(slices.Sorted(slices.Values(strings.Fields(orgs)))), " ")
+	v, _ := jsonbind.NewView("", orgs) // an empty hide rule cannot fail
+	return strings.Join(v.Orgs, " ")
 }
 
 // Allows reports whether the grant holds any of scopes.

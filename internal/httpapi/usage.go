@@ -55,17 +55,7 @@ func (s *Server) countUsage(client string, records int, now time.Time) {
 		u.pending = map[usageKey]*store.Usage{}
 		u.lastFlush = now
 	}
-	k := usageKey{client, now.UTC().Truncate(time.Hour)}
-	p := u.pending[k]
-	if p == nil {
-		p = &store.Usage{ClientID: client, Hour: k.hour}
-		u.pending[k] = p
-	}
-	p.Requests++
-	p.Records += int64(records)
-	if now.After(p.LastUsed) {
-		p.LastUsed = now
-	}
+	u.add(store.Usage{ClientID: client, Hour: now.UTC().Truncate(time.Hour), Requests: 1, Records: int64(records), LastUsed: now})
 	due := !u.flushing && now.Sub(u.lastFlush) >= flushEvery
 	if due {
 		u.flushing = true
@@ -103,18 +93,23 @@ func (s *Server) FlushUsage(ctx context.Context) error {
 	u.flushing, u.lastFlush = false, time.Now()
 	if err != nil {
 		for _, b := range batch {
-			k := usageKey{b.ClientID, b.Hour}
-			p := u.pending[k]
-			if p == nil {
-				p = &store.Usage{ClientID: b.ClientID, Hour: b.Hour}
-				u.pending[k] = p
-			}
-			p.Requests += b.Requests
-			p.Records += b.Records
-			if b.LastUsed.After(p.LastUsed) {
-				p.LastUsed = b.LastUsed
-			}
+			u.add(b)
 		}
 	}
 	return err
+}
+
+// add adds b to what is pending for its client and hour; u.mu is held.
+func (u *usageCounter) add(b store.Usage) {
+	k := usageKey{b.ClientID, b.Hour}
+	p := u.pending[k]
+	if p == nil {
+		p = &store.Usage{ClientID: b.ClientID, Hour: b.Hour}
+		u.pending[k] = p
+	}
+	p.Requests += b.Requests
+	p.Records += b.Records
+	if b.LastUsed.After(p.LastUsed) {
+		p.LastUsed = b.LastUsed
+	}
 }

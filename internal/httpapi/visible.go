@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -45,8 +46,8 @@ func (s *Server) trim(ctx context.Context, v jsonbind.View, e *oneroster.Entity,
 	if vis == nil || len(recs) == 0 {
 		return nil
 	}
-	cols := s.colIndex(e)
-	roleOrg := s.colIndex(oneroster.Role)["orgSourcedId"]
+	cols := s.enc.ColumnIndex(e)
+	roleOrg := s.enc.ColumnIndex(oneroster.Role)["orgSourcedId"]
 	// The ids each field refers to, by target entity.
 	want := map[*oneroster.Entity]map[string]bool{}
 	note := func(target *oneroster.Entity, id string) {
@@ -83,13 +84,7 @@ func (s *Server) trim(ctx context.Context, v jsonbind.View, e *oneroster.Entity,
 	}
 	seen := map[*oneroster.Entity]map[string]bool{}
 	for target, ids := range want {
-		got, err := s.st.Among(ctx, target, slices.Collect(func(yield func(string) bool) {
-			for id := range ids {
-				if !yield(id) {
-					return
-				}
-			}
-		}), vis...)
+		got, err := s.st.Among(ctx, target, slices.Collect(maps.Keys(ids)), vis...)
 		if err != nil {
 			return err
 		}
@@ -153,13 +148,4 @@ func trimmed(e *oneroster.Entity, rec store.Record, cols map[string]int, roleOrg
 		}
 	}
 	return rec
-}
-
-// colIndex maps e's column names to positions in its records' Vals.
-func (s *Server) colIndex(e *oneroster.Entity) map[string]int {
-	m := map[string]int{}
-	for i, c := range s.st.Columns(e) {
-		m[c] = i
-	}
-	return m
 }

@@ -137,6 +137,10 @@ func NewEncoder(cols Columns) *Encoder {
 	return enc
 }
 
+// ColumnIndex maps e's stored column names to positions in its records'
+// Vals (shared: callers must not modify it).
+func (enc *Encoder) ColumnIndex(e *oneroster.Entity) map[string]int { return enc.index[e] }
+
 // Append appends rec, an object of e, to dst. base is the absolute URL
 // prefix (scheme and host) of GUIDRef hrefs; fields, when non-nil, selects
 // the properties (View.Fields gives it for a client's view).

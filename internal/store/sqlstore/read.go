@@ -41,25 +41,9 @@ func byID(e *oneroster.Entity, id string, within []store.Subset) (*where, error)
 	if e.Tombstones {
 		w.add(`t.status = 'active'`)
 	}
-	if v := visibilityOf(within); v != nil && slices.ContainsFunc(within, func(s store.Subset) bool { return s.Name == store.UsersWithRole }) {
-		// /students/{id} of a client that sees some orgs: a role there.
-		orgs, err := v.ids("orgs")
-		if err != nil {
-			return nil, err
-		}
-		var rest []store.Subset
-		for _, s := range within {
-			if s.Name == store.UsersWithRole {
-				w.add(`EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active' AND r.org_sourced_id IN `+orgs.sql+`)`,
-					append([]any{s.Arg}, orgs.args...)...)
-				continue
-			}
-			rest = append(rest, s)
-		}
-		within = rest
-	}
+	v := visibilityOf(within)
 	for _, s := range within {
-		c, args, err := subsetSQL(e, s)
+		c, args, err := subsetSQL(e, s, v)
 		if err != nil {
 			return nil, err
 		}
@@ -79,8 +63,9 @@ const activeE = `e.status = 'active'`
 
 // subsetSQL returns the condition on alias t, a row of e, for one subset.
 // Relationships go through active enrollments and roles only
-// (rest-query.md §7).
-func subsetSQL(e *oneroster.Entity, s store.Subset) (string, []any, error) {
+// (rest-query.md §7). v, the rule of a Visible subset beside it (nil for
+// none), restricts the roles a user is counted by to the visible orgs.
+func subsetSQL(e *oneroster.Entity, s store.Subset, v *visibility) (string, []any, error) {
 	a := s.Arg
 	// Relationship subsets are written "t.x IN (SELECT … WHERE parent = ?)":
 	// the subquery is selective and indexed, and SQLite, unlike
@@ -92,6 +77,14 @@ func subsetSQL(e *oneroster.Entity, s store.Subset) (string, []any, error) {
 		return c.sql, c.args, err
 	case store.UsersWithRole:
 		// Not selective (most users are students): EXISTS per user is best.
+		if v != nil {
+			orgs, err := v.ids("orgs")
+			if err != nil {
+				return "", nil, err
+			}
+			return `EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active' AND r.org_sourced_id IN ` + orgs.sql + `)`,
+				append([]any{a}, orgs.args...), nil
+		}
 		return `EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active')`, []any{a}, nil
 	case store.OrgsOfType, store.SessionsOfType:
 		return `t.type = ?`, []any{a}, nil
@@ -177,22 +170,12 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick
 	w := &where{}
 	v := visibilityOf(r.Within)
 	for _, s := range r.Within {
-		if s.Name == store.UsersWithRole && v != nil {
-			// /students of a client that sees some orgs: a role there.
-			orgs, err := v.ids("orgs")
-			if err != nil {
-				return nil, err
-			}
-			w.add(`EXISTS (SELECT 1 FROM roles r WHERE r.user_sourced_id = t.sourced_id AND r.role = ? AND r.status = 'active' AND r.org_sourced_id IN `+orgs.sql+`)`,
-				append([]any{s.Arg}, orgs.args...)...)
-			continue
-		}
-		if s.Name == store.UsersWithRole && pick("roles", `s.role = ?`, []any{s.Arg}) {
+		if s.Name == store.UsersWithRole && v == nil && pick("roles", `s.role = ?`, []any{s.Arg}) {
 			// A rare role (teachers): start from its roles.
 			w.add(`t.sourced_id IN (SELECT s.user_sourced_id FROM roles s WHERE s.status = 'active' AND s.role = ?)`, s.Arg)
 			continue
 		}
-		c, args, err := subsetSQL(e, s)
+		c, args, err := subsetSQL(e, s, v)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +434,7 @@ func (db *DB) Among(ctx context.Context, e *oneroster.Entity, ids []string, with
 	w := &where{}
 	w.add(`t.sourced_id`+in, args...)
 	for _, s := range within {
-		c, a, err := subsetSQL(e, s)
+		c, a, err := subsetSQL(e, s, visibilityOf(within))
 		if err != nil {
 			return nil, err
 		}

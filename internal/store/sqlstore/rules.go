@@ -46,7 +46,7 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		if len(ref.Within) > 0 {
 			w := &where{}
 			for _, sc := range ref.Within {
-				c, a, err := subsetSQL(ref.Entity, sc)
+				c, a, err := subsetSQL(ref.Entity, sc, nil)
 				if err != nil {
 					return err
 				}
@@ -59,7 +59,7 @@ func (db *DB) checkRefs(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, re
 		args = append(args, ref.ID)
 		// An object outside Visible is not found, like one that does not exist.
 		for _, sc := range ref.Visible {
-			c, a, err := subsetSQL(ref.Entity, sc)
+			c, a, err := subsetSQL(ref.Entity, sc, nil)
 			if err != nil {
 				return err
 			}

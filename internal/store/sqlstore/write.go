@@ -378,7 +378,7 @@ func (db *DB) mustSee(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, id s
 	w := &where{}
 	w.add(`t.sourced_id = ?`, id)
 	for _, sc := range visible {
-		c, a, err := subsetSQL(e, sc)
+		c, a, err := subsetSQL(e, sc, visibilityOf(visible))
 		if err != nil {
 			return err
 		}
