@@ -11,6 +11,7 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/logsink"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
@@ -61,9 +62,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if metricsLn != nil {
 		fmt.Fprintf(e.stdout, "serving metrics on http://%s/metrics\n", metricsLn.Addr())
 	}
+	// Request lines are buffered (a write(2) each costs a tenth of a
+	// small answer) and go out every logsink.FlushEvery; warnings and
+	// errors at once.
+	sink := logsink.New(e.stderr)
+	defer sink.Close()
 	return serve(ctx, e, st, ln, metricsLn, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
 		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB),
-		Logger: logger(e.stderr)})
+		Logger: logger(sink)})
 }
 
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it;
