@@ -281,6 +281,11 @@ type Store interface {
 	// ErrNotMigrated, or the error of the query (the context's when the
 	// deadline passed first). It writes nothing.
 	Ready(ctx context.Context) error
+	// Unavailable reports whether err, returned by one of the store's
+	// methods, means the database could not be reached or is not taking
+	// work now (restarting, failing over, out of connections): worth a
+	// retry in a few seconds, not a failure of the request.
+	Unavailable(err error) bool
 	Close() error
 }
 

@@ -92,6 +92,11 @@ type Dialect struct {
 	// told to retry later rather than that the server failed.
 	LongWait string
 	Busy     func(error) bool
+	// Unavailable, when set, reports an error that means the database
+	// cannot be reached or is not taking work now (restarting, failing
+	// over): the client is told to retry shortly, not that the server
+	// failed.
+	Unavailable func(error) bool
 	// Arrays says a list of values binds as one array parameter
 	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
 	// thousands of placeholders cost PostgreSQL more to bind and plan than
@@ -295,6 +300,11 @@ func (db *DB) Close() error {
 		}
 	}
 	return err
+}
+
+// Unavailable implements store.Store.
+func (db *DB) Unavailable(err error) bool {
+	return err != nil && db.d.Unavailable != nil && db.d.Unavailable(err)
 }
 
 // UseAuthPools makes r and w the pools of the tables the token endpoint

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"net/http"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
 )
@@ -17,7 +18,8 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 func (db *DB) inTxOn(ctx context.Context, w *sql.DB, fn func(*sql.Tx) error) error {
 	err := db.runTx(ctx, w, fn)
 	if err != nil && db.d.Busy != nil && db.d.Busy(err) {
-		return oneroster.Errorf(oneroster.CodeServerBusy, "the database is busy with another write (an import); retry later")
+		return &oneroster.Error{Code: oneroster.CodeServerBusy, Status: http.StatusServiceUnavailable,
+			Message: "the database is busy with another write (an import); retry later"}
 	}
 	return err
 }
