@@ -180,3 +180,51 @@ func TestOverBudget(t *testing.T) {
 		t.Error("the PUT over budget wrote its category")
 	}
 }
+
+// TestWriteWaitBounded: on SQLite, REST writes during another process's
+// import wait for its write lock at most their budget in all, even queued
+// behind one another on the one writer connection, and answer 503.
+func TestWriteWaitBounded(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "wait.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	const budget = 700 * time.Millisecond
+	srv, _, token := newServer(t, st, httpapi.Config{CacheBytes: -1, DBTimeout: budget})
+	other, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.BeginImport(context.Background(), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := "wait-" + string(rune('a'+i))
+			body := `{"category":{"sourcedId":"` + id + `","status":"active","dateLastModified":"2026-12-04T00:00:00Z","title":"Wait"}}`
+			req, _ := http.NewRequest("PUT", srv.URL+"/ims/oneroster/gradebook/v1p2/categories/"+id, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			start := time.Now()
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			if d := time.Since(start); res.StatusCode != 503 || d > budget+time.Second {
+				t.Errorf("PUT %s during the import: %d after %v (budget %v)", id, res.StatusCode, d, budget)
+			}
+		}()
+	}
+	wg.Wait()
+}
