@@ -31,10 +31,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
 	metricsAddr := fs.String("metrics-addr", "", "serve GET /metrics (Prometheus) on this address of its own (default: no metrics)")
-	tlsCert := fs.String("tls-cert", "", "serve HTTPS and HTTP/2 with this PEM certificate file (leaf first, then intermediates); read again when it changes")
-	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert; read again when it changes")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS and HTTP/2 with this PEM certificate `FILE` (leaf first, then intermediates); read again when it changes")
+	tlsKey := fs.String("tls-key", "", "the PEM private key `FILE` of --tls-cert; read again when it changes")
 	proxies := &prefixList{}
-	fs.Var(proxies, "trusted-proxy", "believe X-Forwarded-For and X-Forwarded-Proto only from peers in these CIDR ranges or addresses, comma-separated (the flag may be repeated)")
+	fs.Var(proxies, "trusted-proxy", "believe X-Forwarded-For and X-Forwarded-Proto only from peers in these `CIDR` ranges or addresses, comma-separated (the flag may be repeated)")
 	logger := logFlags(fs)
 	nameEnv(fs)
 	pos, err := parse(fs, args)
