@@ -35,9 +35,10 @@ COPY --from=build /out/oneroster /usr/local/bin/oneroster
 COPY --from=build --chown=65532:65532 /out/data /data
 VOLUME ["/data"]
 USER 65532:65532
-# Every command reads ONEROSTER_DB; serve reads ONEROSTER_ADDR, and so
-# does healthcheck, to find serve. Override them, or any other serve flag
-# (ONEROSTER_PUBLIC_URL, …), with docker run -e.
+# Every command reads ONEROSTER_DB; serve reads ONEROSTER_ADDR and
+# ONEROSTER_TLS_CERT, and so does healthcheck, to find serve (over https,
+# accepting that certificate). Override them, or any other serve flag
+# (ONEROSTER_PUBLIC_URL, ONEROSTER_TLS_KEY, …), with docker run -e.
 ENV ONEROSTER_DB=/data/oneroster.db \
     ONEROSTER_ADDR=0.0.0.0:8080
 EXPOSE 8080

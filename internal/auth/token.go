@@ -18,6 +18,29 @@ import (
 // TokenPath is where the token endpoint is served.
 const TokenPath = "/oauth/token"
 
+// clientAddrKey carries the client's address in a request's context
+// (WithClientAddr).
+type clientAddrKey struct{}
+
+// WithClientAddr returns r with addr as the client's address, which
+// failed token requests are counted under: the caller knows when the
+// direct peer is a proxy to be believed about the client behind it.
+func WithClientAddr(r *http.Request, addr string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), clientAddrKey{}, addr))
+}
+
+// clientAddr is the address WithClientAddr gave, else the direct peer's.
+func clientAddr(r *http.Request) string {
+	if addr, ok := r.Context().Value(clientAddrKey{}).(string); ok {
+		return addr
+	}
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return addr
+}
+
 // tokenRequest is the union of the ways real consumers send a request:
 // form fields (RFC 6749), HTTP Basic client authentication, or JSON.
 type tokenRequest struct {
@@ -56,11 +79,7 @@ func (s *Service) TokenHandler(log *slog.Logger) http.Handler {
 			writeTokenError(w, &tokenError{http.StatusUnauthorized, "invalid_client", "client credentials are required (HTTP Basic, or client_id and client_secret)", 0})
 			return
 		}
-		addr, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			addr = r.RemoteAddr
-		}
-		token, g, err := s.Issue(r.Context(), req.ClientID, req.ClientSecret, req.Scope, addr)
+		token, g, err := s.Issue(r.Context(), req.ClientID, req.ClientSecret, req.Scope, clientAddr(r))
 		var te *tokenError
 		if errors.As(err, &te) {
 			writeTokenError(w, te)

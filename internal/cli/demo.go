@@ -101,5 +101,5 @@ Get a token, then call the API with it:
 
 Press Ctrl-C to stop.
 `, describe(sum), rep.Elapsed.Round(1e6), dsn, api, id, secret, id, secret, base, auth.TokenPath, api, api, api, api, base, base, api)
-	return serve(ctx, e, st, ln, nil, httpapi.Config{Auth: svc})
+	return serve(ctx, e, st, ln, nil, nil, httpapi.Config{Auth: svc})
 }

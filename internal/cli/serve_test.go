@@ -56,7 +56,7 @@ func newDB(t *testing.T) string {
 }
 
 // startServe runs oneroster serve args until the test ends or stop is
-// called, and returns the address it listens on (give it --addr
+// called, and returns the address it listens on, http or https (give it --addr
 // 127.0.0.1:0 or ONEROSTER_ADDR). stop returns serve's exit code and
 // what it wrote on stderr.
 func startServe(t *testing.T, args ...string) (addr string, stop func() (int, string)) {
@@ -82,7 +82,7 @@ func startServe(t *testing.T, args ...string) (addr string, stop func() (int, st
 	lines := bufio.NewReader(out)
 	line, err := lines.ReadString('\n')
 	go io.Copy(io.Discard, lines)
-	_, rest, ok := strings.Cut(line, "http://")
+	_, rest, ok := strings.Cut(line, "://")
 	addr, _, _ = strings.Cut(rest, "/")
 	if err != nil || !ok {
 		code, stderr := stop()

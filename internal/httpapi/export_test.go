@@ -14,3 +14,10 @@ func PrefetchSettled(s *Server) (ready bool, held int) {
 	}
 	return true, len(s.prefetch.m)
 }
+
+// DiscoveryCached is how many generated discovery documents are held.
+func DiscoveryCached(s *Server) int {
+	n := 0
+	s.discovery.Range(func(any, any) bool { n++; return true })
+	return n
+}

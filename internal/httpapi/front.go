@@ -77,16 +77,9 @@ func withFrontPath(r *http.Request) *http.Request {
 // say as an imsx_StatusInfo body instead of plain text, so that every
 // response of the server is JSON.
 //
-// The wrapper has to see the bytes net/http writes, in clear, so with TLS
-// (issue 17) it goes between TLS and net/http, never below TLS: wrap the
-// listener tls.NewListener returns and call Serve, not ServeTLS, which
-// would put TLS on top of it and leave it only ciphertext. net/http knows
-// a TLS connection by its type, *tls.Conn, though: a wrapped one is not
-// handshaken up front (the handshake happens in the first read, under
-// the header deadline), has no r.TLS (unless the wrapper forwards
-// ConnectionState) and no HTTP/2 by ALPN. Issue 17 has to forward what it
-// needs, or hand connections that negotiated h2 through unwrapped:
-// HTTP/2 reports these errors in its own frames, not in these bytes.
+// The wrapper has to see the bytes net/http writes, in clear, so it goes
+// between TLS and net/http, never below TLS: with TLS, use TLSListener,
+// which wraps the connections that speak HTTP/1.1 after their handshake.
 func (s *Server) Listener(ln net.Listener) net.Listener { return &frontListener{Listener: ln, s: s} }
 
 type frontListener struct {

@@ -313,8 +313,10 @@ func TestNetHTTPErrorsAreJSON(t *testing.T) {
 // TestFrontListenerPassesResponses: through the listener, responses of the
 // handlers (a HEAD, an error, on one kept-alive connection) are byte for
 // byte what they are without it, Date, RateLimit and X-Request-Id aside.
+// (The two listeners have addresses of their own: a public URL keeps
+// them out of the hrefs.)
 func TestFrontListenerPassesResponses(t *testing.T) {
-	f := newFixture(t)
+	f := newFixtureConfig(t, httpapi.Config{PublicURL: "http://x"})
 	auth := "Host: x\r\nAuthorization: Bearer " + f.token + "\r\n"
 	requests := "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"HEAD /ims/oneroster/rostering/v1p2/users/u-s1 HTTP/1.1\r\n" + auth + "\r\n" +

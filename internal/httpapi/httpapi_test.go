@@ -59,13 +59,19 @@ func newServer(t testing.TB, st store.Store, cfg httpapi.Config) (*httptest.Serv
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureConfig(t, httpapi.Config{})
+}
+
+// newFixtureConfig is newFixture with cfg (its Auth is set here).
+func newFixtureConfig(t *testing.T, cfg httpapi.Config) *fixture {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
-	srv, api, token := newServer(t, st, httpapi.Config{})
+	srv, api, token := newServer(t, st, cfg)
 	return &fixture{srv: srv, api: api, v: oastest.Optional(t, oastest.Rostering), token: token}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,8 +26,12 @@ import (
 // Config holds what the server needs besides the store.
 type Config struct {
 	// PublicURL (scheme://host[:port], no trailing slash) is the prefix of
-	// every href and Link URL. Empty: derived from each request's Host.
+	// every href and Link URL. Empty: the address each connection arrived
+	// at, never a host the client names (see proxy.go).
 	PublicURL string
+	// TrustedProxies are the peers whose X-Forwarded-For (the client's
+	// address) and X-Forwarded-Proto (the scheme of URLs) are believed.
+	TrustedProxies []netip.Prefix
 	// MaxLimit clamps the limit parameter (default 10000).
 	MaxLimit int
 	Logger   *slog.Logger
@@ -179,7 +184,7 @@ func (s *Server) register() {
 		s.mux.HandleFunc(auth.TokenPath, func(w http.ResponseWriter, r *http.Request) {
 			r, cancel := s.budget(r)
 			defer cancel()
-			token.ServeHTTP(w, r)
+			token.ServeHTTP(w, auth.WithClientAddr(r, s.clientAddr(r)))
 		})
 	}
 	s.registerDiscovery()
@@ -223,9 +228,9 @@ func (s *Server) registerDiscovery() {
 					return
 				}
 				doc = b
-				// The root comes from the Host header unless --public-url
-				// is set: cache a bounded number, so that a client cycling
-				// Host values cannot grow the cache.
+				// The root is PublicURL or one of the server's own
+				// addresses (baseURL), so there are few; the bound is a
+				// backstop that keeps the cache small whatever happens.
 				if s.discoveryN.Add(1) <= 16 {
 					doc, _ = s.discovery.LoadOrStore(key, b)
 				}
@@ -318,16 +323,4 @@ func (s *Server) writeOp(w http.ResponseWriter, r *http.Request, rt *Route) erro
 		return err
 	}
 	return rt.write(s, w, r, rt)
-}
-
-// baseURL is the scheme://host prefix of absolute URLs in a response.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
