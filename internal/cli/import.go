@@ -13,19 +13,18 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/oneroster/oneroster/internal/csvimport"
 )
 
 func runImport(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("import", "[--db DSN] [--json] [--strict] [--max-problems N] PATH")
+	fs := e.flags("import", "[--db DSN] [--json] [--strict] [--max-problems N] [--progress auto|json|none] PATH")
 	db := e.dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	maxProblems := fs.Int("max-problems", 200, "report at most this many problems (the rest are counted)")
 	strict := fs.Bool("strict", false, "refuse what is otherwise read with a warning (TRUE for true, a trailing comma, …)")
 	allowMass := fs.Bool("allow-mass-delete", false, "let a bulk file delete more than --max-delete-share of its type's records")
 	maxShare := fs.Float64("max-delete-share", 0.3, "largest share of a type's records one bulk file may delete without --allow-mass-delete")
+	progress := progressFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -54,14 +53,12 @@ func runImport(ctx context.Context, e *env, args []string) int {
 
 	o := csvimport.Options{MaxProblems: *maxProblems, Source: filepath.Base(path), SHA256: fileHash(path),
 		AllowMassDelete: *allowMass, MaxDeleteShare: *maxShare, Strict: *strict}
-	if p := progressPrinter(e.stderr); p != nil {
-		o.Progress = p
-		defer fmt.Fprint(e.stderr, "\r\033[K")
+	m := newMeter(e, progress, "import", "bytes", "bytes")
+	if m != nil {
+		o.Progress = m.importStep
 	}
 	rep, err := csvimport.Import(ctx, st, path, o)
-	if o.Progress != nil {
-		fmt.Fprint(e.stderr, "\r\033[K")
-	}
+	m.clear()
 	if errors.Is(err, csvimport.ErrCancelled) {
 		fmt.Fprintln(e.stderr, "oneroster import: cancelled; nothing was imported, the store is unchanged (oneroster imports lists it as cancelled)")
 		return ExitCancelled
@@ -138,12 +135,18 @@ func printProblems(w io.Writer, rep *csvimport.Report) {
 // says (while the store was being opened).
 const cancelledBeforeImport = "oneroster import: cancelled before the import began; nothing was imported"
 
-// progressPrinter returns a progress callback when w is a terminal.
+// importStep shows a step of an import or a validate.
+func (m *meter) importStep(p csvimport.Progress) {
+	m.update(step{File: p.File, Rows: p.Rows, FileDone: p.Bytes, FileTotal: p.Size, Done: p.TotalBytes, Total: p.TotalSize})
+}
+
+// progressPrinter returns a progress callback when w is a terminal (for
+// export, whose total is not known before it runs).
 func progressPrinter(w io.Writer) func(string, int) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(w) {
 		return nil
 	}
+	f := w
 	start := time.Now()
 	last := time.Time{}
 	return func(file string, rows int) {
