@@ -118,9 +118,18 @@ func (m *meter) update(s step) {
 		return
 	}
 	m.drawn = true
-	fmt.Fprintf(m.w, "\r\033[K%s %s %.0f%% %s%s · all %.0f%% %s%s", m.command, s.File,
-		ev.FilePercent, amount(m.unit, s.FileDone, s.FileTotal), eta(ev.FileLeft),
-		ev.Percent, amount(m.totalUnit, s.Done, s.Total), eta(ev.Left))
+	fmt.Fprintf(m.w, "\r\033[K%s %s %s · all %s", m.command, s.File,
+		part(ev.FilePercent, m.unit, s.FileDone, s.FileTotal, ev.FileLeft),
+		part(ev.Percent, m.totalUnit, s.Done, s.Total, ev.Left))
+}
+
+// part writes one half of the terminal line: "45% (1.2 MB of 3.4 MB), 9s left".
+func part(pct float64, unit string, done, total int64, secs *float64) string {
+	s := fmt.Sprintf("%.0f%%", pct)
+	if a := amount(unit, done, total); a != "" {
+		s += " " + a
+	}
+	return s + eta(secs)
 }
 
 // clear erases the terminal line before the command writes its report.

@@ -111,3 +111,40 @@ func TestProgressQuietOffTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateProgressJSON: generate's events count each file's schools
+// up to all of them and the package's steps up to their total.
+func TestGenerateProgressJSON(t *testing.T) {
+	for _, zip := range []bool{false, true} {
+		out := filepath.Join(t.TempDir(), "pkg")
+		args := []string{"generate", "--out", out, "--students", "1100", "--progress", "json"}
+		if zip {
+			args = append(args, "--zip")
+		}
+		r := run(t, args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "wrote ") {
+			t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		evs := progressEvents(t, r.stderr)
+		if len(evs) == 0 {
+			t.Fatalf("%v: no progress events in %q", args, r.stderr)
+		}
+		ended := map[string]bool{}
+		var done int64
+		for _, ev := range evs {
+			if ev.Command != "generate" || ev.Unit != "schools" || ev.TotalUnit != "steps" || ev.FileTotal != evs[0].FileTotal || ev.FileTotal < 2 || ev.Done < done {
+				t.Errorf("%v: event %+v (after %d steps)", args, ev, done)
+			}
+			done = ev.Done
+			if ev.FileDone == ev.FileTotal {
+				ended[ev.File] = true
+			}
+		}
+		if last := evs[len(evs)-1]; last.Done != last.Total || last.Percent != 100 {
+			t.Errorf("%v: last event %+v", args, last)
+		}
+		if len(ended) != 21 {
+			t.Errorf("%v: %d files reached their end, want 21", args, len(ended))
+		}
+	}
+}
