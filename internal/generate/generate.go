@@ -224,15 +224,15 @@ func manifestRows(fs []file) [][]string {
 // table is the CSV writer of one file. Rows are written with CRLF line ends,
 // as RFC 4180 specifies (readers must accept both), and no BOM.
 type table struct {
-	cw   *csv.Writer
-	rows int
+	cw    *csv.Writer
+	rows  int
+	stop  *atomic.Bool // set when another file failed, so this pass gives up early
+	probe bool         // only asks whether the file gets a row: stop after the first school that gives one
 	// For Options.Progress: the file, the checks so far (one per school
 	// of a pass over the schools) and the schools last reported.
 	prog              *progress
 	file              file
 	schools, reported int
-	stop              *atomic.Bool // set when another file failed, so this pass gives up early
-	probe             bool         // only asks whether the file gets a row: stop after the first school that gives one
 }
 
 var errStopped = errors.New("generate: stopped")
