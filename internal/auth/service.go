@@ -320,7 +320,7 @@ func (s *Service) Issue(ctx context.Context, clientID, secret, scope, addr strin
 	}
 	token = "ort_" + randomString(32)
 	expires := s.cfg.Now().Add(s.cfg.TokenTTL)
-	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: expires}
+	t := store.Token{ClientID: c.ID, Scopes: strings.Join(granted, " "), ExpiresAt: expires, Gen: c.TokenGen}
 	if err := s.st.CreateToken(ctx, tokenHash(token), t, s.cfg.Now()); err != nil {
 		return "", g, err
 	}

@@ -66,11 +66,12 @@ func (s *Service) TokenHandler(log *slog.Logger) http.Handler {
 			writeTokenError(w, te)
 			return
 		}
-		if oneroster.CodeOf(err) == oneroster.CodeServerBusy {
-			// The token could not be stored in time (an import holds
-			// SQLite's write lock): for the client to come back, not a
-			// server failure.
-			writeTokenError(w, &tokenError{http.StatusTooManyRequests, "server_busy", oneroster.MessageOf(err), 10})
+		if err != nil && s.unavailable(r.Context(), err) {
+			// The database could not do the work now: for the client to
+			// come back in a few seconds, not a server failure.
+			log.Log(r.Context(), slog.LevelWarn, "token request: database unavailable", slog.Any("err", err))
+			writeTokenError(w, &tokenError{http.StatusServiceUnavailable, "temporarily_unavailable",
+				"the database is busy or not answering; retry in a few seconds", 5})
 			return
 		}
 		if err != nil {
@@ -169,4 +170,15 @@ func writeTokenError(w http.ResponseWriter, e *tokenError) {
 // BusyBody is the imsx_StatusInfo body of a 429 server_busy answer.
 func BusyBody(description string) []byte {
 	return oneroster.StatusInfo("failure", oneroster.CodeServerBusy, description)
+}
+
+// unavailable says err means the database could not do the work now:
+// busy with another write, out of reach (when the store can tell), or
+// the request's time budget (a deadline on its context) ran out.
+func (s *Service) unavailable(ctx context.Context, err error) bool {
+	if oneroster.CodeOf(err) == oneroster.CodeServerBusy || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	u, ok := s.st.(interface{ Unavailable(error) bool })
+	return ok && u.Unavailable(err)
 }

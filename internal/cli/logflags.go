@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+
+	"github.com/oneroster/oneroster/internal/logsink"
 )
 
 // choice is a flag value that must be one of a few words.
@@ -30,7 +32,8 @@ func (c *choice) Set(s string) error {
 func (c *choice) Kind() string { return "one of " + strings.Join(c.words, ", ") }
 
 // logFlags adds --log-format and --log-level to fs and returns the
-// function that makes the logger they describe, writing to w.
+// function that makes the logger they describe, writing to w. Through a
+// logsink.Writer, lines at WARN and above go out at once.
 func logFlags(fs *flag.FlagSet) func(w io.Writer) *slog.Logger {
 	format := &choice{value: "text", words: []string{"text", "json"}}
 	level := &choice{value: "info", words: []string{"debug", "info", "warn", "error"}}
@@ -40,9 +43,13 @@ func logFlags(fs *flag.FlagSet) func(w io.Writer) *slog.Logger {
 		var l slog.Level
 		l.UnmarshalText([]byte(level.value)) // one of the words slog knows
 		opts := &slog.HandlerOptions{Level: l}
+		var h slog.Handler = slog.NewTextHandler(w, opts)
 		if format.value == "json" {
-			return slog.New(slog.NewJSONHandler(w, opts))
+			h = slog.NewJSONHandler(w, opts)
 		}
-		return slog.New(slog.NewTextHandler(w, opts))
+		if sink, ok := w.(*logsink.Writer); ok {
+			h = logsink.Urgent(h, sink)
+		}
+		return slog.New(h)
 	}
 }

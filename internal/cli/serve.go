@@ -11,11 +11,12 @@ import (
 
 	"github.com/oneroster/oneroster/internal/auth"
 	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/logsink"
 	"github.com/oneroster/oneroster/internal/store"
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M] [--log-format text|json] [--log-level L] [--metrics-addr HOST:PORT]\n\n"+
+	fs := e.flags("serve", "[--db DSN] [--addr HOST:PORT] [--public-url URL] [--max-limit N] [--token-ttl D] [--rate-limit R] [--rate-burst B] [--cache-mb M] [--db-timeout D] [--log-format text|json] [--log-level L] [--metrics-addr HOST:PORT]\n\n"+
 		"Every flag may also come from the environment variable named beside it; a flag on the command line wins.")
 	db := e.dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -25,6 +26,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
 	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
+	dbTimeout := fs.Duration("db-timeout", httpapi.DefaultDBTimeout, "budget of each request's database work; a request over it is stopped and answered 503 server_busy (negative: none)")
 	metricsAddr := fs.String("metrics-addr", "", "serve GET /metrics (Prometheus) on this address of its own (default: no metrics)")
 	logger := logFlags(fs)
 	nameEnv(fs)
@@ -61,9 +63,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if metricsLn != nil {
 		fmt.Fprintf(e.stdout, "serving metrics on http://%s/metrics\n", metricsLn.Addr())
 	}
+	// Request lines are buffered (a write(2) each costs a tenth of a
+	// small answer) and go out every logsink.FlushEvery; warnings and
+	// errors at once.
+	sink := logsink.New(e.stderr)
+	defer sink.Close()
 	return serve(ctx, e, st, ln, metricsLn, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit,
-		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB),
-		Logger: logger(e.stderr)})
+		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB), DBTimeout: *dbTimeout,
+		Logger: logger(sink)})
 }
 
 // serve runs the HTTP server on ln until ctx is cancelled, then drains it;

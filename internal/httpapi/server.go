@@ -42,6 +42,11 @@ type Config struct {
 	// CacheBytes bounds the cache of rendered objects (default 64 MiB;
 	// negative: no cache).
 	CacheBytes int
+	// DBTimeout is each API request's budget for its database work, from
+	// its arrival (default 10 s; negative: none). A request over it is
+	// stopped and answered 503 server_busy with Retry-After: the rate
+	// limit counts requests, and this bounds what one can cost.
+	DBTimeout time.Duration
 	// ViewFor, when set, gives the view of an authenticated client (see
 	// View); unset, every client has the full view.
 	ViewFor func(clientID string) jsonbind.View
@@ -76,6 +81,9 @@ func New(st store.Store, cfg Config) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.DBTimeout == 0 {
+		cfg.DBTimeout = DefaultDBTimeout
 	}
 	if cfg.Auth == nil && !cfg.NoAuth {
 		panic("httpapi: Config.Auth is required")
@@ -132,6 +140,8 @@ func (s *Server) register() {
 		pattern := rt.Base + rt.Path
 		methods[pattern] = append(methods[pattern], rt.Method)
 		s.mux.HandleFunc(rt.Method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
+			r, cancel := s.budget(r)
+			defer cancel()
 			r, ok := s.authorize(w, r, rt.Scopes)
 			if !ok {
 				return
@@ -165,7 +175,12 @@ func (s *Server) register() {
 	}
 	s.registerHealth()
 	if s.cfg.Auth != nil {
-		s.mux.Handle(auth.TokenPath, s.cfg.Auth.TokenHandler(s.log))
+		token := s.cfg.Auth.TokenHandler(s.log)
+		s.mux.HandleFunc(auth.TokenPath, func(w http.ResponseWriter, r *http.Request) {
+			r, cancel := s.budget(r)
+			defer cancel()
+			token.ServeHTTP(w, r)
+		})
 	}
 	s.registerDiscovery()
 	// Everything else is unknown; under the API prefix a token is asked

@@ -281,6 +281,11 @@ type Store interface {
 	// ErrNotMigrated, or the error of the query (the context's when the
 	// deadline passed first). It writes nothing.
 	Ready(ctx context.Context) error
+	// Unavailable reports whether err, returned by one of the store's
+	// methods, means the database could not be reached or is not taking
+	// work now (restarting, failing over, out of connections): worth a
+	// retry in a few seconds, not a failure of the request.
+	Unavailable(err error) bool
 	Close() error
 }
 
@@ -307,6 +312,12 @@ type Client struct {
 	CreatedAt time.Time
 	RotatedAt time.Time // zero: never rotated
 	RevokedAt time.Time // zero: not revoked
+	// TokenGen counts the changes that end the client's tokens (a
+	// revocation, a new secret, new scopes). A token keeps the generation
+	// it was issued under and is refused once the client's has moved on,
+	// so a token survives no such change, even one made while it was
+	// being issued, and even where tokens are stored apart from clients.
+	TokenGen int64
 }
 
 // Token is an issued access token, known by the hash of its value.
@@ -314,6 +325,8 @@ type Token struct {
 	ClientID  string
 	Scopes    string
 	ExpiresAt time.Time
+	// Gen is the client's TokenGen when the token was issued.
+	Gen int64
 	// Hide and Orgs are the client's rules as they stand when the token
 	// is read (not when it was issued), so a change reaches existing
 	// tokens.

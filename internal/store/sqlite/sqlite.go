@@ -22,6 +22,21 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// authSchema creates the tables of the tokens' file; it is idempotent.
+//
+//go:embed auth.sql
+var authSchema string
+
+// AuthPath is the tokens' file of the database at path: oauth tokens and
+// failed token requests, which the token endpoint writes, in a file of
+// their own so that an import's write lock on the main file does not stop
+// apps from getting tokens.
+func AuthPath(path string) string { return path + "-auth" }
+
+// authBusyTimeout bounds a token write's wait for another process's
+// token write: those take milliseconds.
+const authBusyTimeout = 5 * time.Second
+
 // Dialect is SQLite's flavour of the shared SQL.
 var Dialect = sqlstore.Dialect{
 	Name:      "sqlite",
@@ -57,13 +72,7 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 // OpenBusy is Open with another busy timeout: tests of the busy answer
 // need not wait 10 s.
 func OpenBusy(ctx context.Context, path string, busy time.Duration) (*sqlstore.DB, error) {
-	// busy_timeout first, so that the other pragmas wait for a lock too.
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(ON)")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := fileDSN(path, busy)
 	// The writer's page cache is small: a bulk import writes far more
 	// pages than any cache holds, the operating system's cache serves the
 	// re-reads as fast, and the import's memory stays flat (a 64 MiB cache
@@ -88,5 +97,45 @@ func OpenBusy(ctx context.Context, path string, busy time.Duration) (*sqlstore.D
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	ar, aw, err := openAuth(ctx, AuthPath(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", AuthPath(path), err)
+	}
+	db.UseAuthPools(ar, aw)
 	return db, nil
+}
+
+// fileDSN is the driver's name for the file at path, with the pragmas
+// every connection runs.
+func fileDSN(path string, busy time.Duration) string {
+	// busy_timeout first, so that the other pragmas wait for a lock too.
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// openAuth opens the tokens' file (creating it and its tables if need
+// be): a writer of one connection and a few readers, as for the main
+// file, with small caches, for tables of a few thousand rows.
+func openAuth(ctx context.Context, path string) (r, w *sql.DB, err error) {
+	dsn := fileDSN(path, authBusyTimeout) + "&_pragma=cache_size(-2048)"
+	if w, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+		return nil, nil, err
+	}
+	w.SetMaxOpenConns(1)
+	if _, err = w.ExecContext(ctx, authSchema); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	if r, err = sql.Open("sqlite", dsn); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	return r, w, nil
 }

@@ -24,11 +24,11 @@ func (db *DB) CreateClient(ctx context.Context, c store.Client) error {
 	return nil
 }
 
-const clientCols = `client_id, name, secret_hash, scopes, hide, orgs, created_at, rotated_at, revoked_at`
+const clientCols = `client_id, name, secret_hash, scopes, hide, orgs, created_at, rotated_at, revoked_at, token_gen`
 
 func scanClient(row interface{ Scan(...any) error }) (store.Client, error) {
 	var c store.Client
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, &c.Orgs, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt})
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Scopes, &c.Hide, &c.Orgs, storedTime{&c.CreatedAt}, storedTime{&c.RotatedAt}, storedTime{&c.RevokedAt}, &c.TokenGen)
 	return c, err
 }
 
@@ -60,10 +60,16 @@ func (db *DB) Clients(ctx context.Context) ([]store.Client, error) {
 	return out, rows.Err()
 }
 
-// updateClient changes a client; with endTokens it
-// also deletes the client's tokens, in the same transaction.
+// updateClient changes a client; with endTokens it also moves the
+// client's token generation on, which ends its tokens at once (Token),
+// and then deletes them. The delete is tidying, outside the change's
+// transaction when tokens live in a file of their own: a token it misses
+// is refused by its generation all the same.
 func (db *DB) updateClient(ctx context.Context, id string, endTokens bool, set string, args ...any) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	if endTokens {
+		set += `, token_gen = token_gen + 1`
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE oauth_clients SET `+set+` WHERE client_id = ?`), append(args, id)...)
 		if err != nil {
 			return err
@@ -71,12 +77,16 @@ func (db *DB) updateClient(ctx context.Context, id string, endTokens bool, set s
 		if n, _ := res.RowsAffected(); n == 0 {
 			return oneroster.NotFound("client", id)
 		}
-		if !endTokens {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE client_id = ?`), id)
+		return nil
+	})
+	if err != nil || !endTokens {
+		return err
+	}
+	_ = db.inTxOn(ctx, db.aw, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE client_id = ?`), id)
 		return err
 	})
+	return nil
 }
 
 func (db *DB) RevokeClient(ctx context.Context, id string, now time.Time) error {
@@ -101,32 +111,44 @@ func (db *DB) SetClientOrgs(ctx context.Context, id, orgs string) error {
 
 func (db *DB) CreateToken(ctx context.Context, hash string, t store.Token, at time.Time) error {
 	now := oneroster.FormatTime(at)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTxOn(ctx, db.aw, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM oauth_tokens WHERE expires_at < ?`), now); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_tokens (token_hash, client_id, scopes, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
-			hash, t.ClientID, t.Scopes, now, oneroster.FormatTime(t.ExpiresAt))
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO oauth_tokens (token_hash, client_id, scopes, issued_at, expires_at, client_gen) VALUES (?, ?, ?, ?, ?, ?)`),
+			hash, t.ClientID, t.Scopes, now, oneroster.FormatTime(t.ExpiresAt), t.Gen)
 		return err
 	})
 }
 
+// Token reads the token, then its client: two statements, since on SQLite
+// they live in two files. The client's rules are read as they stand now;
+// a revoked client, or one whose token generation moved on since the
+// token was issued, has no tokens.
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var t store.Token
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT t.client_id, t.scopes, t.expires_at, c.hide, c.orgs FROM oauth_tokens t
-		JOIN oauth_clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at = ''`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Hide, &t.Orgs)
+	err := db.ar.QueryRowContext(ctx, db.rebind(`SELECT client_id, scopes, expires_at, client_gen FROM oauth_tokens
+		WHERE token_hash = ? AND expires_at > ?`), hash, oneroster.FormatTime(now)).Scan(&t.ClientID, &t.Scopes, storedTime{&t.ExpiresAt}, &t.Gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, oneroster.ErrNotFound
 	}
 	if err != nil {
 		return t, fmt.Errorf("token: %w", err)
 	}
+	var gen int64
+	err = db.r.QueryRowContext(ctx, db.rebind(`SELECT hide, orgs, token_gen FROM oauth_clients WHERE client_id = ? AND revoked_at = ''`),
+		t.ClientID).Scan(&t.Hide, &t.Orgs, &gen)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && gen != t.Gen {
+		return store.Token{}, oneroster.ErrNotFound
+	}
+	if err != nil {
+		return store.Token{}, fmt.Errorf("token: %w", err)
+	}
 	return t, nil
 }
 
 func (db *DB) AddFailure(ctx context.Context, key string, now, since time.Time) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTxOn(ctx, db.aw, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE at <= ?`), oneroster.FormatTime(since)); err != nil {
 			return err
 		}
@@ -138,7 +160,7 @@ func (db *DB) AddFailure(ctx context.Context, key string, now, since time.Time) 
 func (db *DB) Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest time.Time
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*), MIN(at) FROM auth_failures WHERE key = ? AND at > ?`), key, oneroster.FormatTime(since)).Scan(&n, storedTime{&oldest})
+	err := db.ar.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*), MIN(at) FROM auth_failures WHERE key = ? AND at > ?`), key, oneroster.FormatTime(since)).Scan(&n, storedTime{&oldest})
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("failures: %w", err)
 	}
@@ -147,7 +169,7 @@ func (db *DB) Failures(ctx context.Context, key string, since time.Time) (int, t
 
 func (db *DB) ClearFailures(ctx context.Context, prefix string) (int64, error) {
 	var n int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTxOn(ctx, db.aw, func(tx *sql.Tx) error {
 		// substr, not LIKE: ids hold '_'. Both engines count characters.
 		res, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM auth_failures WHERE substr(key, 1, ?) = ?`), utf8.RuneCountInString(prefix), prefix)
 		if err != nil {

@@ -92,6 +92,11 @@ type Dialect struct {
 	// told to retry later rather than that the server failed.
 	LongWait string
 	Busy     func(error) bool
+	// Unavailable, when set, reports an error that means the database
+	// cannot be reached or is not taking work now (restarting, failing
+	// over): the client is told to retry shortly, not that the server
+	// failed.
+	Unavailable func(error) bool
 	// Arrays says a list of values binds as one array parameter
 	// ("= ANY(?)", "unnest(?, ?)"): one short statement per batch, where
 	// thousands of placeholders cost PostgreSQL more to bind and plan than
@@ -107,8 +112,13 @@ type Dialect struct {
 // DB is a store on one database.
 type DB struct {
 	r, w *sql.DB // readers; the writer (the same pool on PostgreSQL)
-	d    Dialect
-	cols map[string][]string // table -> CSV column names, in stored order
+	// ar and aw hold what the token endpoint writes, tokens and failed
+	// attempts: the main pools, or on SQLite a file of its own
+	// (UseAuthPools), so that a token can be issued while an import holds
+	// the main file's one write lock for minutes.
+	ar, aw *sql.DB
+	d      Dialect
+	cols   map[string][]string // table -> CSV column names, in stored order
 	// numeric marks "table.column" pairs stored as numbers, where a blank
 	// CSV value becomes NULL rather than ''.
 	numeric map[string]bool
@@ -242,7 +252,7 @@ var _ store.Store = (*DB)(nil)
 // New wraps open pools and applies the migrations in fsys (files named
 // NNNN_name.sql, applied in order, each in its own transaction).
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
-	db := &DB{r: reader, w: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
+	db := &DB{r: reader, w: writer, ar: reader, aw: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
 		stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
 	for _, t := range schema.Tables {
 		var cols []string
@@ -279,14 +289,28 @@ func (db *DB) Close() error {
 	}
 	db.stmts, db.wstmts = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
 	db.stmtMu.Unlock()
-	err := db.r.Close()
-	if db.w != db.r {
-		if werr := db.w.Close(); err == nil {
-			err = werr
+	var err error
+	closed := map[*sql.DB]bool{}
+	for _, p := range []*sql.DB{db.r, db.w, db.ar, db.aw} {
+		if !closed[p] {
+			closed[p] = true
+			if cerr := p.Close(); err == nil {
+				err = cerr
+			}
 		}
 	}
 	return err
 }
+
+// Unavailable implements store.Store.
+func (db *DB) Unavailable(err error) bool {
+	return err != nil && db.d.Unavailable != nil && db.d.Unavailable(err)
+}
+
+// UseAuthPools makes r and w the pools of the tables the token endpoint
+// writes, oauth_tokens and auth_failures, which the caller has created
+// there. The store closes them with its own.
+func (db *DB) UseAuthPools(r, w *sql.DB) { db.ar, db.aw = r, w }
 
 // Columns returns the CSV columns of e's table in the order Record.Vals
 // holds them: the CSV file's columns, then metadata.
@@ -367,6 +391,11 @@ func (db *DB) Ready(ctx context.Context) error {
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: ready: %w", err)
+	}
+	if db.ar != db.r {
+		if err := db.ar.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ready: the tokens' database: %w", err)
+		}
 	}
 	var missing []string
 	for _, v := range db.migrations {

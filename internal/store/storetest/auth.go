@@ -109,6 +109,33 @@ func testAuthStore(t *testing.T, open Opener) {
 	if c, _ := st.Client(ctx, "c-b"); c.SecretHash != "h9" || !c.RotatedAt.Equal(at("11:40:00")) {
 		t.Errorf("after SetClientSecret: %+v", c)
 	}
+	// A token stored under the generation read before a change (a token
+	// request racing a rotation: the client read, then the secret changed,
+	// then the token stored) is refused; one under the new generation is
+	// not. This holds where tokens and clients live in different files.
+	before, _ := st.Client(ctx, "c-b")
+	if err := st.SetClientSecret(ctx, "c-b", "h10", at("11:42:00")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := st.Client(ctx, "c-b")
+	if after.TokenGen == before.TokenGen {
+		t.Errorf("a new secret left the token generation at %d", after.TokenGen)
+	}
+	for _, c := range []struct {
+		hash string
+		gen  int64
+		ok   bool
+	}{{"t5", before.TokenGen, false}, {"t6", after.TokenGen, true}} {
+		if err := st.CreateToken(ctx, c.hash, store.Token{ClientID: "c-b", Scopes: "s2", ExpiresAt: at("12:00:00"), Gen: c.gen}, at("11:43:00")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Token(ctx, c.hash, at("11:44:00")); (err == nil) != c.ok {
+			t.Errorf("a token of generation %d (the client's is %d): %v", c.gen, after.TokenGen, err)
+		}
+	}
+	if c, _ := st.Client(ctx, "c-b"); c.TokenGen != after.TokenGen {
+		t.Errorf("SetClientHide or a token moved the generation: %d, want %d", c.TokenGen, after.TokenGen)
+	}
 	if err := st.RevokeClient(ctx, "c-a", at("11:45:00")); err != nil {
 		t.Fatal(err)
 	}
