@@ -211,25 +211,6 @@ func (m *meter) importStep(p csvimport.Progress) {
 	m.update(step{File: p.File, Rows: p.Rows, FileDone: p.Bytes, FileTotal: p.Size, Done: p.TotalBytes, Total: p.TotalSize})
 }
 
-// progressPrinter returns a progress callback when w is a terminal (for
-// export, whose total is not known before it runs).
-func progressPrinter(w io.Writer) func(string, int) {
-	if !isTerminal(w) {
-		return nil
-	}
-	f := w
-	start := time.Now()
-	last := time.Time{}
-	return func(file string, rows int) {
-		if time.Since(last) < 100*time.Millisecond {
-			return
-		}
-		last = time.Now()
-		secs := time.Since(start).Seconds()
-		fmt.Fprintf(f, "\r\033[Kimporting %-24s %10d rows  %6.1fs", file, rows, secs)
-	}
-}
-
 // fileHash is the SHA-256 of a package file; folders are not hashed.
 func fileHash(path string) string {
 	f, err := os.Open(path)
