@@ -46,6 +46,7 @@ func commands() []command {
 		{"validate", "[--format text|json] PATH", "check a CSV package without importing it", runValidate},
 		{"imports", "[--db DSN] [--json] | show ID", "list past imports, newest first; show one with its whole report", runImports},
 		{"export", "[--db DSN] [--since RFC3339] OUT", "write the store as a CSV package (bulk, or delta since a time)", runExport},
+		{"backup", "[--db DSN] [--force] OUT", "copy a SQLite store to OUT, consistent while serve runs", runBackup},
 		{"serve", "[--db DSN] [--addr HOST:PORT]", "serve the OneRoster 1.2 REST API", runServe},
 		{"clients", "create|list|revoke|rotate [--db DSN]", "manage the OAuth 2.0 clients of the API", runClients},
 		{"generate", "--out DIR [--students N] [--seed S] [--zip]", "write a synthetic district package", runGenerate},

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,14 +29,15 @@ func nameEnv(fs *flag.FlagSet) {
 // on the command line wins, and a bad value in a variable it overrides
 // does not matter. An empty variable counts as unset. The error of a
 // value the flag refuses names the variable and the kind of value wanted.
-func (e *env) flagsFromEnv(fs *flag.FlagSet) error {
+// With only, only the flags named are looked up.
+func (e *env) flagsFromEnv(fs *flag.FlagSet, only ...string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := envName(f.Name)
 		v := e.getenv(name)
-		if given[f.Name] || v == "" || err != nil {
+		if given[f.Name] || v == "" || err != nil || len(only) > 0 && !slices.Contains(only, f.Name) {
 			return
 		}
 		if fs.Set(f.Name, v) != nil {

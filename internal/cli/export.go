@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -85,4 +86,21 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "exported a %s package to %s in %s: %d files, %d rows\n", sum.Mode, pos[0],
 		time.Since(start).Round(time.Millisecond), len(sum.Files), rows)
 	return ExitOK
+}
+
+// progressPrinter returns export's progress callback when w is a
+// terminal: files and rows, as export cannot know its total beforehand.
+func progressPrinter(w io.Writer) func(string, int) {
+	if !isTerminal(w) {
+		return nil
+	}
+	start := time.Now()
+	last := time.Time{}
+	return func(file string, rows int) {
+		if time.Since(last) < every {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\r\033[Kexporting %-24s %10d rows  %6.1fs", file, rows, time.Since(start).Seconds())
+	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func runGenerate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook] [--no-resources] [--force]")
+	fs := e.flags("generate", "--out DIR [--students N] [--seed S] [--zip] [--no-gradebook] [--no-resources] [--force] [--progress auto|json|none]")
 	out := fs.String("out", "", "folder to write the package into (with --zip: the .zip file to write)")
 	students := fs.Int("students", 1000, "number of students")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same package, byte for byte")
@@ -20,6 +20,7 @@ func runGenerate(ctx context.Context, e *env, args []string) int {
 	noGradebook := fs.Bool("no-gradebook", false, "leave out the gradebook files (categories, line items, results …)")
 	noResources := fs.Bool("no-resources", false, "leave out the resources files (resources and their allocations)")
 	force := fs.Bool("force", false, "write even where --out already holds something")
+	progress := progressFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageErr(e, fs, err)
@@ -39,22 +40,28 @@ func runGenerate(ctx context.Context, e *env, args []string) int {
 	}
 	start := time.Now()
 	o := generate.Options{Students: *students, Seed: *seed, NoGradebook: *noGradebook, NoResources: *noResources}
+	// Files are written in parallel: the line shows the one that moved
+	// last, and the whole package.
+	m := newMeter(e, progress, "generate", "schools", "steps")
+	if m != nil {
+		o.Progress = func(p generate.Progress) {
+			m.update(step{File: p.File, Rows: p.Rows, FileDone: int64(p.Schools), FileTotal: int64(p.Of), Done: p.Done, Total: p.Total})
+		}
+	}
 	var sum generate.Summary
 	if *asZip {
-		f, err := os.Create(*out)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
-			return ExitRejected
+		var f *os.File
+		if f, err = os.Create(*out); err == nil {
+			sum, err = generate.WriteZip(f, o)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
 		}
-		sum, err = generate.WriteZip(f, o)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
-			return ExitRejected
-		}
-	} else if sum, err = generate.Write(*out, o); err != nil {
+	} else {
+		sum, err = generate.Write(*out, o)
+	}
+	m.clear()
+	if err != nil {
 		fmt.Fprintf(e.stderr, "oneroster generate: %v\n", err)
 		return ExitRejected
 	}

@@ -38,7 +38,7 @@ func logFlags(fs *flag.FlagSet) func(w io.Writer) *slog.Logger {
 	format := &choice{value: "text", words: []string{"text", "json"}}
 	level := &choice{value: "info", words: []string{"debug", "info", "warn", "error"}}
 	fs.Var(format, "log-format", "log lines as text (key=value) or json, one object a line")
-	fs.Var(level, "log-level", "least level logged: debug, info (every request), warn or error")
+	fs.Var(level, "log-level", "least level logged: debug, info (every request of serve; the start and end of an import), warn or error")
 	return func(w io.Writer) *slog.Logger {
 		var l slog.Level
 		l.UnmarshalText([]byte(level.value)) // one of the words slog knows

@@ -22,10 +22,11 @@ import (
 // package does not carry whole) is counted, not refused. Validate and
 // import can never disagree about a package they see alike.
 func runValidate(ctx context.Context, e *env, args []string) int {
-	fs := e.flags("validate", "[--db DSN] [--format text|json] [--strict] [--max-problems N] PATH")
+	fs := e.flags("validate", "[--db DSN] [--format text|json] [--strict] [--max-problems N] [--progress auto|json|none] PATH")
 	db := fs.String("db", "", "check the package against this store exactly as import would, then roll back (default: on its own, in a scratch store)")
 	format := fs.String("format", "text", "output format: text or json")
 	maxProblems := fs.Int("max-problems", 1000, "report at most this many problems (the rest are counted)")
+	progress := progressFlag(fs)
 	strict := fs.Bool("strict", false, "count what is otherwise read with a warning (TRUE for true, a trailing comma, …) as a problem")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -63,13 +64,12 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	}
 	defer st.Close()
 	o := csvimport.Options{MaxProblems: *maxProblems, DryRun: true, Source: filepath.Base(path), Strict: *strict, Standalone: *db == ""}
-	if p := progressPrinter(e.stderr); p != nil {
-		o.Progress = p
+	m := newMeter(e, progress, "validate", "bytes", "bytes")
+	if m != nil {
+		o.Progress = m.importStep
 	}
 	rep, err := csvimport.Import(ctx, st, path, o)
-	if o.Progress != nil {
-		fmt.Fprint(e.stderr, "\r\033[K")
-	}
+	m.clear()
 	if errors.Is(err, csvimport.ErrCancelled) {
 		fmt.Fprintln(e.stderr, "oneroster validate: cancelled")
 		return ExitCancelled

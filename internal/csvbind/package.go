@@ -446,6 +446,37 @@ func (p *Package) OpenFile(spec *FileSpec, mode Mode) (*Reader, error) {
 	return newReader(rc, rc.Close, spec, mode, p.opts.MaxRecordSize, p.opts.MaxEntrySize), nil
 }
 
+// Size returns the bytes a Reader of spec reads to the end of the file
+// (uncompressed, for a zip entry), so that an importer can tell how far
+// it is before it reads anything; 0 when the package has no such file.
+// For the roles.csv of a OneRoster 1.1 package it is the size of the
+// users.csv it is derived from.
+func (p *Package) Size(spec *FileSpec) int64 {
+	if !p.manDone {
+		p.Manifest()
+	}
+	name := spec.Name
+	if p.man.Version == Version11 {
+		if src := file11ByName(name); src != nil {
+			name = src.Name
+		} else if name == rolesFile.Name {
+			name = users11.Name
+		}
+	}
+	e := p.entries[name]
+	switch {
+	case e == nil:
+		return 0
+	case e.zf != nil:
+		return int64(e.zf.UncompressedSize64)
+	case p.root != nil:
+		if fi, err := p.root.Stat(name); err == nil {
+			return fi.Size()
+		}
+	}
+	return 0
+}
+
 // openFile11 is OpenFile for a OneRoster 1.1 package.
 func (p *Package) openFile11(spec *FileSpec, mode Mode) (*Reader, error) {
 	src := file11ByName(spec.Name)

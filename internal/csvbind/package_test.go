@@ -497,3 +497,48 @@ func FuzzManifest(f *testing.F) {
 		}
 	})
 }
+
+// TestSizeAndBytesRead: a file's size is known before it is read, and a
+// Reader that reads it to the end has read exactly that many bytes, BOM
+// included, in a folder and in a zip.
+func TestSizeAndBytesRead(t *testing.T) {
+	t.Parallel()
+	users := "\xEF\xBB\xBF" + validUsers
+	files := with(testFile{"users.csv", users})
+	for _, kind := range []string{"folder", "zip"} {
+		path := writeDir(t, files)
+		if kind == "zip" {
+			path = writeZip(t, files)
+		}
+		pkg, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		man, _ := pkg.Manifest()
+		for _, tc := range []struct {
+			spec *FileSpec
+			want int64
+		}{{FileByName("orgs.csv"), int64(len(validOrgs))}, {FileByName("users.csv"), int64(len(users))}} {
+			if got := pkg.Size(tc.spec); got != tc.want {
+				t.Errorf("%s: Size(%s) = %d, want %d", kind, tc.spec.Name, got, tc.want)
+			}
+			r, err := pkg.OpenFile(tc.spec, man.Mode(tc.spec.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				if _, err := r.Next(); err == io.EOF {
+					break
+				}
+			}
+			if got := r.BytesRead(); got != tc.want {
+				t.Errorf("%s: %s BytesRead at the end = %d, want %d", kind, tc.spec.Name, got, tc.want)
+			}
+			r.Close()
+		}
+		if got := pkg.Size(FileByName("classes.csv")); got != 0 {
+			t.Errorf("%s: Size of a file the package lacks = %d, want 0", kind, got)
+		}
+		pkg.Close()
+	}
+}

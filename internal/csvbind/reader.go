@@ -143,6 +143,18 @@ func (r *Reader) Warnings() []Problem {
 	return r.fwarns
 }
 
+// BytesRead returns the bytes of the file read so far (for the roles.csv
+// of a OneRoster 1.1 package, of its users.csv). The CSV parser reads
+// ahead, so it runs up to a buffer ahead of the rows handed out; at the
+// end of a file read whole it is the file's size (see Package.Size).
+// Like Next, call it from the goroutine that reads.
+func (r *Reader) BytesRead() int64 {
+	if r.roles != nil {
+		return r.roles.users.BytesRead()
+	}
+	return r.s.g.total
+}
+
 // Close releases the file. It is safe to call more than once.
 func (r *Reader) Close() error {
 	if r.close == nil {

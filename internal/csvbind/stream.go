@@ -36,6 +36,7 @@ type recordGuard struct {
 	max int64
 
 	size      int64 // bytes of the current record so far
+	total     int64 // bytes read from r, for progress (Reader.BytesRead)
 	line, col int   // position of the last byte consumed (col 0: none yet on this line)
 	recLine   int   // line where the current record starts
 	inQuote   bool
@@ -51,6 +52,7 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 		return 0, g.err
 	}
 	n, err := g.r.Read(p)
+	g.total += int64(n)
 	b := p[:n]
 	if n > 0 && bytes.IndexByte(b, '"') < 0 {
 		// No quote in this chunk: parity cannot change, so newlines only

@@ -49,9 +49,10 @@ type Options struct {
 	// MaxProblems caps the problems reported (default 200); the rest are
 	// only counted.
 	MaxProblems int
-	// Progress, when set, is called after every batch with the file and
-	// the rows read from it so far.
-	Progress func(file string, rows int)
+	// Progress, when set, is called after every batch (and once more as
+	// each file ends) with how far the import is; see Progress. It is
+	// called from the goroutine that called Import.
+	Progress func(Progress)
 	// Source names the package in the import record.
 	Source string
 	// SHA256 is the package's hash, recorded with the import.
@@ -67,6 +68,21 @@ type Options struct {
 	// DryRun runs every check and then rolls back: nothing is stored and
 	// no history is kept (the validate command).
 	DryRun bool
+}
+
+// Progress says how far an import is. Sizes are known before anything is
+// read (a zip entry's uncompressed size, a file's length), so bytes read
+// of bytes total give a fraction that rows cannot: the row count of a
+// file is only known at its end.
+type Progress struct {
+	File string // the file being read
+	Rows int    // its rows read so far
+	// Bytes of the file read so far, of Size; at the file's end Bytes is
+	// Size, even when a syntax error stopped the reading short.
+	Bytes, Size int64
+	// TotalBytes of TotalSize: the same over every file of the package
+	// that the manifest declares (bulk or delta).
+	TotalBytes, TotalSize int64
 }
 
 // FileStats counts what an import did with one file.
@@ -253,6 +269,11 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 	im := &importer{tx: tx, rep: rep, o: o, at: at, now: oneroster.FormatTime(at), pkg: pkg, man: man, broken: map[string]bool{}, unchecked: map[string]int{}}
 	tx.SetComplete(func(table string) bool { return !im.broken[table] && (!o.Standalone || im.whole(table)) })
 	for _, spec := range csvbind.Files {
+		if man.Mode(spec.Name) != csvbind.Absent {
+			im.totalSize += pkg.Size(spec)
+		}
+	}
+	for _, spec := range csvbind.Files {
 		mode := man.Mode(spec.Name)
 		if mode == csvbind.Absent {
 			continue
@@ -260,9 +281,18 @@ func run(ctx context.Context, st store.Store, path string, o Options) (*Report, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := im.file(ctx, pkg, spec, mode); err != nil {
+		size := pkg.Size(spec)
+		if err := im.file(ctx, pkg, spec, mode, size); err != nil {
 			return nil, err
 		}
+		// The file is through, read whole or stopped short by a problem:
+		// the overall count moves on by its size either way, so that it
+		// ends at the total.
+		if im.reported != size {
+			im.progress(spec.Name, im.rep.byFile[spec.Name].Rows, size, size)
+		}
+		im.doneSize += size
+		im.reported = -1
 	}
 	if rep.byFile["users.csv"] != nil {
 		findings, err := tx.Findings(ctx, store.AfterAllFiles, o.MaxProblems)
@@ -326,6 +356,21 @@ type importer struct {
 	unchecked map[string]int
 	pkg       *csvbind.Package
 	man       *csvbind.Manifest
+	// totalSize is the bytes of every file to read, doneSize those of
+	// the files read so far (for Progress).
+	totalSize, doneSize int64
+	reported            int64 // the bytes last reported of the current file
+}
+
+// progress reports bytes of size read from file, if asked to.
+func (im *importer) progress(file string, rows int, bytes, size int64) {
+	if im.o.Progress == nil {
+		return
+	}
+	bytes = min(bytes, size) // a file that grew since it was sized
+	im.reported = bytes
+	im.o.Progress(Progress{File: file, Rows: rows, Bytes: bytes, Size: size,
+		TotalBytes: im.doneSize + bytes, TotalSize: im.totalSize})
 }
 
 type row struct {
@@ -394,7 +439,7 @@ func (im *importer) cellProblem(r row, i int, code, msg string) csvbind.Problem 
 
 func (im *importer) warning(p csvbind.Problem) { im.rep.warn(im.o.MaxProblems, im.o.Strict, p) }
 
-func (im *importer) file(ctx context.Context, pkg *csvbind.Package, spec *csvbind.FileSpec, mode csvbind.Mode) error {
+func (im *importer) file(ctx context.Context, pkg *csvbind.Package, spec *csvbind.FileSpec, mode csvbind.Mode, size int64) error {
 	table := spec.Table
 	stats := &FileStats{File: spec.Name, Mode: mode.String()}
 	problemsBefore := len(im.rep.Problems) + im.rep.Dropped
@@ -475,9 +520,7 @@ func (im *importer) file(ctx context.Context, pkg *csvbind.Package, spec *csvbin
 			if err := im.flush(ctx, spec, table, mode, empty, refs, b.rows, stats); err != nil {
 				return err
 			}
-			if im.o.Progress != nil {
-				im.o.Progress(spec.Name, stats.Rows)
-			}
+			im.progress(spec.Name, stats.Rows, b.bytes, size)
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -635,12 +678,14 @@ type batch struct {
 	problems []csvbind.Problem
 	warnings []csvbind.Problem
 	read     int
+	bytes    int64 // of the file read when the batch was cut
 }
 
 // readBatches reads r to its end and sends its rows in batches.
 func readBatches(ctx context.Context, r *csvbind.Reader, out chan<- batch) error {
 	b := batch{rows: make([]row, 0, batchSize)}
 	send := func() error {
+		b.bytes = r.BytesRead()
 		select {
 		case out <- b:
 		case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/oneroster/oneroster/internal/csvbind"
 	"github.com/oneroster/oneroster/internal/csvimport"
 	"github.com/oneroster/oneroster/internal/csvimport/importtest"
+	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
 	"github.com/oneroster/oneroster/internal/oneroster"
 	"github.com/oneroster/oneroster/internal/oneroster/query"
@@ -194,7 +196,7 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 	for _, after := range []int{1, 3, 6, 9} {
 		ctx, cancel := context.WithCancel(context.Background())
 		calls := 0
-		_, err := csvimport.Import(ctx, st, dir, csvimport.Options{Progress: func(string, int) {
+		_, err := csvimport.Import(ctx, st, dir, csvimport.Options{Progress: func(csvimport.Progress) {
 			calls++
 			if calls == after {
 				cancel()
@@ -526,4 +528,62 @@ func lines(ps []csvbind.Problem) []string {
 		out = append(out, p.String())
 	}
 	return out
+}
+
+// TestProgressBytes: progress counts bytes read of sizes known before the
+// first row, per file and over the package; both only grow, each file
+// ends at its size and the package at the sum of its data files' sizes.
+func TestProgressBytes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pkg")
+	// Enough students for several batches of enrollments.csv.
+	if _, err := generate.Write(dir, generate.Options{Students: 1500, Seed: 3, NoGradebook: true, NoResources: true}); err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int64{}
+	var sum int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && e.Name() != "manifest.csv" {
+			sizes[e.Name()] = fi.Size()
+			sum += fi.Size()
+		}
+	}
+	var events []csvimport.Progress
+	rep, err := csvimport.Import(context.Background(), openStore(t), dir, csvimport.Options{Progress: func(p csvimport.Progress) {
+		events = append(events, p)
+	}})
+	if err != nil || !rep.OK {
+		t.Fatalf("Import: %v %+v", err, rep)
+	}
+	last := map[string]csvimport.Progress{}
+	var prevTotal int64
+	for _, p := range events {
+		if p.Size != sizes[p.File] || p.TotalSize != sum {
+			t.Fatalf("%+v: want Size %d, TotalSize %d", p, sizes[p.File], sum)
+		}
+		if prev, ok := last[p.File]; ok && (p.Bytes < prev.Bytes || p.Rows < prev.Rows) {
+			t.Errorf("%s went back: %+v after %+v", p.File, p, prev)
+		}
+		if p.TotalBytes < prevTotal {
+			t.Errorf("total went back: %+v after %d", p, prevTotal)
+		}
+		last[p.File], prevTotal = p, p.TotalBytes
+	}
+	if prevTotal != sum {
+		t.Errorf("progress ended at %d bytes of %d", prevTotal, sum)
+	}
+	for name, size := range sizes {
+		if p := last[name]; p.Bytes != size {
+			t.Errorf("%s ended at %d bytes of %d", name, p.Bytes, size)
+		}
+	}
+	before := 0 // calls for enrollments.csv before its end
+	for _, p := range events {
+		if p.File == "enrollments.csv" && p.Bytes < p.Size {
+			before++
+		}
+	}
+	if before < 2 {
+		t.Errorf("enrollments.csv: %d progress calls before its end; want one per batch", before)
+	}
 }

@@ -56,6 +56,60 @@ type Options struct {
 	// by default one per 500 students. Tests of per-school rules use a
 	// few schools with few students.
 	Schools int
+	// Progress, when set, is called as each file's pass gets through a
+	// school and once more at the file's end; calls never overlap, even
+	// while Write writes files in parallel. It does not change the output.
+	Progress func(Progress)
+}
+
+// Progress says how far a generation is. A file is written in one pass
+// over the schools, so the schools done say how far its pass is; the
+// rows a file will have are only known at its end.
+type Progress struct {
+	File        string // the file that moved on
+	Rows        int    // its rows so far
+	Schools, Of int    // schools of its pass done, of all; Of at its end
+	// Done of Total estimates the whole package: school passes, each
+	// weighted by its file's relative size (see file.cost).
+	Done, Total int64
+}
+
+// progress counts the school passes of a generation for Options.Progress.
+type progress struct {
+	mu          sync.Mutex
+	fn          func(Progress)
+	of          int // schools, the length of every pass
+	done, total int64
+}
+
+func newProgress(g *generator, files []file) *progress {
+	if g.o.Progress == nil {
+		return nil
+	}
+	p := &progress{fn: g.o.Progress, of: len(g.schools)}
+	for _, f := range files {
+		p.total += weight(f) * int64(p.of)
+	}
+	return p
+}
+
+// weight is a file's share of the work; cost 0 (a few rows) still counts.
+func weight(f file) int64 { return int64(f.cost) + 1 }
+
+// report passes on t's progress: at its end, the whole pass.
+func (p *progress) report(t *table, end bool) {
+	n := min(t.schools, p.of)
+	if end {
+		n = p.of
+	}
+	if n == t.reported {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += weight(t.file) * int64(n-t.reported)
+	t.reported = n
+	p.fn(Progress{File: t.file.name, Rows: t.rows, Schools: n, Of: p.of, Done: p.done, Total: p.total})
 }
 
 // Summary tells what was written.
@@ -174,6 +228,11 @@ type table struct {
 	rows  int
 	stop  *atomic.Bool // set when another file failed, so this pass gives up early
 	probe bool         // only asks whether the file gets a row: stop after the first school that gives one
+	// For Options.Progress: the file, the checks so far (one per school
+	// of a pass over the schools) and the schools last reported.
+	prog              *progress
+	file              file
+	schools, reported int
 }
 
 var errStopped = errors.New("generate: stopped")
@@ -197,6 +256,10 @@ func (t *table) check() error {
 	if err := t.cw.Error(); err != nil {
 		return err
 	}
+	if t.prog != nil {
+		t.schools++
+		t.prog.report(t, false)
+	}
 	if t.stop != nil && t.stop.Load() || t.probe && t.rows > 0 {
 		return errStopped
 	}
@@ -211,11 +274,15 @@ func (t *table) flush() error {
 // writeFile runs one pass into w.
 func writeFile(g *generator, f file, w io.Writer, stop *atomic.Bool) (int, error) {
 	t := newTable(w, f.header, stop)
+	t.prog, t.file = g.prog, f
 	if err := f.write(g, t); err != nil {
 		return 0, err
 	}
 	if err := t.flush(); err != nil {
 		return 0, err
+	}
+	if t.prog != nil {
+		t.prog.report(t, true)
 	}
 	return t.rows, nil
 }
@@ -254,6 +321,7 @@ func Write(dir string, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	g.prog = newProgress(g, files)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
 	}
@@ -355,6 +423,7 @@ func WriteZip(w io.Writer, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	g.prog = newProgress(g, files)
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)

@@ -149,6 +149,7 @@ type generator struct {
 	sessions []session
 	catalogs [4]*catalog // by band
 	files    []file      // the files the options ask for, before probing for empty ones
+	prog     *progress   // nil without Options.Progress
 }
 
 func (g *generator) term(i int) *session { return &g.sessions[1+3*i] }

@@ -17,7 +17,10 @@ import (
 
 // Import is csvimport.Import as a storetest.Importer.
 func Import(ctx context.Context, st store.Store, dir string, o storetest.ImportOptions) (*storetest.Imported, error) {
-	opts := csvimport.Options{Progress: o.Progress}
+	var opts csvimport.Options
+	if o.Progress != nil {
+		opts.Progress = func(p csvimport.Progress) { o.Progress(p.File, p.Rows) }
+	}
 	if !o.Now.IsZero() {
 		opts.Now = func() time.Time { return o.Now }
 	}
