@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oneroster/oneroster/internal/oneroster"
@@ -142,6 +143,25 @@ type DB struct {
 	// migrations are the versions of the migration files, which Ready
 	// expects applied.
 	migrations []int
+	// trace, when set, sees each read statement the store runs (Trace).
+	trace atomic.Pointer[func(q string, args []any)]
+}
+
+// Trace makes fn see every read statement the store runs from now on,
+// with its arguments (a count or a page answered from the cache runs
+// none); nil stops it. It is for tests of query plans and for diagnosis.
+func (db *DB) Trace(fn func(q string, args []any)) {
+	if fn == nil {
+		db.trace.Store(nil)
+		return
+	}
+	db.trace.Store(&fn)
+}
+
+func (db *DB) traced(q string, args []any) {
+	if fn := db.trace.Load(); fn != nil {
+		(*fn)(q, args)
+	}
 }
 
 const maxCached = 512

@@ -19,6 +19,10 @@ import (
 type where struct {
 	conds []string
 	args  []any
+	// keys, when set, is the table a list's keys are read from under the
+	// alias t instead of the entity's own (users_by_role, roleList); the
+	// page's rows are then read by a join on those keys.
+	keys string
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -28,7 +32,7 @@ func (w *where) add(cond string, args ...any) {
 
 // and returns a copy of w with one more condition.
 func (w *where) and(cond string, args ...any) *where {
-	c := &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
+	c := &where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...), keys: w.keys}
 	c.add(cond, args...)
 	return c
 }
@@ -194,6 +198,26 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick
 	return w, nil
 }
 
+// roleList reports whether r lists the users holding one role and asks
+// nothing else of them, in sourcedId order under no sharing rule:
+// /students, /teachers, or /users?filter=roles.role='…' (role='…', the
+// 1.1 form) alone. It returns the role; such a list is read from
+// users_by_role (migration 0012), which holds exactly the active users
+// with an active role of each kind, as the subset's condition and the
+// filter's (with the tombstone rule) select them.
+func roleList(r store.ListRequest) (string, bool) {
+	if r.Entity != oneroster.User || r.Params.Desc || len(r.Params.Sort) > 1 || len(r.Params.Sort) == 1 && r.Params.Sort[0] != "sourcedId" {
+		return "", false
+	}
+	if len(r.Within) == 1 && r.Within[0].Name == store.UsersWithRole && r.Params.Filter == nil {
+		return r.Within[0].Arg, true
+	}
+	if c, ok := r.Params.Filter.(*query.Comparison); ok && len(r.Within) == 0 && c.Op == "=" && (c.Field == "roles.role" || c.Field == "role") {
+		return c.Value, true
+	}
+	return "", false
+}
+
 // asksAboutChanges reports whether a filter names status or
 // dateLastModified: then deleted (tobedeleted) objects of entities with
 // tombstones are listed too, so delta consumers learn of deletions.
@@ -225,11 +249,18 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
-	w, err := db.conditions(e, r, func(sub, cond string, args []any) bool { return db.selective(ctx, version, sub, cond, args) })
-	if err != nil {
+	var w *where
+	if role, ok := roleList(r); ok {
+		w = &where{keys: "users_by_role"}
+		w.add(`t.role = ?`, role)
+	} else if w, err = db.conditions(e, r, func(sub, cond string, args []any) bool { return db.selective(ctx, version, sub, cond, args) }); err != nil {
 		return page, err
 	}
-	total, err := db.countAt(ctx, version, db.rebind(`SELECT COUNT(*) FROM `+table+` t`+w.sql()), w.args)
+	counted := table
+	if w.keys != "" {
+		counted = w.keys
+	}
+	total, err := db.countAt(ctx, version, db.rebind(`SELECT COUNT(*) FROM `+counted+` t`+w.sql()), w.args)
 	if err != nil {
 		return page, fmt.Errorf("count %s: %w", table, err)
 	}
@@ -275,7 +306,9 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 	keys := sortKeys(e, r.Params.Sort, r.Params.Desc)
 	order := orderSQL(keys)
 	from := ` FROM ` + table + ` t`
-	if db.d.UnindexedOrder != "" && len(w.conds) > 0 {
+	if w.keys != "" {
+		from = ` FROM ` + w.keys + ` t`
+	} else if db.d.UnindexedOrder != "" && len(w.conds) > 0 {
 		// When the conditions keep few rows (a change poll:
 		// dateLastModified > T), reading them through their own index and
 		// sorting them beats walking the whole table in sort order, which
@@ -333,7 +366,7 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 	// SQLite sort the page's full rows again in a temporary b-tree (a
 	// third of a 10000-user page).
 	q := `SELECT ` + db.selectCols(e, "t") + ` FROM ` + table + ` t JOIN (` + keysQ + `) k ON k.sourced_id = t.sourced_id` + order
-	if skip <= 100 {
+	if skip <= 100 && w.keys == "" {
 		q = db.rebind(`SELECT ` + db.selectCols(e, "t") + from + kw.sql() + order + ` LIMIT ? OFFSET ?`)
 	}
 	recs, err := db.query(ctx, q, args, len(db.cols[e.Table]))
@@ -361,6 +394,7 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version 
 // version lives in the database).
 func (db *DB) countAt(ctx context.Context, v int64, q string, args []any) (int64, error) {
 	res, err := db.cache.get(v, cacheKey("count", q, args), func() (any, int, error) {
+		db.traced(q, args)
 		st, err := db.prepared(ctx, q)
 		if err != nil {
 			return nil, 0, err
@@ -475,6 +509,7 @@ func (db *DB) Get(ctx context.Context, e *oneroster.Entity, id string, within ..
 }
 
 func (db *DB) query(ctx context.Context, q string, args []any, ncols int) ([]store.Record, error) {
+	db.traced(q, args)
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		return nil, err
