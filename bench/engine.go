@@ -520,9 +520,13 @@ func scenarios(ctx context.Context, a, restricted *api) ([]scenario, error) {
 		puts = append(puts, p)
 	}
 	filter := "roles.role='student' AND dateLastModified>'2000-01-01T00:00:00Z'"
+	z := a.withGzip()
 	return []scenario{
 		{usersPage, true, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users?limit=100", nil)
+		}, 0},
+		{usersPage + ", Accept-Encoding: gzip", false, func(ctx context.Context, i int) (*http.Request, error) {
+			return z.request(ctx, "GET", rostering+"/users?limit=100", nil)
 		}, 0},
 		{restrictedUsersPage, false, func(ctx context.Context, i int) (*http.Request, error) {
 			return restricted.request(ctx, "GET", rostering+"/users?limit=100", nil)
@@ -707,11 +711,12 @@ func paging(ctx context.Context, a *api, students int, res *engineResult) (time.
 		fmtDur(first) + " (offset 0…4)", fmt.Sprintf("%.2f×", cold.Seconds()/first.Seconds()), "", ""})
 
 	t0 = time.Now()
+	a.wire = 0
 	n, pages, err := pull(ctx, a, rostering+"/users?limit=10000", "users")
 	if err != nil {
 		return 0, err
 	}
-	full := time.Since(t0)
+	full, plain := time.Since(t0), a.wire
 	proj := time.Duration(float64(full) * 200000 / float64(students))
 	tgt, v := "≤ 10 s at 200k", "n/a below 50k students"
 	switch {
@@ -723,11 +728,29 @@ func paging(ctx context.Context, a *api, students int, res *engineResult) (time.
 			v += " (projected: " + fmtDur(proj) + " at 200k)"
 		}
 	}
-	res.add(row{"full pull: /users?limit=10000, following Link next", fmt.Sprintf("%s (%d users, %d pages)", fmtDur(full), n, pages), "", "", tgt, v})
+	res.add(row{"full pull: /users?limit=10000, following Link next", fmt.Sprintf("%s (%d users, %d pages, %s)", fmtDur(full), n, pages, fmtBytes(plain)), "", "", tgt, v})
 	if n != total {
 		res.note("full pull returned %d users, X-Total-Count says %d", n, total)
 	}
+	// The same pull asking for gzip, which a consumer on a district's
+	// network should: its bytes beside those of the plain pull.
+	z := a.withGzip()
+	t0 = time.Now()
+	if _, _, err := pull(ctx, z, rostering+"/users?limit=10000", "users"); err != nil {
+		return 0, err
+	}
+	zfull := time.Since(t0)
+	res.add(row{"full pull with Accept-Encoding: gzip", fmt.Sprintf("%s (%s, %.1f%% of the plain pull's %s)", fmtDur(zfull), fmtBytes(z.wire),
+		100*float64(z.wire)/float64(plain), fmtBytes(plain)), fmtDur(full) + " plain", "", "", ""})
 	return full, nil
+}
+
+// fmtBytes is a byte count in MB or kB.
+func fmtBytes(n int64) string {
+	if n >= 1e6 {
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f kB", float64(n)/1e3)
 }
 
 // polling changes 1% of the users with a delta package imported by the

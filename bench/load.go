@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -164,6 +165,18 @@ type api struct {
 	base   string // http://127.0.0.1:PORT
 	token  string
 	client *http.Client
+	// gzip asks for gzip-compressed answers (the client's transport does
+	// not, so that bytes on the wire are what the bench counts); get
+	// decompresses them and adds the bytes received to wire.
+	gzip bool
+	wire int64
+}
+
+// withGzip is a copy of a asking for gzip, with its own byte count.
+func (a *api) withGzip() *api {
+	b := *a
+	b.gzip, b.wire = true, 0
+	return &b
 }
 
 const (
@@ -181,6 +194,9 @@ func (a *api) request(ctx context.Context, method, pathAndQuery string, body []b
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+a.token)
+	if a.gzip {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -207,6 +223,16 @@ func (a *api) get(ctx context.Context, pathOrURL string) (*http.Response, []byte
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, nil, err
+	}
+	a.wire += int64(len(b))
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, nil, fmt.Errorf("GET %s: %w", pathOrURL, err)
+		}
+		if b, err = io.ReadAll(zr); err != nil {
+			return nil, nil, fmt.Errorf("GET %s: %w", pathOrURL, err)
+		}
 	}
 	if resp.StatusCode != 200 {
 		return resp, b, fmt.Errorf("GET %s: status %d: %s", pathOrURL, resp.StatusCode, tail(b))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/oneroster/oneroster/internal/csvimport/importtest"
 	"github.com/oneroster/oneroster/internal/generate"
 	"github.com/oneroster/oneroster/internal/httpapi"
+	"github.com/oneroster/oneroster/internal/logsink"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -26,6 +28,12 @@ import (
 // and a token. ONEROSTER_BENCH_DB names a database file to reuse across
 // runs (imported once), which makes profiling large districts practical.
 func benchAPI(b *testing.B) (http.Handler, string) {
+	b.Helper()
+	return benchAPIWith(b, httpapi.Config{RateLimit: -1})
+}
+
+// benchAPIWith is benchAPI serving with cfg.
+func benchAPIWith(b *testing.B, cfg httpapi.Config) (http.Handler, string) {
 	b.Helper()
 	students := 2000
 	if n, err := strconv.Atoi(os.Getenv("ONEROSTER_BENCH_STUDENTS")); err == nil && n > 0 {
@@ -50,7 +58,7 @@ func benchAPI(b *testing.B) (http.Handler, string) {
 		}
 		importtest.MustImport(b, st, dir, storetest.T1)
 	}
-	_, api, token := newServer(b, st, httpapi.Config{RateLimit: -1})
+	_, api, token := newServer(b, st, cfg)
 	return api, token
 }
 
@@ -132,9 +140,25 @@ func BenchmarkUsersFullPull(b *testing.B) {
 	b.ReportMetric(float64(total), "users")
 }
 
-// BenchmarkUserGet reads single users (over 1000), in parallel.
-func BenchmarkUserGet(b *testing.B) {
-	h, token := benchAPI(b)
+// BenchmarkUserGet reads single users (over 1000), in parallel, with
+// the request log at WARN (no line written). BenchmarkUserGetLogged is
+// the same with a line per request, as serve writes it (INFO, through a
+// logsink.Writer to a file): the two side by side are the request log's
+// cost on the smallest answer.
+func BenchmarkUserGet(b *testing.B) { benchUserGet(b, nil) }
+
+func BenchmarkUserGetLogged(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "serve.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sink := logsink.New(f)
+	b.Cleanup(func() { sink.Close(); f.Close() })
+	benchUserGet(b, slog.New(logsink.Urgent(slog.NewTextHandler(sink, nil), sink)))
+}
+
+func benchUserGet(b *testing.B, logger *slog.Logger) {
+	h, token := benchAPIWith(b, httpapi.Config{RateLimit: -1, Logger: logger})
 	var page struct{ Users []struct{ SourcedID string } }
 	w := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/ims/oneroster/rostering/v1p2/users?limit=1000", nil)
