@@ -167,13 +167,21 @@ func runEngine(ctx context.Context, c config, name, bin, pkg string, total, stud
 		res.Err = err
 		return res
 	}
-	rps := map[string]float64{}
+	rps, ceilings := map[string]float64{}, map[string]float64{}
 	for _, s := range scen {
 		logf("%s: load %s", name, s.name)
-		if rps[s.name], err = loadRows(ctx, c, a, s, &res); err != nil {
+		if rps[s.name], ceilings[s.name], err = loadRows(ctx, c, a, s, &res); err != nil {
 			res.Err = err
 			return res
 		}
+	}
+	// 3b. The GET scenarios again on a second server with no cache at
+	// all (--cache-mb 0: no rendered objects, totals or page ids), as a
+	// first sync after an import meets them, and that first sync.
+	logf("%s: serve with no cache", name)
+	if err := coldRows(ctx, c, bin, dsn, dir, a, ra, rps, ceilings, &res, logf); err != nil {
+		res.Err = err
+		return res
 	}
 	if full, restricted := rps[usersPage], rps[restrictedUsersPage]; full > 0 && restricted > 0 {
 		cost := full / restricted
@@ -340,7 +348,7 @@ type server struct {
 	done chan struct{}
 }
 
-func startServe(ctx context.Context, bin, dsn, logPath string) (*server, error) {
+func startServe(ctx context.Context, bin, dsn, logPath string, args ...string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -351,7 +359,7 @@ func startServe(ctx context.Context, bin, dsn, logPath string) (*server, error) 
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", addr, "--rate-limit", "-1", "--token-ttl", "12h")
+	cmd := exec.Command(bin, append([]string{"serve", "--db", dsn, "--addr", addr, "--rate-limit", "-1", "--token-ttl", "12h"}, args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -534,6 +542,12 @@ func scenarios(ctx context.Context, a, restricted *api) ([]scenario, error) {
 		{"GET /users?filter=roles.role='student' AND dateLastModified>'2000-01-01…'&limit=100", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/users"+q("filter", filter, "limit", "100"), nil)
 		}, 0},
+		{"GET /students?limit=100", false, func(ctx context.Context, i int) (*http.Request, error) {
+			return a.request(ctx, "GET", rostering+"/students?limit=100", nil)
+		}, 0},
+		{"GET /users?filter=roles.role='student'&limit=100", false, func(ctx context.Context, i int) (*http.Request, error) {
+			return a.request(ctx, "GET", rostering+"/users"+q("filter", "roles.role='student'", "limit", "100"), nil)
+		}, 0},
 		{"GET /classes/{id}/students", false, func(ctx context.Context, i int) (*http.Request, error) {
 			return a.request(ctx, "GET", rostering+"/classes/"+url.PathEscape(classes[i%len(classes)])+"/students", nil)
 		}, 0},
@@ -550,22 +564,22 @@ func scenarios(ctx context.Context, a, restricted *api) ([]scenario, error) {
 // loadRows runs a scenario against the server, then against a ceiling
 // server answering with the bytes of the scenario's first response, and
 // returns the server's requests/s.
-func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResult) (float64, error) {
+func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResult) (rps, ceiling float64, err error) {
 	req, err := s.mk(ctx, 0)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var body []byte
 	body, err = readAll(resp)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if resp.StatusCode != s.status() {
-		return 0, fmt.Errorf("%s: status %d: %s", s.name, resp.StatusCode, tail(body))
+		return 0, 0, fmt.Errorf("%s: status %d: %s", s.name, resp.StatusCode, tail(body))
 	}
 	got := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, s.status(), s.mk)
 	if got.N == 0 {
@@ -574,7 +588,7 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 		res.add(row{Metric: s.name + ": p50", Value: "> " + c.Duration.String()})
 		res.add(row{Metric: s.name + ": p99", Value: "> " + c.Duration.String(), Verdict: missedIf(s.target)})
 		res.note("%s: no request completed within %s (%d errors)%s", s.name, c.Duration, got.Errors, firstErr(got))
-		return 0, nil
+		return 0, 0, nil
 	}
 	hdr := http.Header{"Content-Type": resp.Header.Values("Content-Type")}
 	if len(body) == 0 {
@@ -582,7 +596,7 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 	}
 	ce, err := startCeiling(200, hdr, body)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	cu, _ := url.Parse(ce.URL)
 	ceil := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, 200, func(ctx context.Context, i int) (*http.Request, error) {
@@ -607,9 +621,63 @@ func loadRows(ctx context.Context, c config, a *api, s scenario, res *engineResu
 	res.note("%s: %d requests in %s, %d errors; ceiling %d requests in %s (%d-byte response)%s",
 		s.name, got.N, fmtDur(got.Elapsed), got.Errors, ceil.N, fmtDur(ceil.Elapsed), len(body), firstErr(got))
 	if got.Errors > 0 {
-		return got.RPS, fmt.Errorf("%s: %d requests failed: %s", s.name, got.Errors, got.FirstErr)
+		return got.RPS, ceil.RPS, fmt.Errorf("%s: %d requests failed: %s", s.name, got.Errors, got.FirstErr)
 	}
-	return got.RPS, nil
+	return got.RPS, ceil.RPS, nil
+}
+
+// coldRows runs the GET scenarios on a server with no cache (its rows:
+// requests/s beside the same ceiling, the share of it, the cached figure
+// and the time of a page against the uncached GET /users?limit=100), then
+// a consumer's first sync of /students.
+func coldRows(ctx context.Context, c config, bin, dsn, dir string, a, ra *api, rps, ceilings map[string]float64, res *engineResult, logf func(string, ...any)) error {
+	srv, err := startServe(ctx, bin, dsn, filepath.Join(dir, "serve-cold.log"), "--cache-mb", "0")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	ca, cra := a.withBase(srv.base), ra.withBase(srv.base)
+	scen, err := scenarios(ctx, ca, cra)
+	if err != nil {
+		return err
+	}
+	var base float64
+	for _, s := range scen {
+		if s.status() != 200 {
+			continue // writes: the cache plays no part
+		}
+		logf("cold: load %s", s.name)
+		got := runLoad(ctx, newClient(c.Conns), c.Conns, c.Duration, c.MaxRequests, 200, s.mk)
+		if got.Errors > 0 {
+			return fmt.Errorf("cold %s: %d requests failed: %s", s.name, got.Errors, got.FirstErr)
+		}
+		if s.name == usersPage {
+			base = got.RPS
+		}
+		r := row{Metric: "no cache: " + s.name + ": requests/s", Value: fmt.Sprintf("%.0f (%.0f cached)", got.RPS, rps[s.name])}
+		if ceil := ceilings[s.name]; ceil > 0 && got.RPS > 0 {
+			r.Ceiling, r.Share = fmt.Sprintf("%.0f", ceil), pct(got.RPS/ceil)
+		}
+		if !strings.HasSuffix(s.name, "{id}") && s.name != usersPage && base > 0 && got.RPS > 0 {
+			// A list: its page's time against the uncached /users page.
+			ratio := base / got.RPS
+			r.Target, r.Verdict = "≤ 3× the time of "+usersPage, verdict(ratio <= 3, fmt.Sprintf("%.1f×", ratio))
+			if ratio <= 3 {
+				r.Verdict = fmt.Sprintf("met (%.1f×)", ratio)
+			}
+		}
+		res.add(r)
+		res.add(row{Metric: "no cache: " + s.name + ": p50", Value: fmtDur(got.P50)})
+	}
+	// A consumer's first sync: every page of /students, following Link next.
+	t0 := time.Now()
+	n, pages, err := pull(ctx, ca, rostering+"/students?limit=100", "users")
+	if err != nil {
+		return err
+	}
+	res.add(row{Metric: "no cache: first sync, /students?limit=100 following Link next", Value: fmt.Sprintf("%s (%d students, %d pages, %s a page)",
+		fmtDur(time.Since(t0)), n, pages, fmtDur(time.Since(t0)/time.Duration(max(pages, 1))))})
+	return nil
 }
 
 func firstErr(r loadResult) string {

@@ -172,6 +172,14 @@ type api struct {
 	wire int64
 }
 
+// withBase is a copy of a calling the server at base (another serve on
+// the same database, which knows the same token).
+func (a *api) withBase(base string) *api {
+	b := *a
+	b.base, b.wire = base, 0
+	return &b
+}
+
 // withGzip is a copy of a asking for gzip, with its own byte count.
 func (a *api) withGzip() *api {
 	b := *a

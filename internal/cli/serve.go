@@ -29,7 +29,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
 	rateLimit := fs.Float64("rate-limit", 200, "API requests per second per client and process (negative: no limit)")
 	rateBurst := fs.Int("rate-burst", 0, "burst size of the rate limit (default: twice the rate)")
-	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache)")
+	cacheMB := fs.Int("cache-mb", 64, "memory for rendered objects, kept while no write happens (0: no cache at all, neither objects nor totals and page ids)")
 	dbTimeout := fs.Duration("db-timeout", httpapi.DefaultDBTimeout, "budget of each request's database work; a request over it is stopped and answered 503 server_busy (negative: none)")
 	metricsAddr := fs.String("metrics-addr", "", "serve GET /metrics (Prometheus) on this address of its own (default: no metrics)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS and HTTP/2 with this PEM certificate `FILE` (leaf first, then intermediates); read again when it changes")
@@ -100,6 +100,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if len(*proxies) > 0 && *public == "" {
 		log.Warn("--trusted-proxy without --public-url: URLs in responses name this server's own address, not the public one of the proxy; set --public-url")
+	}
+	if c, ok := st.(interface{ CacheResults(bool) }); ok && *cacheMB <= 0 {
+		c.CacheResults(false)
 	}
 	return serve(ctx, e, st, ln, metricsLn, tlsCfg, httpapi.Config{PublicURL: *public, MaxLimit: *maxLimit, TrustedProxies: *proxies,
 		Auth: auth.New(st, auth.Config{TokenTTL: *ttl}), RateLimit: *rateLimit, RateBurst: *rateBurst, CacheBytes: cacheBytes(*cacheMB), DBTimeout: *dbTimeout,

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/oneroster/oneroster/internal/csvimport/importtest"
+	"github.com/oneroster/oneroster/internal/oneroster"
+	"github.com/oneroster/oneroster/internal/oneroster/query"
+	"github.com/oneroster/oneroster/internal/store"
 	"github.com/oneroster/oneroster/internal/store/sqlite"
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
@@ -58,5 +61,33 @@ func TestRolePagePlans(t *testing.T) {
 	}
 	if len(stmts) == 0 {
 		t.Fatal("no statement traced")
+	}
+}
+
+// TestCacheResultsOff: with the cache of totals and page ids off (serve
+// --cache-mb 0), every list runs its count and its page again; on, the
+// second of two identical lists runs none.
+func TestCacheResultsOff(t *testing.T) {
+	t.Parallel()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
+	for _, on := range []bool{true, false} {
+		st.CacheResults(on)
+		var n int
+		st.Trace(func(string, []any) { n++ })
+		for range 2 {
+			page, err := st.List(context.Background(), store.ListRequest{Entity: oneroster.User, Params: query.Params{Limit: 2}, IDsOnly: true})
+			if err != nil || page.Total != 6 {
+				t.Fatalf("cache %v: %d users, %v", on, page.Total, err)
+			}
+		}
+		st.Trace(nil)
+		if want := map[bool]int{true: 2, false: 4}[on]; n != want {
+			t.Errorf("cache %v: two identical lists ran %d statements, want %d (a count and a page each time the cache misses)", on, n, want)
+		}
 	}
 }

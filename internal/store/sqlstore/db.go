@@ -138,8 +138,9 @@ type DB struct {
 	preparing sync.WaitGroup // background prepares of wstmts
 	closed    bool
 	// cache keeps collection totals and the ids of pages under the data
-	// version they were read at.
-	cache *results
+	// version they were read at; marks keeps the bookmarks of deep pages
+	// (keyset.go), which say where a page starts, not what it holds.
+	cache, marks *results
 	// migrations are the versions of the migration files, which Ready
 	// expects applied.
 	migrations []int
@@ -273,7 +274,7 @@ var _ store.Store = (*DB)(nil)
 // NNNN_name.sql, applied in order, each in its own transaction).
 func New(ctx context.Context, reader, writer *sql.DB, d Dialect, fsys fs.FS) (*DB, error) {
 	db := &DB{r: reader, w: writer, ar: reader, aw: writer, d: d, cols: map[string][]string{}, numeric: map[string]bool{},
-		stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20)}
+		stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{}, cache: newResults(32 << 20), marks: newResults(8 << 20)}
 	for _, t := range schema.Tables {
 		var cols []string
 		for _, c := range t.Columns {
@@ -320,6 +321,19 @@ func (db *DB) Close() error {
 		}
 	}
 	return err
+}
+
+// CacheResults turns the cache of collection totals and page ids off
+// (false) or back on, before the store is used: serve --cache-mb 0 runs
+// with no cached answer at all, to measure or to rule out the caches.
+// Deep-page bookmarks stay: they make no answer, only say where a page
+// starts.
+func (db *DB) CacheResults(on bool) {
+	if on {
+		db.cache = newResults(32 << 20)
+	} else {
+		db.cache = newResults(0)
+	}
 }
 
 // Unavailable implements store.Store.

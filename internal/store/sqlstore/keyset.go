@@ -175,7 +175,7 @@ func (m *marks) add(off int, vals []string) {
 // bookmarks returns the bookmarks of a query (its FROM, WHERE and ORDER
 // BY text and arguments) at version v.
 func (db *DB) bookmarks(v int64, q string, args []any) *marks {
-	m, _ := db.cache.get(v, cacheKey("marks", q, args), func() (any, int, error) {
+	m, _ := db.marks.get(v, cacheKey("marks", q, args), func() (any, int, error) {
 		return &marks{}, 64 << 10, nil // room for the bookmarks to come
 	})
 	return m.(*marks)
