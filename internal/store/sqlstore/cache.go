@@ -104,6 +104,21 @@ func (db *DB) Version(ctx context.Context, e *oneroster.Entity) (int64, error) {
 	if e.Service == "gradebook" {
 		q = `SELECT CAST(SUM(version) AS BIGINT) FROM data_version`
 	}
+	return db.sumVersion(ctx, q)
+}
+
+// shapeVersion is the version under which the total and the bookmarks of
+// a gradebook list that only an object's creation, deletion or change of
+// status can alter are kept (steady): every write of the first group, and
+// the gradebook writes that moved rows (bumpShape), not those that
+// rewrote objects in place. It is never equal to a Version of the same
+// moment by accident of meaning: the caches key them apart.
+func (db *DB) shapeVersion(ctx context.Context) (int64, error) {
+	return db.sumVersion(ctx, `SELECT CAST(SUM(version) AS BIGINT) FROM data_version WHERE id <= `+strconv.Itoa(versionSlots)+
+		` OR id > `+strconv.Itoa(2*versionSlots))
+}
+
+func (db *DB) sumVersion(ctx context.Context, q string) (int64, error) {
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		return 0, err

@@ -139,7 +139,8 @@ type DB struct {
 	closed    bool
 	// cache keeps collection totals and the ids of pages under the data
 	// version they were read at; marks keeps the bookmarks of deep pages
-	// (keyset.go), which say where a page starts, not what it holds.
+	// (keyset.go) and the counts that choose a plan (estimateAt), which
+	// say where a page starts or how to read it, not what it holds.
 	cache, marks *results
 	// migrations are the versions of the migration files, which Ready
 	// expects applied.
@@ -268,6 +269,17 @@ func bumpVersionOf(ctx context.Context, tx *sql.Tx, e *oneroster.Entity) error {
 	return bumpSlot(ctx, tx, 1+versionSlots)
 }
 
+// bumpShape records a gradebook write that moves rows within lists (an
+// object created, revived, deleted or of another status): the third group
+// of slots (migration 0013), which shapeVersion sums. A write of another
+// service bumps the first group, which shapeVersion sums too.
+func bumpShape(ctx context.Context, tx *sql.Tx, e *oneroster.Entity) error {
+	if e.Service != "gradebook" {
+		return nil
+	}
+	return bumpSlot(ctx, tx, 1+2*versionSlots)
+}
+
 var _ store.Store = (*DB)(nil)
 
 // New wraps open pools and applies the migrations in fsys (files named
@@ -326,8 +338,8 @@ func (db *DB) Close() error {
 // CacheResults turns the cache of collection totals and page ids off
 // (false) or back on, before the store is used: serve --cache-mb 0 runs
 // with no cached answer at all, to measure or to rule out the caches.
-// Deep-page bookmarks stay: they make no answer, only say where a page
-// starts.
+// Deep-page bookmarks and the counts that choose plans stay: they make
+// no answer, only say where a page starts or how to read it.
 func (db *DB) CacheResults(on bool) {
 	if on {
 		db.cache = newResults(32 << 20)

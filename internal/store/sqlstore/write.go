@@ -100,6 +100,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 	now := oneroster.FormatTime(at)
 	created := make([]bool, len(objs))
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// moved: some object was created, revived or changed status, which
+		// shifts the rows of the lists it is in (shapeVersion).
+		moved := false
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return db.txExec(ctx, tx, db.rebind(q), args...)
 		}
@@ -143,6 +146,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			if s := o.Vals["status"]; s != "" {
 				row[1] = s
 			}
+			if created[i] || status != row[1] {
+				moved = true
+			}
 			if err := db.upsert(ctx, exec, e.Table, append(cols[:len(cols):len(cols)], "contentHash"), [][]string{append(row, "")}, 0); err != nil {
 				return err
 			}
@@ -152,6 +158,11 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 		}
 		if err := db.checkRows(ctx, tx, e, paths); err != nil {
 			return err
+		}
+		if moved {
+			if err := bumpShape(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 		return bumpVersionOf(ctx, tx, e)
 	})
@@ -255,6 +266,9 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at tim
 		}
 		if err := db.cascade(ctx, tx, e, []string{id}, now, 0); err != nil {
 			return fmt.Errorf("delete %s: %w", e.Name, err)
+		}
+		if err := bumpShape(ctx, tx, e); err != nil {
+			return err
 		}
 		return bumpVersionOf(ctx, tx, e)
 	})

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -151,6 +154,55 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	}
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("deep page after a delete, one earlier (-want +got)\n%s", diff)
+	}
+
+	// A write that rewrites a result in place (a new score) moves no row
+	// of /results: the next deep page starts from the bookmark its
+	// neighbour left before the write, the total is not counted again,
+	// and the page is the same. A write that creates a result early in
+	// sourcedId order shifts it by one.
+	deep, total := list(oneroster.Result, p, true, 3000, 100)
+	rec, err := st.Get(ctx, oneroster.Result, deep[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]string{}
+	for i, c := range st.Columns(oneroster.Result) {
+		if c != "metadata" && c != "status" && c != "dateLastModified" {
+			vals[c] = rec.Vals[i]
+		}
+	}
+	rewrite := func(id, score string, at time.Time) {
+		t.Helper()
+		v := maps.Clone(vals)
+		v["sourcedId"], v["score"] = id, score
+		if _, err := st.Put(ctx, oneroster.Result, []store.Object{{Vals: v}}, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rewrite(deep[0], "71", march(4))
+	var walked []string
+	tr := st.(Tracer)
+	tr.Trace(func(q string, _ []any) {
+		if strings.Contains(q, "COUNT(") || strings.Contains(q, "LIMIT 1 OFFSET") {
+			walked = append(walked, q)
+		}
+	})
+	again, total2 := list(oneroster.Result, p, true, 3000, 100)
+	tr.Trace(nil)
+	if total2 != total || len(walked) > 0 {
+		t.Errorf("after a score written in place: total %d (was %d); counted or walked again:\n%s", total2, total, strings.Join(walked, "\n"))
+	}
+	if diff := cmp.Diff(deep, again); diff != "" {
+		t.Errorf("deep page after a score written in place (-before +after)\n%s", diff)
+	}
+	rewrite("!early", "5", march(5)) // sorts before every generated id
+	shifted, total3 := list(oneroster.Result, p, true, 3001, 100)
+	if total3 != total+1 {
+		t.Errorf("total after a result created: %d, want %d", total3, total+1)
+	}
+	if diff := cmp.Diff(deep, shifted); diff != "" {
+		t.Errorf("deep page after a result created, one later (-want +got)\n%s", diff)
 	}
 }
 
