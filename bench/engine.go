@@ -669,6 +669,10 @@ func coldRows(ctx context.Context, c config, bin, dsn, dir string, a, ra *api, r
 		res.add(r)
 		res.add(row{Metric: "no cache: " + s.name + ": p50", Value: fmtDur(got.P50)})
 	}
+	logf("cold: every list operation")
+	if err := everyList(ctx, ca, res); err != nil {
+		return err
+	}
 	// A consumer's first sync: every page of /students, following Link next.
 	t0 := time.Now()
 	n, pages, err := pull(ctx, ca, rostering+"/students?limit=100", "users")
