@@ -715,6 +715,13 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 		}
 	}
 	t.closeStmts()
+	for name := range t.changed {
+		if e := entityOfSQLTable(name); e != nil {
+			if err := t.db.recount(ctx, t.tx, e); err != nil {
+				return err
+			}
+		}
+	}
 	if t.changed["users"] || t.changed["roles"] {
 		if err := rebuildUsersByRole(ctx, t.tx); err != nil {
 			return err

@@ -280,7 +280,16 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 			return page, fmt.Errorf("list %s: %w", table, err)
 		}
 	}
-	total, err := db.countAt(ctx, shape, db.rebind(`SELECT COUNT(*) FROM `+counted+` t`+w.sql()), w.args)
+	var total int64
+	kept := false
+	if len(r.Within) == 0 && r.Params.Filter == nil {
+		if total, kept, err = db.keptCount(ctx, shape, e); err != nil {
+			return page, fmt.Errorf("count %s: %w", table, err)
+		}
+	}
+	if !kept {
+		total, err = db.countAt(ctx, shape, db.rebind(`SELECT COUNT(*) FROM `+counted+` t`+w.sql()), w.args)
+	}
 	if err != nil {
 		return page, fmt.Errorf("count %s: %w", table, err)
 	}
@@ -329,12 +338,14 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version,
 	from := ` FROM ` + table + ` t`
 	if w.keys != "" {
 		from = ` FROM ` + w.keys + ` t`
-	} else if db.d.UnindexedOrder != "" && len(w.conds) > 0 {
+	} else if db.d.UnindexedOrder != "" && len(w.conds) > 0 && (len(r.Within) > 0 || r.Params.Filter != nil) {
 		// When the conditions keep few rows (a change poll:
 		// dateLastModified > T), reading them through their own index and
 		// sorting them beats walking the whole table in sort order, which
 		// SQLite prefers for a LIMIT: the poll would cost in proportion
-		// to the table, not to the changes.
+		// to the table, not to the changes. Not for an unfiltered list,
+		// whose one condition is the tombstones' (and whose total is
+		// kept, list_counts): the table's count is what it spares.
 		if n, err := db.estimateAt(ctx, shape, `SELECT COUNT(*) FROM `+table, nil); err == nil && total*5 <= int(n) {
 			order = orderSQLWith(keys, db.d.UnindexedOrder)
 		}

@@ -101,8 +101,10 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 	created := make([]bool, len(objs))
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		// moved: some object was created, revived or changed status, which
-		// shifts the rows of the lists it is in (shapeVersion).
+		// shifts the rows of the lists it is in (shapeVersion); shownDelta
+		// is what that did to the unfiltered list's total (list_counts).
 		moved := false
+		var shownDelta int64
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return db.txExec(ctx, tx, db.rebind(q), args...)
 		}
@@ -127,6 +129,7 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			}
 			var status string
 			err := db.txQueryRow(ctx, tx, db.rebind(`SELECT status FROM `+table+` WHERE sourced_id = ?`), id).Scan(&status)
+			existed := err == nil
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				created[i] = true
@@ -149,6 +152,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			if created[i] || status != row[1] {
 				moved = true
 			}
+			if was, is := existed && shown(e, status), shown(e, row[1]); was != is {
+				shownDelta += map[bool]int64{true: 1, false: -1}[is]
+			}
 			if err := db.upsert(ctx, exec, e.Table, append(cols[:len(cols):len(cols)], "contentHash"), [][]string{append(row, "")}, 0); err != nil {
 				return err
 			}
@@ -157,6 +163,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			}
 		}
 		if err := db.checkRows(ctx, tx, e, paths); err != nil {
+			return err
+		}
+		if err := db.addCount(ctx, tx, e, shownDelta); err != nil {
 			return err
 		}
 		if moved {
@@ -267,6 +276,11 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at tim
 		if err := db.cascade(ctx, tx, e, []string{id}, now, 0); err != nil {
 			return fmt.Errorf("delete %s: %w", e.Name, err)
 		}
+		if e.Tombstones {
+			if err := db.addCount(ctx, tx, e, -1); err != nil {
+				return err
+			}
+		}
 		if err := bumpShape(ctx, tx, e); err != nil {
 			return err
 		}
@@ -372,6 +386,11 @@ func (db *DB) cascade(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, ids 
 				if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+table+` SET status = 'tobedeleted', date_last_modified = ?
 					WHERE status = 'active' AND `+col+in), append([]any{now}, args...)...); err != nil {
 					return err
+				}
+				if u.Tombstones {
+					if err := db.addCount(ctx, tx, u, -int64(len(owned))); err != nil {
+						return err
+					}
 				}
 				if err := db.cascade(ctx, tx, u, owned, now, depth+1); err != nil {
 					return err
