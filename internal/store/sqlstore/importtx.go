@@ -851,5 +851,19 @@ func rebuildUsersByRole(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("users_by_role: %w", err)
 	}
+	return keepRoleCounts(ctx, tx)
+}
+
+// keepRoleCounts sets the kept count of each role's users (roleCountName)
+// from users_by_role: a range of list_counts' key, '0' being the byte
+// after '/'.
+func keepRoleCounts(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM list_counts WHERE table_name >= 'users_by_role/' AND table_name < 'users_by_role0'`); err != nil {
+		return fmt.Errorf("users_by_role counts: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO list_counts (table_name, slot, n)
+		SELECT 'users_by_role/' || role, 0, COUNT(*) FROM users_by_role GROUP BY role`); err != nil {
+		return fmt.Errorf("users_by_role counts: %w", err)
+	}
 	return nil
 }

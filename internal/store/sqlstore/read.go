@@ -262,9 +262,11 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
 	var w *where
+	keptName := ""
 	if role, ok := roleList(r); ok {
 		w = &where{keys: "users_by_role"}
 		w.add(`t.role = ?`, role)
+		keptName = roleCountName(role)
 	} else if w, err = db.conditions(e, r, func(sub, cond string, args []any) bool { return db.selective(ctx, version, sub, cond, args) }); err != nil {
 		return page, err
 	}
@@ -283,7 +285,10 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	var total int64
 	kept := false
 	if len(r.Within) == 0 && r.Params.Filter == nil {
-		if total, kept, err = db.keptCount(ctx, shape, e); err != nil {
+		keptName = table
+	}
+	if keptName != "" {
+		if total, kept, err = db.keptCount(ctx, shape, keptName); err != nil {
 			return page, fmt.Errorf("count %s: %w", table, err)
 		}
 	}

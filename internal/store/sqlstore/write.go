@@ -152,8 +152,11 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			if created[i] || status != row[1] {
 				moved = true
 			}
-			if was, is := existed && shown(e, status), shown(e, row[1]); was != is {
-				shownDelta += map[bool]int64{true: 1, false: -1}[is]
+			switch was, is := existed && shown(e, status), shown(e, row[1]); {
+			case is && !was:
+				shownDelta++
+			case was && !is:
+				shownDelta--
 			}
 			if err := db.upsert(ctx, exec, e.Table, append(cols[:len(cols):len(cols)], "contentHash"), [][]string{append(row, "")}, 0); err != nil {
 				return err

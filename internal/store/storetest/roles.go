@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,9 +30,23 @@ func testRoleLists(t *testing.T, open Opener, imp Importer) {
 				var bySubset, byFilter, general []string
 				for off := 0; off < 10; off += lim {
 					p := query.Params{Limit: lim, Offset: off}
+					var counted []string
+					if tr, ok := st.(Tracer); ok && len(ids) > 0 {
+						tr.Trace(func(q string, _ []any) {
+							if strings.Contains(q, "COUNT(*) FROM") {
+								counted = append(counted, q)
+							}
+						})
+					}
 					page, err := st.List(ctx, store.ListRequest{Entity: oneroster.User, Params: p, Within: []store.Subset{{Name: store.UsersWithRole, Arg: role}}})
+					if tr, ok := st.(Tracer); ok {
+						tr.Trace(nil)
+					}
 					if err != nil {
 						t.Fatal(err)
+					}
+					if len(counted) > 0 {
+						t.Errorf("%s: the %s counted their rows instead of reading the kept count: %s", when, role, counted[0])
 					}
 					if page.Total != len(ids) {
 						t.Errorf("%s: %s total %d, want %d", when, role, page.Total, len(ids))

@@ -1,6 +1,7 @@
 -- list_counts: how many rows an unfiltered list of each entity shows (its
--- X-Total-Count), kept in the database so that it is not counted per
--- request: /results counted 950,000 rows for every uncached page. Slot 0
+-- X-Total-Count), and how many users hold each role ('users_by_role/…'),
+-- kept in the database so that they are not counted per request: /results
+-- counted 950,000 rows for every uncached page. Slot 0
 -- holds the count the last import made of the table (sqlstore: recount);
 -- slots 1 to 16 the changes REST writes made since, each adding to a slot
 -- chosen at random so that concurrent writers do not queue on one row.
@@ -28,3 +29,6 @@ INSERT INTO list_counts (table_name, slot, n) SELECT 'score_scales', 0, COUNT(*)
 INSERT INTO list_counts (table_name, slot, n) SELECT 'assessment_line_items', 0, COUNT(*) FROM assessment_line_items WHERE status = 'active';
 INSERT INTO list_counts (table_name, slot, n) SELECT 'assessment_results', 0, COUNT(*) FROM assessment_results WHERE status = 'active';
 INSERT INTO list_counts (table_name, slot, n) SELECT 'resources', 0, COUNT(*) FROM resources;
+-- And the users of each role, the totals of /students, /teachers and a
+-- bare role filter (users_by_role, migration 0012).
+INSERT INTO list_counts (table_name, slot, n) SELECT 'users_by_role/' || role, 0, COUNT(*) FROM users_by_role GROUP BY role;
