@@ -357,16 +357,7 @@ func TestTokenDuringImport(t *testing.T) {
 	f := newAuthFixture(t, httpapi.Config{}, auth.Config{})
 	tok := f.token(auth.RosterCore)
 	id, secret := f.client(auth.RosterCore)
-	other, err := sqlite.Open(context.Background(), filepath.Join(f.dbDir, "auth.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	tx, err := other.BeginImport(context.Background(), "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
+	holdImportLock(t, filepath.Join(f.dbDir, "auth.db"))
 	if res := f.call("GET", "/ims/oneroster/rostering/v1p2/orgs", tok); res.StatusCode != 200 {
 		t.Errorf("a read with an issued token during the import: %d", res.StatusCode)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,43 @@ func (p *tcpProxy) down() {
 	p.conns = nil
 }
 
+// send makes a request with a bearer token (and a JSON body when body is
+// not empty) and returns the response, its body read and closed. A
+// failure to send is reported with t.Error, and the response is nil.
+func send(t *testing.T, srv *httptest.Server, token, method, path, body string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return nil, ""
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// holdImportLock opens the SQLite file at path as another process would
+// and begins an import there, which holds the file's write lock until the
+// test ends.
+func holdImportLock(t *testing.T, path string) {
+	t.Helper()
+	other, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	tx, err := other.BeginImport(context.Background(), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback() })
+}
+
 // TestDatabaseRestart: while PostgreSQL is out of reach, API requests
 // answer 503 server_busy with Retry-After and /readyz 503, not 500; once
 // it is back, the same server answers 200 again without a restart.
@@ -101,41 +139,36 @@ func TestDatabaseRestart(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	srv, _, token := newServer(t, st, httpapi.Config{CacheBytes: -1})
-	get := func(path string) *http.Response {
+	get := func(path string) (*http.Response, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		res, body := send(t, srv, token, "GET", path, "")
+		if res == nil {
+			t.FailNow()
 		}
-		return res
+		return res, body
 	}
 	const users = "/ims/oneroster/rostering/v1p2/users?limit=2"
-	if res := get(users); res.StatusCode != 200 {
+	if res, _ := get(users); res.StatusCode != 200 {
 		t.Fatalf("before: %d", res.StatusCode)
 	}
 	proxy.down()
 	for _, path := range []string{users, "/ims/oneroster/rostering/v1p2/users?limit=2&offset=1", "/readyz"} {
-		res := get(path)
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
+		res, body := get(path)
 		if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
 			t.Errorf("%s with the database down: %d, Retry-After %q, %s", path, res.StatusCode, res.Header.Get("Retry-After"), body)
 		}
-		if path != "/readyz" && !strings.Contains(string(body), `"server_busy"`) {
+		if path != "/readyz" && !strings.Contains(body, `"server_busy"`) {
 			t.Errorf("%s with the database down: %s", path, body)
 		}
 	}
 	proxy.up()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		res := get(users)
-		res.Body.Close()
-		if res.StatusCode == 200 {
+		if res, _ := get(users); res.StatusCode == 200 {
 			break
 		}
 		if time.Now().After(deadline) {
+			res, _ := get(users)
 			t.Fatalf("after the database came back: %d", res.StatusCode)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -154,24 +187,15 @@ func TestOverBudget(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	importtest.MustImport(t, st, storetest.WritePackage(t, storetest.RosterFiles(), ""), storetest.T1)
 	srv, _, token := newServer(t, st, httpapi.Config{CacheBytes: -1, DBTimeout: time.Nanosecond})
-	do := func(method, path, body string) (int, string, string) {
-		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, res.Header.Get("Retry-After"), string(b)
-	}
 	for _, c := range []struct{ method, path, body string }{
 		{"GET", "/ims/oneroster/rostering/v1p2/users?filter=familyName%3D%27Nobody%27", ""},
 		{"PUT", "/ims/oneroster/gradebook/v1p2/categories/budget-cat", `{"category":{"sourcedId":"budget-cat","status":"active","dateLastModified":"2026-12-04T00:00:00Z","title":"Budget"}}`},
 	} {
-		status, retry, body := do(c.method, c.path, c.body)
+		res, body := send(t, srv, token, c.method, c.path, c.body)
+		if res == nil {
+			continue
+		}
+		status, retry := res.StatusCode, res.Header.Get("Retry-After")
 		if status != 503 || retry != "5" || !strings.Contains(body, `"server_busy"`) || !strings.Contains(body, "limit of 1ns") {
 			t.Errorf("%s %s over budget: %d, Retry-After %q, %s", c.method, c.path, status, retry, body)
 		}
@@ -194,16 +218,7 @@ func TestWriteWaitBounded(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	const budget = 700 * time.Millisecond
 	srv, _, token := newServer(t, st, httpapi.Config{CacheBytes: -1, DBTimeout: budget})
-	other, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	tx, err := other.BeginImport(context.Background(), "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
+	holdImportLock(t, path)
 	var wg sync.WaitGroup
 	for i := range 4 {
 		wg.Add(1)
@@ -211,16 +226,11 @@ func TestWriteWaitBounded(t *testing.T) {
 			defer wg.Done()
 			id := "wait-" + string(rune('a'+i))
 			body := `{"category":{"sourcedId":"` + id + `","status":"active","dateLastModified":"2026-12-04T00:00:00Z","title":"Wait"}}`
-			req, _ := http.NewRequest("PUT", srv.URL+"/ims/oneroster/gradebook/v1p2/categories/"+id, strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+token)
-			req.Header.Set("Content-Type", "application/json")
 			start := time.Now()
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Error(err)
+			res, _ := send(t, srv, token, "PUT", "/ims/oneroster/gradebook/v1p2/categories/"+id, body)
+			if res == nil {
 				return
 			}
-			res.Body.Close()
 			if d := time.Since(start); res.StatusCode != 503 || d > budget+time.Second {
 				t.Errorf("PUT %s during the import: %d after %v (budget %v)", id, res.StatusCode, d, budget)
 			}

@@ -206,9 +206,14 @@ func (db *DB) conditions(e *oneroster.Entity, r store.ListRequest, pick semiPick
 // made the next deep page of /results walk from its start (3.0 s at offset
 // 353,000 instead of 0.01 s). Rostering and resources have no REST writes.
 func steady(r store.ListRequest) bool {
-	return r.Entity.Service == "gradebook" && len(r.Within) == 0 && r.Params.Filter == nil &&
+	return r.Entity.Service == "gradebook" && unfiltered(r) &&
 		(len(r.Params.Sort) == 0 || len(r.Params.Sort) == 1 && r.Params.Sort[0] == "sourcedId")
 }
+
+// unfiltered reports whether r lists a whole collection: no filter, no
+// subset (relationship, typed view or sharing rule). Its total is kept
+// (list_counts), and its one condition is the tombstones'.
+func unfiltered(r store.ListRequest) bool { return len(r.Within) == 0 && r.Params.Filter == nil }
 
 // roleList reports whether r lists the users holding one role and asks
 // nothing else of them, in sourcedId order under no sharing rule:
@@ -261,6 +266,7 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", table, err)
 	}
+	// keptName names the kept total of the list, if it has one.
 	var w *where
 	keptName := ""
 	if role, ok := roleList(r); ok {
@@ -269,6 +275,8 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 		keptName = roleCountName(role)
 	} else if w, err = db.conditions(e, r, func(sub, cond string, args []any) bool { return db.selective(ctx, version, sub, cond, args) }); err != nil {
 		return page, err
+	} else if unfiltered(r) {
+		keptName = table
 	}
 	counted := table
 	if w.keys != "" {
@@ -284,9 +292,6 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	}
 	var total int64
 	kept := false
-	if len(r.Within) == 0 && r.Params.Filter == nil {
-		keptName = table
-	}
 	if keptName != "" {
 		if total, kept, err = db.keptCount(ctx, shape, keptName); err != nil {
 			return page, fmt.Errorf("count %s: %w", table, err)
@@ -343,7 +348,7 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version,
 	from := ` FROM ` + table + ` t`
 	if w.keys != "" {
 		from = ` FROM ` + w.keys + ` t`
-	} else if db.d.UnindexedOrder != "" && len(w.conds) > 0 && (len(r.Within) > 0 || r.Params.Filter != nil) {
+	} else if db.d.UnindexedOrder != "" && !unfiltered(r) {
 		// When the conditions keep few rows (a change poll:
 		// dateLastModified > T), reading them through their own index and
 		// sorting them beats walking the whole table in sort order, which
@@ -351,7 +356,7 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version,
 		// to the table, not to the changes. Not for an unfiltered list,
 		// whose one condition is the tombstones' (and whose total is
 		// kept, list_counts): the table's count is what it spares.
-		if n, err := db.estimateAt(ctx, shape, `SELECT COUNT(*) FROM `+table, nil); err == nil && total*5 <= int(n) {
+		if n, err := db.rowsOf(ctx, shape, e); err == nil && total*5 <= int(n) {
 			order = orderSQLWith(keys, db.d.UnindexedOrder)
 		}
 	}
@@ -459,15 +464,28 @@ func (db *DB) countIn(ctx context.Context, c *results, v int64, q string, args [
 
 // selective reports whether the active rows of a user's table (roles,
 // user_profiles) matching cond belong to at most a fifth of the users.
-// Both counts are cached under the version, so the estimate costs two
-// queries per data version.
+// Both counts are cached under the version, so the estimate costs at
+// most two queries per data version.
 func (db *DB) selective(ctx context.Context, v int64, table, cond string, args []any) bool {
 	n, err := db.estimateAt(ctx, v, db.rebind(`SELECT COUNT(*) FROM `+table+` s WHERE s.status = 'active' AND `+cond), args)
 	if err != nil {
 		return false // EXISTS is correct either way; the list reports real errors
 	}
-	users, err := db.estimateAt(ctx, v, `SELECT COUNT(*) FROM users`, nil)
+	users, err := db.rowsOf(ctx, v, oneroster.User)
 	return err == nil && n*5 <= users
+}
+
+// rowsOf is the number of rows of e's table, for the estimates that
+// choose a plan: its kept total where that counts every row (an entity
+// without tombstones), else a count cached with the bookmarks.
+func (db *DB) rowsOf(ctx context.Context, v int64, e *oneroster.Entity) (int64, error) {
+	table := SQLTable(e.Table)
+	if !e.Tombstones {
+		if n, ok, err := db.keptCount(ctx, v, table); err == nil && ok {
+			return n, nil
+		}
+	}
+	return db.estimateAt(ctx, v, `SELECT COUNT(*) FROM `+table, nil)
 }
 
 // Status answers whether an object exists (within the subsets), and with
