@@ -16,13 +16,14 @@ import (
 	"github.com/oneroster/oneroster/internal/store/storetest"
 )
 
-// TestRolePagePlans: a page of a role-restricted list reads the page, not
-// the users before it: SQLite's plan of every statement of the page
-// searches an index (users_by_role's key, a user's sourcedId, a page's
-// ids), and none scans a table whole. Reading users in sourcedId order
-// and probing each one's roles, the plan before users_by_role, scanned
-// users from the first one (every guardian before the first student).
-func TestRolePagePlans(t *testing.T) {
+// TestMemberPagePlans: a page of a member list (a role's users, a
+// school's students and teachers, a term's classes) reads the page, not
+// the rows before it: SQLite's plan of every statement of the page
+// searches an index (list_members' key, a sourcedId, a page's ids), and
+// none scans a table whole. Reading users in sourcedId order and probing
+// each one's roles, the plan before the member lists, scanned users from
+// the first one (every guardian before the first student).
+func TestMemberPagePlans(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "plans.db")
 	st, err := sqlite.Open(context.Background(), path)
@@ -30,7 +31,7 @@ func TestRolePagePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stmts := storetest.RolePageStatements(t, st, importtest.Import)
+	stmts := storetest.MemberPageStatements(t, st, importtest.Import)
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,7 @@ func (db *DB) addCount(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, del
 
 // keptCount is the kept total named name at version v (cached under it
 // like any total): an entity table's unfiltered list, or a role's users
-// (roleCountName); ok is false when there is none (a table of a later
+// (memberCountName); ok is false when there is none (a table of a later
 // migration that did not fill it).
 func (db *DB) keptCount(ctx context.Context, v int64, name string) (n int64, ok bool, err error) {
 	q := db.rebind(`SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN slot = 0 THEN 1 END) FROM list_counts WHERE table_name = ?`)
@@ -79,11 +79,6 @@ func (db *DB) keptCount(ctx context.Context, v int64, name string) (n int64, ok 
 	k := res.([2]int64)
 	return k[0], k[1] > 0, nil
 }
-
-// roleCountName names the kept count of the users holding role (the keys
-// of users_by_role with that role), which the import sets when it
-// rebuilds users_by_role.
-func roleCountName(role string) string { return "users_by_role/" + role }
 
 // entityOfSQLTable is the entity whose objects a SQL table holds, or nil
 // (a link table: roles, class_terms, …).

@@ -722,15 +722,8 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 			}
 		}
 	}
-	if t.changed["users"] || t.changed["roles"] {
-		if err := rebuildUsersByRole(ctx, t.tx); err != nil {
-			return err
-		}
-		if t.db.d.Analyze != "" {
-			if _, err := t.tx.ExecContext(ctx, t.db.d.Analyze+"users_by_role"); err != nil {
-				return fmt.Errorf("analyze users_by_role: %w", err)
-			}
-		}
+	if err := t.rebuildMembers(ctx); err != nil {
+		return err
 	}
 	if t.db.d.Analyze != "" {
 		// The columns of change polls and status filters, and those the
@@ -835,35 +828,4 @@ func analyzedColumns(table string) string {
 		}
 	}
 	return strings.Join(cols, ", ")
-}
-
-// rebuildUsersByRole fills users_by_role again from users and roles (see
-// its migration, 0012). A whole rebuild, not an incremental one: it is
-// one statement over the roles table, under a second at 200,000
-// students, in an import that takes minutes.
-func rebuildUsersByRole(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM users_by_role`); err != nil {
-		return fmt.Errorf("users_by_role: %w", err)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO users_by_role (role, sourced_id)
-		SELECT DISTINCT r.role, r.user_sourced_id FROM roles r JOIN users u ON u.sourced_id = r.user_sourced_id
-		WHERE r.status = 'active' AND u.status = 'active'`)
-	if err != nil {
-		return fmt.Errorf("users_by_role: %w", err)
-	}
-	return keepRoleCounts(ctx, tx)
-}
-
-// keepRoleCounts sets the kept count of each role's users (roleCountName)
-// from users_by_role: a range of list_counts' key, '0' being the byte
-// after '/'.
-func keepRoleCounts(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM list_counts WHERE table_name >= 'users_by_role/' AND table_name < 'users_by_role0'`); err != nil {
-		return fmt.Errorf("users_by_role counts: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO list_counts (table_name, slot, n)
-		SELECT 'users_by_role/' || role, 0, COUNT(*) FROM users_by_role GROUP BY role`); err != nil {
-		return fmt.Errorf("users_by_role counts: %w", err)
-	}
-	return nil
 }

@@ -20,7 +20,7 @@ type where struct {
 	conds []string
 	args  []any
 	// keys, when set, is the table a list's keys are read from under the
-	// alias t instead of the entity's own (users_by_role, roleList); the
+	// alias t instead of the entity's own (list_members, memberList); the
 	// page's rows are then read by a join on those keys.
 	keys string
 }
@@ -215,26 +215,6 @@ func steady(r store.ListRequest) bool {
 // (list_counts), and its one condition is the tombstones'.
 func unfiltered(r store.ListRequest) bool { return len(r.Within) == 0 && r.Params.Filter == nil }
 
-// roleList reports whether r lists the users holding one role and asks
-// nothing else of them, in sourcedId order under no sharing rule:
-// /students, /teachers, or /users?filter=roles.role='…' (role='…', the
-// 1.1 form) alone. It returns the role; such a list is read from
-// users_by_role (migration 0012), which holds exactly the active users
-// with an active role of each kind, as the subset's condition and the
-// filter's (with the tombstone rule) select them.
-func roleList(r store.ListRequest) (string, bool) {
-	if r.Entity != oneroster.User || r.Params.Desc || len(r.Params.Sort) > 1 || len(r.Params.Sort) == 1 && r.Params.Sort[0] != "sourcedId" {
-		return "", false
-	}
-	if len(r.Within) == 1 && r.Within[0].Name == store.UsersWithRole && r.Params.Filter == nil {
-		return r.Within[0].Arg, true
-	}
-	if c, ok := r.Params.Filter.(*query.Comparison); ok && len(r.Within) == 0 && c.Op == "=" && (c.Field == "roles.role" || c.Field == "role") {
-		return c.Value, true
-	}
-	return "", false
-}
-
 // asksAboutChanges reports whether a filter names status or
 // dateLastModified: then deleted (tobedeleted) objects of entities with
 // tombstones are listed too, so delta consumers learn of deletions.
@@ -269,10 +249,10 @@ func (db *DB) List(ctx context.Context, r store.ListRequest) (store.Page, error)
 	// keptName names the kept total of the list, if it has one.
 	var w *where
 	keptName := ""
-	if role, ok := roleList(r); ok {
-		w = &where{keys: "users_by_role"}
-		w.add(`t.role = ?`, role)
-		keptName = roleCountName(role)
+	if list, ok := memberList(r); ok {
+		w = &where{keys: "list_members"}
+		w.add(`t.list = ?`, list)
+		keptName = memberCountName(list)
 	} else if w, err = db.conditions(e, r, func(sub, cond string, args []any) bool { return db.selective(ctx, version, sub, cond, args) }); err != nil {
 		return page, err
 	} else if unfiltered(r) {

@@ -14,7 +14,7 @@ import (
 )
 
 // testRoleLists: /students, /teachers and filter=roles.role='…' are read
-// from users_by_role, which the import keeps; after deltas that delete a
+// from the role lists the import keeps (list_members); after deltas that delete a
 // user, end a role and give a user a second role of a kind it already
 // holds, they list what the general path (EXISTS over roles, written with
 // a second condition so that it is taken) lists, in order, with the same

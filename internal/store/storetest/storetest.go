@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener, imp Importer) {
 	t.Run("ImportsOneAtATime", func(t *testing.T) { t.Parallel(); testImportsOneAtATime(t, open) })
 	t.Run("DeepPaging", func(t *testing.T) { t.Parallel(); testDeepPaging(t, open, imp) })
 	t.Run("RoleLists", func(t *testing.T) { t.Parallel(); testRoleLists(t, open, imp) })
+	t.Run("MemberLists", func(t *testing.T) { t.Parallel(); testMemberLists(t, open, imp) })
 	t.Run("KeptCounts", func(t *testing.T) { t.Parallel(); testKeptCounts(t, open, imp) })
 	t.Run("Versions", func(t *testing.T) { t.Parallel(); testVersions(t, open, imp) })
 	t.Run("Ready", func(t *testing.T) { t.Parallel(); testReady(t, open) })
