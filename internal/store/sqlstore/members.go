@@ -110,13 +110,13 @@ func memberCountName(list string) string { return "list_members/" + list }
 // names many (a bulk, a first import) the kinds are filled whole: one
 // statement over their tables, about 2 s (SQLite) and 4 s (PostgreSQL)
 // for the schools' users at 200,000 students, in an import that takes
-// minutes; filling a delta's members that way cost its 4 s on each
-// delta of users.
+// minutes; filled that way, each delta of users paid the 4 s.
 func (t *importTx) rebuildMembers(ctx context.Context) error {
 	db := t.db
 	rebuilt := false
 	for _, m := range memberKinds {
-		// named selects the members whose rows this import wrote.
+		// The members whose rows this import wrote, once: each source is
+		// read whole for its import_id, and three statements ask.
 		var named []string
 		var namedArgs []any
 		for _, src := range m.sources {
@@ -129,35 +129,47 @@ func (t *importTx) rebuildMembers(ctx context.Context) error {
 			continue
 		}
 		rebuilt = true
-		in := strings.Join(named, " UNION ")
-		whole, err := t.fillWhole(ctx, m, in, namedArgs)
+		tmp, err := t.temp(ctx, "named_members", "id TEXT PRIMARY KEY")
 		if err != nil {
 			return err
 		}
-		var args []any
+		res, err := t.tx.ExecContext(ctx, db.rebind(`INSERT INTO `+tmp+` (id) `+strings.Join(named, " UNION ")), namedArgs...)
+		if err != nil {
+			return fmt.Errorf("list_members %s: %w", m.kinds[0], err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("list_members %s: %w", m.kinds[0], err)
+		}
+		var all int64
+		if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+SQLTable(m.of.Table)).Scan(&all); err != nil {
+			return fmt.Errorf("list_members %s: %w", m.kinds[0], err)
+		}
+		// Refilling each of many members costs more than filling whole.
+		whole := n*10 > all
+		in := `(SELECT id FROM ` + tmp + `)`
 		fill := memberSlot.ReplaceAllStringFunc(m.fill, func(slot string) string {
 			if whole {
 				return `1 = 1`
 			}
-			args = append(args, namedArgs...)
-			return memberSlot.FindStringSubmatch(slot)[1] + ` IN (` + in + `)`
+			return memberSlot.FindStringSubmatch(slot)[1] + ` IN ` + in
 		})
 		for _, k := range m.kinds {
 			// A kind's lists and their counts are ranges of the keys ('0'
 			// is the byte after '/').
 			lo, hi := memberRange(k)
-			del, delArgs := `DELETE FROM list_members WHERE list >= ? AND list < ?`, []any{lo, hi}
+			del := `DELETE FROM list_members WHERE list >= ? AND list < ?`
 			if !whole {
-				del, delArgs = del+` AND sourced_id IN (`+in+`)`, append(delArgs, namedArgs...)
+				del += ` AND sourced_id IN ` + in
 			}
-			if _, err := t.tx.ExecContext(ctx, db.rebind(del), delArgs...); err != nil {
+			if _, err := t.tx.ExecContext(ctx, db.rebind(del), lo, hi); err != nil {
 				return fmt.Errorf("list_members %s: %w", k, err)
 			}
 			if _, err := t.tx.ExecContext(ctx, db.rebind(`DELETE FROM list_counts WHERE table_name >= ? AND table_name < ?`), memberCountName(lo), memberCountName(hi)); err != nil {
 				return fmt.Errorf("list_members %s counts: %w", k, err)
 			}
 		}
-		if _, err := t.tx.ExecContext(ctx, db.rebind(fill), args...); err != nil {
+		if _, err := t.tx.ExecContext(ctx, fill); err != nil {
 			return fmt.Errorf("list_members %s: %w", m.kinds[0], err)
 		}
 		for _, k := range m.kinds {
@@ -167,6 +179,9 @@ func (t *importTx) rebuildMembers(ctx context.Context) error {
 				return fmt.Errorf("list_members %s counts: %w", k, err)
 			}
 		}
+		if err := t.drop(ctx, tmp); err != nil {
+			return err
+		}
 	}
 	if rebuilt && db.d.Analyze != "" {
 		if _, err := t.tx.ExecContext(ctx, db.d.Analyze+"list_members"); err != nil {
@@ -174,18 +189,6 @@ func (t *importTx) rebuildMembers(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// fillWhole reports whether the members an import named (the query in)
-// are so many that filling the kinds whole is cheaper than refilling
-// each: more than a tenth of the entity's rows.
-func (t *importTx) fillWhole(ctx context.Context, m memberKind, in string, args []any) (bool, error) {
-	var named, all int64
-	q := `SELECT (SELECT COUNT(*) FROM (` + in + `) n), (SELECT COUNT(*) FROM ` + SQLTable(m.of.Table) + `)`
-	if err := t.tx.QueryRowContext(ctx, t.db.rebind(q), args...).Scan(&named, &all); err != nil {
-		return false, fmt.Errorf("list_members %s: %w", m.kinds[0], err)
-	}
-	return named*10 > all, nil
 }
 
 // memberRange is the range of list_members' keys that holds a kind's
