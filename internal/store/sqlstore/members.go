@@ -40,13 +40,15 @@ type memberKind struct {
 // storetest MemberLists compares each with the general path.
 var memberKinds = []memberKind{
 	{
-		// The active users holding an active role of the kind, however
-		// many orgs they hold it at.
+		// The users holding an active role of the kind, however many orgs
+		// they hold it at. A deleted (tobedeleted) user is listed like
+		// any, as in every rostering collection (rest-query.md §7), so
+		// that a consumer of /students learns of the deletion.
 		kinds: []store.SubsetName{store.UsersWithRole}, of: oneroster.User,
 		sources: [][2]string{{"users", "sourced_id"}, {"roles", "user_sourced_id"}},
 		fill: `INSERT INTO list_members (list, sourced_id)
 		SELECT DISTINCT 'usersWithRole/' || r.role, r.user_sourced_id FROM roles r JOIN users u ON u.sourced_id = r.user_sourced_id
-		WHERE r.status = 'active' AND u.status = 'active' AND $IN(r.user_sourced_id)`,
+		WHERE r.status = 'active' AND $IN(r.user_sourced_id)`,
 	},
 	{
 		// A user belongs to a school through an active role at it, or an

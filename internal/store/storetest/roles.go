@@ -55,8 +55,8 @@ func testRoleLists(t *testing.T, open Opener, imp Importer) {
 						bySubset = append(bySubset, r.Vals[0])
 					}
 					for filter, out := range map[string]*[]string{
-						"roles.role='" + role + "'":                                        &byFilter,
-						"roles.role='" + role + "' AND status='active' AND sourcedId!='-'": &general,
+						"roles.role='" + role + "'":                    &byFilter,
+						"roles.role='" + role + "' AND sourcedId!='-'": &general,
 					} {
 						x, err := query.ParseFilter(filter)
 						if err != nil {
@@ -93,5 +93,7 @@ func testRoleLists(t *testing.T, open Opener, imp Importer) {
 			"r-9,active,2026-01-11T00:00:00Z,u-t1,secondary,aide,,,org/sch-1,\n",
 	}
 	MustImport(t, imp, st, WritePackage(t, delta, "delta"), t1.Add(24*time.Hour))
-	check("after the delta", map[string][]string{"student": {"u-s1", "u-s3"}, "teacher": {"u-t2"}, "parent": {"u-g1"}, "aide": {"u-t1"}})
+	// The deleted student is still listed (with its status), as in any
+	// rostering collection: its role is active.
+	check("after the delta", map[string][]string{"student": {"u-s1", "u-s2", "u-s3"}, "teacher": {"u-t2"}, "parent": {"u-g1"}, "aide": {"u-t1"}})
 }

@@ -20,8 +20,13 @@ CREATE TABLE list_members (
     PRIMARY KEY (list, sourced_id)
 );
 
--- usersWithRole/ROLE: the active users holding an active role of the kind.
-INSERT INTO list_members (list, sourced_id) SELECT 'usersWithRole/' || role, sourced_id FROM users_by_role;
+-- usersWithRole/ROLE: the users holding an active role of the kind. Unlike
+-- users_by_role, which is dropped, deleted (tobedeleted) users are listed,
+-- as in every rostering collection and as the same role asked with any
+-- other filter term lists them.
+INSERT INTO list_members (list, sourced_id)
+SELECT DISTINCT 'usersWithRole/' || r.role, r.user_sourced_id FROM roles r JOIN users u ON u.sourced_id = r.user_sourced_id
+WHERE r.status = 'active';
 DROP TABLE users_by_role;
 
 -- studentsOfSchool/SCHOOL and teachersOfSchool/SCHOOL: the users with an active role at
