@@ -720,6 +720,9 @@ func (t *importTx) Finish(ctx context.Context, outcome, report string) error {
 			if err := t.db.recount(ctx, t.tx, e); err != nil {
 				return err
 			}
+			if err := t.db.keepMarks(ctx, t.tx, e); err != nil {
+				return err
+			}
 		}
 	}
 	if err := t.rebuildMembers(ctx); err != nil {

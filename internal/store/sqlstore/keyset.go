@@ -144,6 +144,9 @@ type marks struct {
 	mu   sync.Mutex
 	at   []int
 	vals [][]string
+	// seed guards seeded: the kept bookmarks were added (keptmarks.go).
+	seed   sync.Mutex
+	seeded bool
 }
 
 // nearest returns the deepest bookmark at or before off (0, nil: none).

@@ -345,6 +345,11 @@ func (db *DB) slice(ctx context.Context, r store.ListRequest, w *where, version,
 	skip := off
 	if off+limit >= markMin && db.keyset(e.Table, keys) {
 		mk = db.bookmarks(shape, from+w.sql()+order, w.args)
+		if unfiltered(r) && len(keys) == 1 && !keys[0].desc {
+			if err := db.seedMarks(ctx, mk, e); err != nil {
+				return nil, fmt.Errorf("list %s: %w", table, err)
+			}
+		}
 		at, vals, err := db.seek(ctx, mk, from, w, keys, off)
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", table, err)

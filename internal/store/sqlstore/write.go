@@ -105,6 +105,9 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 		// is what that did to the unfiltered list's total (list_counts).
 		moved := false
 		var shownDelta int64
+		// The ids that entered and left the unfiltered list, for its kept
+		// bookmarks.
+		var entered, left []string
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 			return db.txExec(ctx, tx, db.rebind(q), args...)
 		}
@@ -155,8 +158,10 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			switch was, is := existed && shown(e, status), shown(e, row[1]); {
 			case is && !was:
 				shownDelta++
+				entered = append(entered, id)
 			case was && !is:
 				shownDelta--
+				left = append(left, id)
 			}
 			if err := db.upsert(ctx, exec, e.Table, append(cols[:len(cols):len(cols)], "contentHash"), [][]string{append(row, "")}, 0); err != nil {
 				return err
@@ -169,6 +174,12 @@ func (db *DB) Put(ctx context.Context, e *oneroster.Entity, objs []store.Object,
 			return err
 		}
 		if err := db.addCount(ctx, tx, e, shownDelta); err != nil {
+			return err
+		}
+		if err := db.moveMarks(ctx, tx, e, entered, 1); err != nil {
+			return err
+		}
+		if err := db.moveMarks(ctx, tx, e, left, -1); err != nil {
 			return err
 		}
 		if moved {
@@ -283,6 +294,9 @@ func (db *DB) Delete(ctx context.Context, e *oneroster.Entity, id string, at tim
 			if err := db.addCount(ctx, tx, e, -1); err != nil {
 				return err
 			}
+			if err := db.moveMarks(ctx, tx, e, []string{id}, -1); err != nil {
+				return err
+			}
 		}
 		if err := bumpShape(ctx, tx, e); err != nil {
 			return err
@@ -392,6 +406,9 @@ func (db *DB) cascade(ctx context.Context, tx *sql.Tx, e *oneroster.Entity, ids 
 				}
 				if u.Tombstones {
 					if err := db.addCount(ctx, tx, u, -int64(len(owned))); err != nil {
+						return err
+					}
+					if err := db.moveMarks(ctx, tx, u, owned, -1); err != nil {
 						return err
 					}
 				}

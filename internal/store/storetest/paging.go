@@ -204,7 +204,56 @@ func testDeepPaging(t *testing.T, open Opener, imp Importer) {
 	if diff := cmp.Diff(deep, shifted); diff != "" {
 		t.Errorf("deep page after a result created, one later (-want +got)\n%s", diff)
 	}
+
+	// Kept bookmarks: after each write that moves rows (a creation early,
+	// a line item deleted with its results), a deep page of the new shape
+	// starts from the bucket kept in the database: no long stride of a
+	// walk, and the rows a plain read gives.
+	lineItems, _ := list(oneroster.LineItem, p, true, 0, 1)
+	for _, write := range []struct {
+		name string
+		do   func()
+	}{
+		{"a result created early", func() { rewrite("!early2", "6", march(6)) }},
+		{"a line item deleted with its results", func() {
+			if err := st.Delete(ctx, oneroster.LineItem, lineItems[0], march(7)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		write.do()
+		var pages [][]string
+		offsets := []int{total - 200, 5000, 1000, 7777, total / 2}
+		for _, off := range offsets {
+			// walked is the rows the page's seek stepped over.
+			walked := 0
+			tr.Trace(func(q string, args []any) {
+				if strings.Contains(q, "LIMIT 1 OFFSET") && len(args) > 0 {
+					if n, ok := args[len(args)-1].(int); ok {
+						walked += n + 1
+					}
+				}
+			})
+			got, _ := list(oneroster.Result, p, true, off, 100)
+			tr.Trace(nil)
+			pages = append(pages, got)
+			// A bucket holds about markStride rows, more where writes
+			// added to it.
+			if walked > 2*markStride {
+				t.Errorf("after %s: the page at %d walked %d rows", write.name, off, walked)
+			}
+		}
+		all, _ := list(oneroster.Result, p, true, 0, total+10)
+		for i, off := range offsets {
+			if diff := cmp.Diff(all[min(off, len(all)):min(off+100, len(all))], pages[i]); diff != "" {
+				t.Errorf("after %s: page at %d against a plain read (-want +got)\n%s", write.name, off, diff)
+			}
+		}
+	}
 }
+
+// markStride is sqlstore's stride of a walk between bookmarks.
+const markStride = 1000
 
 // testVersions: a REST write of a gradebook object changes the version
 // that gradebook reads depend on, not the one of rostering reads (whose
